@@ -1,0 +1,6 @@
+package io.ippvs.benchmarks;
+
+/** JMH benchmarks of the ippvs data path; run from benchmarks/target/benchmarks.jar. */
+final class Benchmarks {
+    private Benchmarks() {}
+}

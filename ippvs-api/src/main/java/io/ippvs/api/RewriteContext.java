@@ -1,0 +1,81 @@
+package io.ippvs.api;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What a {@link PacketRewriter} is told about one packet and its connection. The director reuses one
+ * instance per thread; a rewriter must not keep it beyond its {@code rewrite} call.
+ *
+ * <p>Offsets are absolute indexes into {@link #buffer()}. Addresses use the two-word form of
+ * {@link Addresses}. The client and virtual addresses share {@link #addressFamily()}; the destination
+ * (real server) has the family of {@link #realServer()}, which may differ for tunnels.
+ */
+public interface RewriteContext {
+
+    /** The buffer; {@code [position, limit)} is the IP packet. */
+    ByteBuffer buffer();
+
+    /** {@link Addresses#IPV4} or {@link Addresses#IPV6}: the family of the packet's IP header. */
+    int addressFamily();
+
+    /** Offset of the IP header (equal to the buffer's position on entry). */
+    int l3Offset();
+
+    /** Offset of the transport header (after IPv4 options or IPv6 extension headers). */
+    int l4Offset();
+
+    /** IANA number of the header at {@link #l4Offset()}: 6, 17, 132, or 1 / 58 for an ICMP error. */
+    int protocol();
+
+    /** Whether the packet goes from the real server towards the client (NAT replies). */
+    boolean reply();
+
+    /** Whether the packet is an ICMP error that quotes a packet of this connection. */
+    boolean icmpError();
+
+    /** For an ICMP error: the offset of the quoted IP header; -1 otherwise. */
+    int innerL3Offset();
+
+    /** For an ICMP error: the offset of the quoted transport header; -1 otherwise. */
+    int innerL4Offset();
+
+    long clientAddressHigh();
+
+    long clientAddressLow();
+
+    int clientPort();
+
+    long virtualAddressHigh();
+
+    long virtualAddressLow();
+
+    int virtualPort();
+
+    long destinationAddressHigh();
+
+    long destinationAddressLow();
+
+    /** The real server's port for this connection (the virtual port when the server's port is 0). */
+    int destinationPort();
+
+    /** The connection's real server. */
+    RealServer realServer();
+
+    /** The director's clock, in nanoseconds; for rate limits. */
+    long nanoTime();
+
+    /** The per-connection object an application helper attached, or {@code null}. */
+    Object attachment();
+
+    /** Attaches {@code value} to this connection for later packets; {@code null} detaches. */
+    void attach(Object value);
+
+    /**
+     * Creates a connection an application helper (FTP) expects to follow this one, bound to the same
+     * real server: the packets of the new connection then find it instead of being scheduled.
+     * {@code clientPort} 0 means "any client port": the first matching packet binds it.
+     *
+     * @return false when the connection table is full or an equal connection exists
+     */
+    boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort);
+}

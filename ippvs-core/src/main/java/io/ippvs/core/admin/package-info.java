@@ -1,0 +1,2 @@
+/** The ipvsadm command interpreter, its listings, rules files and Prometheus text. */
+package io.ippvs.core.admin;

@@ -1,0 +1,2 @@
+/** The Director: the one place where parse, lookup, schedule, state, rewrite and accounting meet. */
+package io.ippvs.core.director;

@@ -1,0 +1,2 @@
+/** Counters and the IPVS rate estimator. */
+package io.ippvs.core.stats;

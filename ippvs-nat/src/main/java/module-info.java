@@ -1,0 +1,6 @@
+/** NAT (masquerading) forwarding: the rewriter for both directions, ICMP error translation, the FTP helper. */
+module io.ippvs.nat {
+    requires transitive io.ippvs.core;
+
+    // exports io.ippvs.nat;  (uncomment with the first class)
+}

@@ -1,0 +1,6 @@
+/** Tunnel (IPIP, IPv6 tunnels, GUE, GRE) and direct-route forwarding, and the real server's decapsulator. */
+module io.ippvs.tunnel {
+    requires transitive io.ippvs.core;
+
+    // exports io.ippvs.tunnel;  (uncomment with the first class)
+}
