@@ -57,11 +57,12 @@ public final class PacketParser {
 
     /** Parses the packet in {@code [position, limit)} of {@code buffer} into {@code info}. */
     public ParseStatus parse(ByteBuffer buffer, PacketInfo info) {
-        info.reset();
         int position = buffer.position();
         int limit = buffer.limit();
-        info.l3Offset = position;
+        // every path below either writes each IP-level field or clears them all
+        info.clearForParse(position);
         if (limit - position < 1) {
+            info.clearNetwork();
             return ParseStatus.TRUNCATED;
         }
         int version = (buffer.get(position) & 0xFF) >>> 4;
@@ -71,11 +72,13 @@ public final class PacketParser {
         if (version == 6) {
             return ipv6(buffer, position, limit, info);
         }
+        info.clearNetwork();
         return ParseStatus.BAD_VERSION;
     }
 
     private ParseStatus ipv4(ByteBuffer b, int at, int limit, PacketInfo info) {
         if (limit - at < Ipv4Header.MIN_LENGTH) {
+            info.clearNetwork();
             return ParseStatus.TRUNCATED;
         }
         info.family = 4;
@@ -85,13 +88,16 @@ public final class PacketParser {
         int word2 = b.getInt(at + Ipv4Header.TTL_OFFSET);
         int headerLength = (word0 >>> 22) & 0x3C;
         if (headerLength < Ipv4Header.MIN_LENGTH) {
+            info.clearNetwork();
             return ParseStatus.BAD_HEADER_LENGTH;
         }
         int total = word0 & 0xFFFF;
         if (total > limit - at || total < Ipv4Header.MIN_LENGTH) {
+            info.clearNetwork();
             return ParseStatus.BAD_TOTAL_LENGTH;
         }
         if (headerLength > total) {
+            info.clearNetwork();
             return ParseStatus.BAD_HEADER_LENGTH;
         }
         int end = at + total;
@@ -103,7 +109,9 @@ public final class PacketParser {
         info.protocol = protocol;
         info.trafficClass = (word0 >>> 16) & 0xFF;
         info.ttl = word2 >>> 24;
+        info.srcHigh = 0;
         info.srcLow = b.getInt(at + Ipv4Header.SOURCE_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+        info.dstHigh = 0;
         info.dstLow = b.getInt(at + Ipv4Header.DESTINATION_ADDRESS_OFFSET) & 0xFFFFFFFFL;
         info.fragmentId = word1 >>> 16;
         info.dontFragment = (fragmentWord & Ipv4Header.DONT_FRAGMENT) != 0;
@@ -122,11 +130,13 @@ public final class PacketParser {
 
     private ParseStatus ipv6(ByteBuffer b, int at, int limit, PacketInfo info) {
         if (limit - at < Ipv6Header.LENGTH) {
+            info.clearNetwork();
             return ParseStatus.TRUNCATED;
         }
         info.family = 6;
         int payloadLength = b.getShort(at + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
         if (payloadLength > limit - at - Ipv6Header.LENGTH) {
+            info.clearNetwork();
             return ParseStatus.BAD_TOTAL_LENGTH;
         }
         int end = at + Ipv6Header.LENGTH + payloadLength;
@@ -138,6 +148,7 @@ public final class PacketParser {
         info.dstHigh = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET);
         info.dstLow = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8);
         info.dontFragment = true;
+        info.clearFragment();
         int start = at + Ipv6Header.LENGTH;
         long chain = Ipv6ExtensionHeaders.walk(b, start, b.get(at + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF, end);
         if (chain < 0) {
