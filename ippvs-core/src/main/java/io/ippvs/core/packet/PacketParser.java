@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  * Validates one IP packet in a buffer's {@code [position, limit)} and fills a {@link PacketInfo}.
  *
  * <p>Never throws on packet content, never reads outside {@code [position, limit)}, never moves the
- * buffer's position or limit, never allocates. Stateless and thread-safe.
+ * buffer's position or limit, never allocates (verifying SCTP uses a per-thread CRC32C made on
+ * the thread's first SCTP packet, see {@link Crc32c}). Stateless and thread-safe.
  *
  * <p>What is checked, in order: the IP version; the fixed header fits; IPv4 IHL &gt;= 5; the IP
  * length fits the buffer and covers the header; the IPv4 header checksum (when verifying); the
