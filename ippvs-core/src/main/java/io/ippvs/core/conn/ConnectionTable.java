@@ -169,6 +169,11 @@ public final class ConnectionTable {
      * @throws IllegalArgumentException if {@code maxConnections} is not in 1..{@link #MAX_CAPACITY}
      */
     public ConnectionTable(int maxConnections, long seed, RemovalListener listener) {
+        this(maxConnections, seed, listener, bucketsFor(maxConnections));
+    }
+
+    /** Tests: an index of {@code buckets} buckets (a power of two holding at least two keys per entry). */
+    ConnectionTable(int maxConnections, long seed, RemovalListener listener, int buckets) {
         if (maxConnections < 1 || maxConnections > MAX_CAPACITY) {
             throw new IllegalArgumentException(
                     "maxConnections: " + maxConnections + " is not in 1.." + MAX_CAPACITY);
@@ -178,9 +183,10 @@ public final class ConnectionTable {
         this.listener = listener == null ? (t, h, e) -> {} : listener;
         this.entries = new long[PAD + (maxConnections << SHIFT)];
         this.v6 = new long[(maxConnections + V6_MASK) >>> V6_SHIFT][];
-        // two keys per entry, eight slots per bucket, load <= 1/2 at the bound
-        int want = Math.max(2, (maxConnections + 1) / 2);
-        int buckets = Integer.highestOneBit(want - 1) << 1;
+        if (Integer.bitCount(buckets) != 1 || (long) buckets << BUCKET_SHIFT < 2L * maxConnections) {
+            throw new IllegalArgumentException("buckets: " + buckets + " is not a power of two holding "
+                    + 2L * maxConnections + " keys");
+        }
         this.slots = new int[buckets << BUCKET_SHIFT];
         this.overflow = new int[buckets];
         this.bucketMask = buckets - 1;
@@ -192,6 +198,12 @@ public final class ConnectionTable {
             freeLocks[i] = new long[14];
             freeState[i * FREE_SPACING] = NO_HANDLE;
         }
+    }
+
+    /** Two keys per entry, eight slots per bucket: a load of at most one half at the bound. */
+    private static int bucketsFor(int maxConnections) {
+        int want = Math.max(2, (maxConnections + 1) / 2);
+        return Integer.highestOneBit(want - 1) << 1;
     }
 
     // ------------------------------------------------------------------ results of insert
