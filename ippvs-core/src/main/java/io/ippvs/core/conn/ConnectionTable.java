@@ -849,9 +849,12 @@ public final class ConnectionTable {
                     break;
                 }
             }
-            // templates are never BUSY, and DYING makes us the only claimer
-            LONGS.setRelease(entries, e + W_CTL, c & ~LIVE);
-            return true;
+            // DYING makes us the only claimer; the CAS proves c was not a previous incarnation's
+            if (LONGS.compareAndSet(entries, e + W_CTL, c, c & ~LIVE)) {
+                return true;
+            }
+            LONGS.getAndBitwiseAnd(entries, e + W_AUX, ~DYING);
+            return false;
         }
         return (c & BUSY) == 0 && LONGS.compareAndSet(entries, e + W_CTL, c, c & ~LIVE);
     }
@@ -895,7 +898,11 @@ public final class ConnectionTable {
                 return false;
             }
             if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux + 1)) {
-                return true;
+                if ((long) LONGS.getVolatile(entries, e + W_CTL) == c) {
+                    return true;
+                }
+                releaseTemplate(t); // the handle was recycled under us
+                return false;
             }
         }
     }
