@@ -25,7 +25,7 @@ import net.jqwik.api.state.Transformer;
  * are tiny and their index minimal (load 1 at the bound), so bucket overflow chains, recycled
  * handles and FULL are all common.
  */
-class ConnectionTableProperties {
+class ConnectionTablePropertyTest {
 
     private static final long SECOND = 1_000_000_000L;
 
