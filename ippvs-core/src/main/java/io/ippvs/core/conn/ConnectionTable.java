@@ -1,6 +1,7 @@
 package io.ippvs.core.conn;
 
 import io.ippvs.api.Addresses;
+import io.ippvs.core.packet.PacketInfo;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.security.SecureRandom;
@@ -304,6 +305,24 @@ public final class ConnectionTable {
         h = probe(hash, OUT, family, protocol, serverHigh, serverLow, serverPort, clientHigh, clientLow, 0, true,
                 nowNanos);
         return h >= 0 ? bindClientPort(h, clientPort) : NOT_FOUND;
+    }
+
+    /**
+     * {@link #lookupInbound(int, int, long, long, int, long, long, int, long)} for a parsed packet
+     * travelling client to virtual address (source = client, destination = virtual).
+     */
+    public int lookupInbound(PacketInfo packet, long nowNanos) {
+        return lookupInbound(packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
+    }
+
+    /**
+     * {@link #lookupOutbound(int, int, long, long, int, long, long, int, long)} for a parsed packet
+     * travelling real server to client (source = real server, destination = client).
+     */
+    public int lookupOutbound(PacketInfo packet, long nowNanos) {
+        return lookupOutbound(packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
     }
 
     /**
