@@ -344,7 +344,8 @@ public final class ConnectionTable {
     /**
      * Inserts the connection (or, with {@link ConnectionFlags#TEMPLATE}, the template) {@code spec}
      * describes, expiring {@code spec}'s timeout after {@code nowNanos}. A controlling template given
-     * in the spec gains one controlled connection.
+     * in the spec gains one controlled connection. Templates and {@link ConnectionFlags#NO_CPORT}
+     * entries are stored with client port 0 whatever the spec says.
      *
      * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE}; or, when
      *     a live entry with the same inbound key exists, a value for which {@link #exists} holds and
@@ -356,7 +357,7 @@ public final class ConnectionTable {
         validate(spec);
         boolean template = (spec.flags & ConnectionFlags.TEMPLATE) != 0;
         int kind = spec.family | (template ? TEMPLATE_KIND : 0);
-        int clientPort = template ? 0 : spec.clientPort;
+        int clientPort = template || (spec.flags & ConnectionFlags.NO_CPORT) != 0 ? 0 : spec.clientPort;
         int protocol = spec.protocol;
         long inHash = hash(IN, kind, protocol, spec.clientHigh, spec.clientLow, clientPort, spec.virtualHigh,
                 spec.virtualLow, spec.virtualPort);

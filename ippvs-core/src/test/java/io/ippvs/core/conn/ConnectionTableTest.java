@@ -291,8 +291,9 @@ class ConnectionTableTest {
 
     @Test
     void wildcardClientPortIsBoundByTheFirstPacket() {
-        int h = table.insert(tcp("192.0.2.1", 0, "10.0.0.1", 20, "192.168.1.10", 20)
+        int h = table.insert(tcp("192.0.2.1", 777, "10.0.0.1", 20, "192.168.1.10", 20)
                 .flags(ConnectionFlags.NO_CPORT), 0);
+        assertThat(table.clientPort(h)).isZero(); // stored as a wildcard whatever the spec said
 
         int found = lookupIn("192.0.2.1", 33333, "10.0.0.1", 20, 0);
         assertThat(found).isEqualTo(h);
