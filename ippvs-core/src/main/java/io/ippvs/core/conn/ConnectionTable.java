@@ -347,7 +347,9 @@ public final class ConnectionTable {
      * in the spec gains one controlled connection. Templates and {@link ConnectionFlags#NO_CPORT}
      * entries are stored with client port 0 whatever the spec says.
      *
-     * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE}; or, when
+     * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE} when the
+     *     controlling template is no longer live (expired, removed, or its handle reused by another
+     *     thread since the caller looked it up: reschedule); or, when
      *     a live entry with the same inbound key exists, a value for which {@link #exists} holds and
      *     {@link #existingHandle} gives that entry (nothing is inserted)
      * @throws IllegalArgumentException for a field out of range (family, protocol, ports, state,
@@ -910,7 +912,7 @@ public final class ConnectionTable {
             return false;
         }
         if (!isTemplateKind(c)) {
-            throw new IllegalArgumentException("template: " + t + " is a connection, not a template");
+            return false; // the template left and its handle now names a connection
         }
         for (;;) {
             long aux = (long) LONGS.getVolatile(entries, e + W_AUX);

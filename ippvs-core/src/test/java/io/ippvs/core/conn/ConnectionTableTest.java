@@ -283,10 +283,16 @@ class ConnectionTableTest {
     }
 
     @Test
-    void templateHandleMustNameATemplate() {
+    void templateHandleMustNameALiveTemplate() {
+        // a handle that names a connection (a template's handle reused since its lookup) is stale
         int c = table.insert(tcp("192.0.2.7", 5555, "10.0.0.1", 80, "192.168.1.10", 80), 0);
-        assertThatThrownBy(() -> table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(c), 0))
+        assertThat(table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(c), 0))
+                .isEqualTo(ConnectionTable.STALE_TEMPLATE);
+        assertThat(table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(60), 0))
+                .isEqualTo(ConnectionTable.STALE_TEMPLATE);
+        assertThatThrownBy(() -> table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(64), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("template:");
+        assertThat(table.size()).isEqualTo(1);
     }
 
     @Test
