@@ -45,8 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Removal claims an entry with one CAS on that word (templates first claim their bookkeeping word,
  * which refuses while connections still reference them), so every entry leaves exactly once and
  * the {@link RemovalListener} hears about it exactly once. Inserts serialize per inbound-key stripe
- * (so two threads cannot insert the same flow twice) and claim index slots by CAS; free handles sit
- * in 64 lock-striped free lists.
+ * (so two threads cannot insert the same flow twice) and claim index slots by CAS. Free handles sit
+ * in 64 lock-striped free lists; a thread frees into and allocates from the list its thread id picks,
+ * so it reuses handles (and cache lines) it released itself, and takes another list's whole chain
+ * when its own runs dry.
  *
  * <p>Mutable fields of a live entry (state, timeout, expiry, flags, packet counter) may be updated
  * from any thread; state changes go through CAS so that exactly one thread sees each transition
@@ -370,7 +372,7 @@ public final class ConnectionTable {
             if (spec.template != NO_HANDLE && !acquireTemplate(spec.template)) {
                 return STALE_TEMPLATE;
             }
-            int h = allocate((int) (inHash >>> 48) & STRIPE_MASK);
+            int h = allocate();
             if (h < 0) {
                 if (spec.template != NO_HANDLE) {
                     releaseTemplate(spec.template);
@@ -954,32 +956,69 @@ public final class ConnectionTable {
         }
     }
 
-    private int allocate(int start) {
-        for (int k = 0; k < STRIPES; k++) {
-            int i = (start + k) & STRIPE_MASK;
-            int at = i * FREE_SPACING;
-            synchronized (freeLocks[i]) {
-                int head = freeState[at];
-                if (head != NO_HANDLE) {
-                    freeState[at] = (int) entries[base(head) + W_LINKS];
+    /**
+     * The free list this thread frees into and allocates from first: a thread reuses the handles
+     * (and cache lines) it released itself instead of pulling entries from another core.
+     */
+    private static int homeList() {
+        return (int) Thread.currentThread().getId() & STRIPE_MASK;
+    }
+
+    private int allocate() {
+        int own = homeList();
+        int at = own * FREE_SPACING;
+        synchronized (freeLocks[own]) {
+            int head = freeState[at];
+            if (head != NO_HANDLE) {
+                freeState[at] = (int) entries[base(head) + W_LINKS];
+                freeState[at + 1]++;
+                return head;
+            }
+            for (int n = highWater.get(); n < maxConnections; n = highWater.get()) {
+                if (highWater.compareAndSet(n, n + 1)) {
                     freeState[at + 1]++;
-                    return head;
-                }
-                if (k == 0) {
-                    for (int n = highWater.get(); n < maxConnections; n = highWater.get()) {
-                        if (highWater.compareAndSet(n, n + 1)) {
-                            freeState[at + 1]++;
-                            return n;
-                        }
-                    }
+                    return n;
                 }
             }
+        }
+        // take the whole chain of the next non-empty list: one handle now, the rest becomes ours
+        for (int k = 1; k < STRIPES; k++) {
+            int j = (own + k) & STRIPE_MASK;
+            int jat = j * FREE_SPACING;
+            if ((int) INTS.getAcquire(freeState, jat) == NO_HANDLE) {
+                continue;
+            }
+            int chain;
+            synchronized (freeLocks[j]) {
+                chain = freeState[jat];
+                freeState[jat] = NO_HANDLE;
+            }
+            if (chain == NO_HANDLE) {
+                continue;
+            }
+            int rest = (int) entries[base(chain) + W_LINKS];
+            synchronized (freeLocks[own]) {
+                freeState[at + 1]++;
+                if (rest != NO_HANDLE) {
+                    if (freeState[at] != NO_HANDLE) {
+                        // a thread sharing this list refilled it meanwhile (rare): append to it
+                        int tail = rest;
+                        for (int next = (int) entries[base(tail) + W_LINKS]; next != NO_HANDLE;
+                                next = (int) entries[base(tail) + W_LINKS]) {
+                            tail = next;
+                        }
+                        entries[base(tail) + W_LINKS] = freeState[at] & 0xFFFFFFFFL;
+                    }
+                    freeState[at] = rest;
+                }
+            }
+            return chain;
         }
         return NO_HANDLE;
     }
 
     private void free(int h) {
-        int i = h & STRIPE_MASK;
+        int i = homeList();
         int at = i * FREE_SPACING;
         synchronized (freeLocks[i]) {
             entries[base(h) + W_LINKS] = freeState[at] & 0xFFFFFFFFL;
