@@ -464,7 +464,7 @@ public final class ConnectionTable {
                     continue;
                 }
             }
-            if (nowNanos - (long) LONGS.getOpaque(en, e + W_EXPIRY) >= 0 && expire(h, c, nowNanos)) {
+            if (nowNanos - (long) LONGS.getOpaque(en, e + W_EXPIRY) >= 0 && expire(h, c, nowNanos) == REMOVED) {
                 removed++;
             }
         }
@@ -775,7 +775,7 @@ public final class ConnectionTable {
                 if (noCportOnly && (flags(h) & ConnectionFlags.NO_CPORT) == 0) {
                     continue;
                 }
-                if (now - (long) LONGS.getOpaque(entries, base(h) + W_EXPIRY) >= 0 && expire(h, c, now)) {
+                if (now - (long) LONGS.getOpaque(entries, base(h) + W_EXPIRY) >= 0 && expire(h, c, now) != KEPT) {
                     continue;
                 }
                 return h;
@@ -848,28 +848,33 @@ public final class ConnectionTable {
         return (long) LONGS.getOpaque(en, e + W_CTL) == c ? c : 0;
     }
 
+    /** {@link #expire} outcomes. */
+    private static final int KEPT = 0;
+    private static final int REMOVED = 1;
+    private static final int GONE = 2;
+
     /**
      * Handles entry h found expired at {@code now}: a template that controls connections is kept
      * (expiry pushed out by its timeout); anything else is claimed and removed.
      *
-     * @return true if the entry is gone (removed by us, or being removed by another thread)
+     * @return {@link #KEPT}; {@link #REMOVED} by this call; or {@link #GONE}, being removed (or
+     *     bound) by another thread
      */
-    private boolean expire(int h, long c, long now) {
+    private int expire(int h, long c, long now) {
         int e = base(h);
         if (isTemplateKind(c) && (((long) LONGS.getVolatile(entries, e + W_AUX)) & COUNT_MASK) != 0) {
             refresh(h, now);
-            return false;
+            return KEPT;
         }
         if ((c & BUSY) != 0) {
-            return true; // binding its client port right now; the next sweep takes it
+            return GONE; // binding its client port right now; the next sweep takes it
         }
         if (claim(h, c)) {
             finish(h, c, true);
-            return true;
+            return REMOVED;
         }
         // lost the race: either someone else removed it, or a template gained a connection
-        long now2 = (long) LONGS.getAcquire(entries, e + W_CTL);
-        return now2 != c;
+        return (long) LONGS.getAcquire(entries, e + W_CTL) != c ? GONE : KEPT;
     }
 
     // ------------------------------------------------------------------ internals: lifecycle
