@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   3  expiry, clock nanos
  *   4  flags (16) | state (8) | unused (8) | timeout seconds (32)
  *   5  real server id (32) | controlling template handle (32); free-list link when dead
- *   6  attachment (32) | template bookkeeping (32): controlled count, DETACHED, DYING
+ *   6  attachment (32) | template bookkeeping (32): controlled count, UNINDEXING, DETACHED, DYING
  *   7  packet counter
  * </pre>
  * IPv6 addresses (six longs) live in chunks of 1024 entries allocated the first time a handle of the
@@ -112,7 +112,9 @@ public final class ConnectionTable {
     private static final int OUT_KIND = 0x40;
     private static final long KIND_PROTO_MASK = 0xFFFFL << 32;
 
-    private static final long COUNT_MASK = 0x3FFF_FFFFL;
+    private static final long COUNT_MASK = 0x1FFF_FFFFL;
+    // set while remove() unindexes a detached template: its handle must not be freed meanwhile
+    private static final long UNINDEXING = 1L << 29;
     private static final long DETACHED = 1L << 30;
     private static final long DYING = 1L << 31;
 
@@ -418,13 +420,12 @@ public final class ConnectionTable {
                     return false;
                 }
                 if ((aux & COUNT_MASK) != 0) {
-                    if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux | DETACHED)) {
+                    if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux | DETACHED | UNINDEXING)) {
                         unindex(handle, c, IN);
-                        if ((((long) LONGS.getAndAdd(entries, e + W_AUX, 0L)) & COUNT_MASK) == 0) {
-                            // the last controlled connection left while we detached
-                            if (claim(handle, c)) {
-                                finish(handle, c, false);
-                            }
+                        long after = (long) LONGS.getAndBitwiseAnd(entries, e + W_AUX, ~UNINDEXING);
+                        // the last controlled connection may have left while we unindexed
+                        if ((after & COUNT_MASK) == 0 && claim(handle, c)) {
+                            finish(handle, c, false);
                         }
                         return true;
                     }
@@ -885,7 +886,7 @@ public final class ConnectionTable {
         if (isTemplateKind(c)) {
             for (;;) {
                 long aux = (long) LONGS.getVolatile(entries, e + W_AUX);
-                if ((aux & (COUNT_MASK | DYING)) != 0) {
+                if ((aux & (COUNT_MASK | DYING | UNINDEXING)) != 0) {
                     return false;
                 }
                 if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux | DYING)) {
