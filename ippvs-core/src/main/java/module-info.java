@@ -14,7 +14,7 @@ module io.ippvs.core {
     // exports io.ippvs.core.header;  (uncomment when the package has its first class)
     exports io.ippvs.core.packet;
     // exports io.ippvs.core.proto;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.sched;  (uncomment when the package has its first class)
+    exports io.ippvs.core.sched;
     // exports io.ippvs.core.service;  (uncomment when the package has its first class)
     // exports io.ippvs.core.stats;  (uncomment when the package has its first class)
 }
