@@ -1,0 +1,47 @@
+package io.ippvs.core.sched;
+
+import io.ippvs.api.Flow;
+import io.ippvs.api.RealServer;
+
+/**
+ * sed (ip_vs_sed.c): like wlc, but the overhead is activeconns + 1, the expected delay of one more
+ * connection; inactive connections do not count.
+ */
+final class ShortestExpectedDelay extends ListScheduler {
+
+    ShortestExpectedDelay() {
+        super("sed");
+    }
+
+    @Override
+    public RealServer schedule(Flow flow) {
+        return least(servers, false);
+    }
+
+    /**
+     * The usable server with the least (activeconns + 1) per weight, the first of equals; with
+     * {@code idleFirst} (nq) the first usable server without active connections at once.
+     */
+    static RealServer least(RealServer[] servers, boolean idleFirst) {
+        RealServer least = null;
+        long loh = 0;
+        long lw = 0;
+        for (RealServer s : servers) {
+            if (!s.available()) {
+                continue;
+            }
+            int active = s.activeConnections();
+            if (idleFirst && active == 0) {
+                return s;
+            }
+            long doh = active + 1L;
+            long dw = s.weight();
+            if (least == null || loh * dw > doh * lw) {
+                least = s;
+                loh = doh;
+                lw = dw;
+            }
+        }
+        return least;
+    }
+}
