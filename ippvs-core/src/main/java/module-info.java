@@ -15,6 +15,6 @@ module io.ippvs.core {
     exports io.ippvs.core.packet;
     // exports io.ippvs.core.proto;  (uncomment when the package has its first class)
     // exports io.ippvs.core.sched;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.service;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.stats;  (uncomment when the package has its first class)
+    exports io.ippvs.core.service;
+    exports io.ippvs.core.stats;
 }
