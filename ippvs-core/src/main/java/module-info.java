@@ -8,7 +8,7 @@ module io.ippvs.core {
     requires org.slf4j;
 
     // exports io.ippvs.core.admin;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.checksum;  (uncomment when the package has its first class)
+    exports io.ippvs.core.checksum;
     // exports io.ippvs.core.conn;  (uncomment when the package has its first class)
     // exports io.ippvs.core.director;  (uncomment when the package has its first class)
     // exports io.ippvs.core.header;  (uncomment when the package has its first class)
