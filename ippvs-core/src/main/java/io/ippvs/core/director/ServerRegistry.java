@@ -2,6 +2,7 @@ package io.ippvs.core.director;
 
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.core.service.RealServerState;
+import io.ippvs.core.stats.TrafficStats;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -29,7 +30,7 @@ final class ServerRegistry {
     }
 
     /** Creates a server in service with a fresh id. */
-    synchronized RealServerState create(RealServerConfig config) {
+    synchronized RealServerState create(RealServerConfig config, TrafficStats serviceStats) {
         int id;
         if (!free.isEmpty()) {
             id = free.poll();
@@ -40,7 +41,7 @@ final class ServerRegistry {
         if (id >= a.length) {
             a = Arrays.copyOf(a, a.length * 2);
         }
-        RealServerState s = new RealServerState(id, config);
+        RealServerState s = new RealServerState(id, config, serviceStats);
         a[id] = s;
         byId = a;
         return s;

@@ -25,6 +25,7 @@ public final class RealServerState implements RealServer {
 
     private final int id;
     private final TrafficStats stats = new TrafficStats();
+    private final TrafficStats serviceStats;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger inactive = new AtomicInteger();
     private final AtomicInteger persistent = new AtomicInteger();
@@ -32,10 +33,16 @@ public final class RealServerState implements RealServer {
     private volatile boolean inService = true;
     private volatile boolean overloaded;
 
-    /** A server in service with no connections. */
-    public RealServerState(int id, RealServerConfig config) {
+    /**
+     * A server in service with no connections.
+     *
+     * @param serviceStats the counters of the service this server belongs to, which every packet of
+     *     its connections also counts in
+     */
+    public RealServerState(int id, RealServerConfig config, TrafficStats serviceStats) {
         this.id = id;
         this.config = config;
+        this.serviceStats = serviceStats;
     }
 
     /** The index the connection table stores for this server. */
@@ -128,6 +135,11 @@ public final class RealServerState implements RealServer {
     @Override
     public TrafficStats stats() {
         return stats;
+    }
+
+    /** The counters of this server's service. */
+    public TrafficStats serviceStats() {
+        return serviceStats;
     }
 
     /** A new connection (or, with {@code template}, a persistence template) now points here. */

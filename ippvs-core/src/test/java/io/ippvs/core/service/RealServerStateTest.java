@@ -3,6 +3,7 @@ package io.ippvs.core.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.RealServerConfig;
+import io.ippvs.core.stats.TrafficStats;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class RealServerStateTest {
 
     @Test
     void overloadWithLowerThreshold() throws Exception {
-        RealServerState s = new RealServerState(1, server().upperThreshold(4).lowerThreshold(2).build());
+        RealServerState s = new RealServerState(1, server().upperThreshold(4).lowerThreshold(2).build(), new TrafficStats());
         for (int i = 0; i < 3; i++) {
             s.bind(false, false);
             assertThat(s.overloaded()).isFalse();
@@ -32,7 +33,7 @@ class RealServerStateTest {
 
     @Test
     void overloadWithoutLowerThresholdClearsBelowThreeQuarters() throws Exception {
-        RealServerState s = new RealServerState(1, server().upperThreshold(8).build());
+        RealServerState s = new RealServerState(1, server().upperThreshold(8).build(), new TrafficStats());
         for (int i = 0; i < 8; i++) {
             s.bind(false, i % 2 == 0);
         }
@@ -48,7 +49,7 @@ class RealServerStateTest {
 
     @Test
     void templatesCountAsPersistentNotTowardsTheThreshold() throws Exception {
-        RealServerState s = new RealServerState(1, server().upperThreshold(2).build());
+        RealServerState s = new RealServerState(1, server().upperThreshold(2).build(), new TrafficStats());
         s.bind(true, false);
         s.bind(true, false);
         assertThat(s.persistentConnections()).isEqualTo(2);
@@ -63,27 +64,27 @@ class RealServerStateTest {
 
     @Test
     void raisingOrDroppingTheUpperThresholdClearsOverload() throws Exception {
-        RealServerState s = new RealServerState(1, server().upperThreshold(1).build());
+        RealServerState s = new RealServerState(1, server().upperThreshold(1).build(), new TrafficStats());
         s.bind(false, false);
         assertThat(s.overloaded()).isTrue();
-        s.config(server().upperThreshold(1).weight(3).build());
+        s.config(server().upperThreshold(1).weight(3).build();
         assertThat(s.overloaded()).isTrue();
-        s.config(server().upperThreshold(5).build());
+        s.config(server().upperThreshold(5).build();
         assertThat(s.overloaded()).isFalse();
-        s.config(server().upperThreshold(1).build());
+        s.config(server().upperThreshold(1).build();
         s.bind(false, false);
         assertThat(s.overloaded()).isTrue();
-        s.config(server().build());
+        s.config(server().build();
         assertThat(s.overloaded()).isFalse();
     }
 
     @Test
     void weightZeroAndRemovalMakeTheServerUnavailable() throws Exception {
-        RealServerState s = new RealServerState(1, server().build());
+        RealServerState s = new RealServerState(1, server().build(), new TrafficStats());
         assertThat(s.available()).isTrue();
-        s.config(server().weight(0).build());
+        s.config(server().weight(0).build();
         assertThat(s.available()).isFalse();
-        s.config(server().weight(2).build());
+        s.config(server().weight(2).build();
         assertThat(s.available()).isTrue();
         s.remove();
         assertThat(s.available()).isFalse();
