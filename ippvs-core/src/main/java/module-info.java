@@ -10,11 +10,11 @@ module io.ippvs.core {
     // exports io.ippvs.core.admin;  (uncomment when the package has its first class)
     exports io.ippvs.core.checksum;
     exports io.ippvs.core.conn;
-    // exports io.ippvs.core.director;  (uncomment when the package has its first class)
+    exports io.ippvs.core.director;
     exports io.ippvs.core.header;
     exports io.ippvs.core.packet;
     exports io.ippvs.core.proto;
-    // exports io.ippvs.core.sched;  (uncomment when the package has its first class)
+    exports io.ippvs.core.sched;
     exports io.ippvs.core.service;
     exports io.ippvs.core.stats;
 }
