@@ -63,7 +63,7 @@ public class DirectorBenchmark {
         public void setup() throws UnknownHostException {
             director = Director.builder()
                     .nanoClock(now::get)
-                    .maxConnections(Math.max(1 << 20, connections * 2))
+                    .maxConnections(Math.max(1 << 16, connections * 4))
                     .rewriter(new PassThrough())
                     .hashSeed(7)
                     .build();
@@ -145,19 +145,62 @@ public class DirectorBenchmark {
 
     /**
      * A SYN of a new client: service lookup, wlc over 8 servers, insert, SYN_RECV. The fake clock
-     * moves 100 us per call and each thread sweeps every 256k calls (its cost is included), so
-     * SYN_RECV entries (60 s) expire and at most about 900k new entries are live besides the
-     * established ones, below the bound.
+     * moves 60 s / connections per call and each thread sweeps every connections / 4 calls (at least
+     * 1024; its cost is included), so SYN_RECV entries (60 s) expire and about {@code connections}
+     * new entries are live besides the established ones: the table size of the parameter.
      */
     @Benchmark
     public Verdict newConnection(Shared shared, Lane lane) {
         int n = lane.count++;
-        if ((n & 0x3FFFF) == 0x3FFFF) {
+        if (n % Math.max(1024, shared.connections / 4) == 0) {
             shared.director.sweep();
         }
-        shared.now.addAndGet(100_000);
+        shared.now.addAndGet(60_000_000_000L / shared.connections);
         client(lane.syn, lane.fresh + (n & 0xFFFFF));
         return lane.worker.process(lane.syn);
+    }
+
+    /** A director with room for 4M connections that never expire: setup cost without any sweep. */
+    @State(Scope.Benchmark)
+    public static class Roomy {
+        Director director;
+
+        @Setup(Level.Trial)
+        public void setup() throws UnknownHostException {
+            director = Director.builder().nanoClock(() -> 1_000_000_000_000L).maxConnections(1 << 22)
+                    .rewriter(new PassThrough()).hashSeed(7).build();
+            ServiceKey key = ServiceKey.of(Protocol.TCP, InetAddress.getByName("192.0.2.1"), 80);
+            director.addService(ServiceConfig.builder(key).scheduler("wlc").build());
+            for (int i = 0; i < 8; i++) {
+                director.addRealServer(key, RealServerConfig.builder(InetAddress.getByName("198.51.100." + (10 + i)), 80)
+                        .forwardingMethod(ForwardingMethod.DIRECT_ROUTE).build());
+            }
+        }
+    }
+
+    /** One thread's cursor over never-seen clients. */
+    @State(Scope.Thread)
+    public static class Opener {
+        Worker worker;
+        ByteBuffer syn = packet();
+        int next;
+
+        @Setup(Level.Trial)
+        public void setup(Roomy roomy, Shared shared) {
+            worker = roomy.director.newWorker();
+            flags(syn, 0x02);
+            next = shared.threads.getAndIncrement() << 22;
+        }
+    }
+
+    /**
+     * A SYN of a new client into a table that only grows (run at most 2 s per fork, e.g.
+     * {@code -wi 1 -i 1 -r 1s}: past 4M connections the verdict turns to TABLE_FULL).
+     */
+    @Benchmark
+    public Verdict newConnectionNoExpiry(Roomy roomy, Opener o) {
+        client(o.syn, 0x0B000000 + o.next++);
+        return o.worker.process(o.syn);
     }
 
     static ByteBuffer packet() {

@@ -50,8 +50,9 @@ import java.util.function.LongSupplier;
  *
  * <h2>A packet's way</h2>
  * {@link #process(ByteBuffer, int, NextHop)}: parse; look the packet up as inbound (client to
- * virtual address), else as outbound (a NAT real server's reply); on a miss find its service
- * (firewall mark, then protocol/address/port, then the port-zero service) and schedule a new
+ * virtual address); on a miss find its service (firewall mark, then protocol/address/port, then
+ * the port-zero service), or, when it is addressed to none, look it up as outbound (a NAT real
+ * server's reply). A packet of a service without a connection schedules a new
  * connection if the packet may start one (TCP: SYN without RST; UDP: any; SCTP: INIT), else drop it
  * ({@link DropReason#NO_CONNECTION}); traffic of no service passes to the host. The connection's
  * protocol state advances (tunnel and direct-route connections use the input-only rows throughout,
@@ -239,15 +240,18 @@ public final class Director {
                 return v;
             }
             // the old connection was expired to make way for a new one (conn_reuse_mode, expire_nodest_conn)
-        } else {
-            int o = table.lookupOutbound(family, proto, info.srcHigh(), info.srcLow(), info.srcPort(), info.dstHigh(),
-                    info.dstLow(), info.dstPort(), s.now);
-            if (o >= 0 && (table.flags(o) & ConnectionFlags.FWD_MASK) == ConnectionFlags.MASQ) {
-                return outbound(w, buf, set, o, proto, event, hop);
-            }
         }
+        // the service table is small and hot: asking it first spares a packet to a virtual service
+        // the outbound probe, since replies are addressed to clients, never to a virtual service
         VirtualServiceState svc = set.table.lookup(fwmark, proto, family, info.dstHigh(), info.dstLow(), info.dstPort());
         if (svc == null) {
+            if (h < 0) {
+                int o = table.lookupOutbound(family, proto, info.srcHigh(), info.srcLow(), info.srcPort(),
+                        info.dstHigh(), info.dstLow(), info.dstPort(), s.now);
+                if (o >= 0 && (table.flags(o) & ConnectionFlags.FWD_MASK) == ConnectionFlags.MASQ) {
+                    return outbound(w, buf, set, o, proto, event, hop);
+                }
+            }
             return dropNonService ? dropped(w.stripe, DropReason.NO_SERVICE) : passed(w.stripe);
         }
         if (!startsConnection(proto, event)) {
