@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   3  expiry, clock nanos
  *   4  flags (16) | state (8) | unused (8) | timeout seconds (32)
  *   5  real server id (32) | controlling template handle (32); free-list link when dead
- *   6  attachment (32) | template bookkeeping (32): controlled count, DETACHED, DYING
+ *   6  attachment (32) | template bookkeeping (32): controlled count, UNINDEXING, DETACHED, DYING
  *   7  packet counter
  * </pre>
  * IPv6 addresses (six longs) live in chunks of 1024 entries allocated the first time a handle of the
@@ -45,8 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Removal claims an entry with one CAS on that word (templates first claim their bookkeeping word,
  * which refuses while connections still reference them), so every entry leaves exactly once and
  * the {@link RemovalListener} hears about it exactly once. Inserts serialize per inbound-key stripe
- * (so two threads cannot insert the same flow twice) and claim index slots by CAS; free handles sit
- * in 64 lock-striped free lists.
+ * (so two threads cannot insert the same flow twice) and claim index slots by CAS. Free handles sit
+ * in 64 lock-striped free lists; a thread frees into and allocates from the list its thread id picks,
+ * so it reuses handles (and cache lines) it released itself, and takes another list's whole chain
+ * when its own runs dry.
  *
  * <p>Mutable fields of a live entry (state, timeout, expiry, flags, packet counter) may be updated
  * from any thread; state changes go through CAS so that exactly one thread sees each transition
@@ -110,7 +112,9 @@ public final class ConnectionTable {
     private static final int OUT_KIND = 0x40;
     private static final long KIND_PROTO_MASK = 0xFFFFL << 32;
 
-    private static final long COUNT_MASK = 0x3FFF_FFFFL;
+    private static final long COUNT_MASK = 0x1FFF_FFFFL;
+    // set while remove() unindexes a detached template: its handle must not be freed meanwhile
+    private static final long UNINDEXING = 1L << 29;
     private static final long DETACHED = 1L << 30;
     private static final long DYING = 1L << 31;
 
@@ -370,7 +374,7 @@ public final class ConnectionTable {
             if (spec.template != NO_HANDLE && !acquireTemplate(spec.template)) {
                 return STALE_TEMPLATE;
             }
-            int h = allocate((int) (inHash >>> 48) & STRIPE_MASK);
+            int h = allocate();
             if (h < 0) {
                 if (spec.template != NO_HANDLE) {
                     releaseTemplate(spec.template);
@@ -416,13 +420,12 @@ public final class ConnectionTable {
                     return false;
                 }
                 if ((aux & COUNT_MASK) != 0) {
-                    if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux | DETACHED)) {
+                    if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux | DETACHED | UNINDEXING)) {
                         unindex(handle, c, IN);
-                        if ((((long) LONGS.getAndAdd(entries, e + W_AUX, 0L)) & COUNT_MASK) == 0) {
-                            // the last controlled connection left while we detached
-                            if (claim(handle, c)) {
-                                finish(handle, c, false);
-                            }
+                        long after = (long) LONGS.getAndBitwiseAnd(entries, e + W_AUX, ~UNINDEXING);
+                        // the last controlled connection may have left while we unindexed
+                        if ((after & COUNT_MASK) == 0 && claim(handle, c)) {
+                            finish(handle, c, false);
                         }
                         return true;
                     }
@@ -462,7 +465,7 @@ public final class ConnectionTable {
                     continue;
                 }
             }
-            if (nowNanos - (long) LONGS.getOpaque(en, e + W_EXPIRY) >= 0 && expire(h, c, nowNanos)) {
+            if (nowNanos - (long) LONGS.getOpaque(en, e + W_EXPIRY) >= 0 && expire(h, c, nowNanos) == REMOVED) {
                 removed++;
             }
         }
@@ -773,7 +776,7 @@ public final class ConnectionTable {
                 if (noCportOnly && (flags(h) & ConnectionFlags.NO_CPORT) == 0) {
                     continue;
                 }
-                if (now - (long) LONGS.getOpaque(entries, base(h) + W_EXPIRY) >= 0 && expire(h, c, now)) {
+                if (now - (long) LONGS.getOpaque(entries, base(h) + W_EXPIRY) >= 0 && expire(h, c, now) != KEPT) {
                     continue;
                 }
                 return h;
@@ -846,28 +849,33 @@ public final class ConnectionTable {
         return (long) LONGS.getOpaque(en, e + W_CTL) == c ? c : 0;
     }
 
+    /** {@link #expire} outcomes. */
+    private static final int KEPT = 0;
+    private static final int REMOVED = 1;
+    private static final int GONE = 2;
+
     /**
      * Handles entry h found expired at {@code now}: a template that controls connections is kept
      * (expiry pushed out by its timeout); anything else is claimed and removed.
      *
-     * @return true if the entry is gone (removed by us, or being removed by another thread)
+     * @return {@link #KEPT}; {@link #REMOVED} by this call; or {@link #GONE}, being removed (or
+     *     bound) by another thread
      */
-    private boolean expire(int h, long c, long now) {
+    private int expire(int h, long c, long now) {
         int e = base(h);
         if (isTemplateKind(c) && (((long) LONGS.getVolatile(entries, e + W_AUX)) & COUNT_MASK) != 0) {
             refresh(h, now);
-            return false;
+            return KEPT;
         }
         if ((c & BUSY) != 0) {
-            return true; // binding its client port right now; the next sweep takes it
+            return GONE; // binding its client port right now; the next sweep takes it
         }
         if (claim(h, c)) {
             finish(h, c, true);
-            return true;
+            return REMOVED;
         }
         // lost the race: either someone else removed it, or a template gained a connection
-        long now2 = (long) LONGS.getAcquire(entries, e + W_CTL);
-        return now2 != c;
+        return (long) LONGS.getAcquire(entries, e + W_CTL) != c ? GONE : KEPT;
     }
 
     // ------------------------------------------------------------------ internals: lifecycle
@@ -878,7 +886,7 @@ public final class ConnectionTable {
         if (isTemplateKind(c)) {
             for (;;) {
                 long aux = (long) LONGS.getVolatile(entries, e + W_AUX);
-                if ((aux & (COUNT_MASK | DYING)) != 0) {
+                if ((aux & (COUNT_MASK | DYING | UNINDEXING)) != 0) {
                     return false;
                 }
                 if (LONGS.compareAndSet(entries, e + W_AUX, aux, aux | DYING)) {
@@ -954,32 +962,69 @@ public final class ConnectionTable {
         }
     }
 
-    private int allocate(int start) {
-        for (int k = 0; k < STRIPES; k++) {
-            int i = (start + k) & STRIPE_MASK;
-            int at = i * FREE_SPACING;
-            synchronized (freeLocks[i]) {
-                int head = freeState[at];
-                if (head != NO_HANDLE) {
-                    freeState[at] = (int) entries[base(head) + W_LINKS];
+    /**
+     * The free list this thread frees into and allocates from first: a thread reuses the handles
+     * (and cache lines) it released itself instead of pulling entries from another core.
+     */
+    private static int homeList() {
+        return (int) Thread.currentThread().getId() & STRIPE_MASK;
+    }
+
+    private int allocate() {
+        int own = homeList();
+        int at = own * FREE_SPACING;
+        synchronized (freeLocks[own]) {
+            int head = freeState[at];
+            if (head != NO_HANDLE) {
+                freeState[at] = (int) entries[base(head) + W_LINKS];
+                freeState[at + 1]++;
+                return head;
+            }
+            for (int n = highWater.get(); n < maxConnections; n = highWater.get()) {
+                if (highWater.compareAndSet(n, n + 1)) {
                     freeState[at + 1]++;
-                    return head;
-                }
-                if (k == 0) {
-                    for (int n = highWater.get(); n < maxConnections; n = highWater.get()) {
-                        if (highWater.compareAndSet(n, n + 1)) {
-                            freeState[at + 1]++;
-                            return n;
-                        }
-                    }
+                    return n;
                 }
             }
+        }
+        // take the whole chain of the next non-empty list: one handle now, the rest becomes ours
+        for (int k = 1; k < STRIPES; k++) {
+            int j = (own + k) & STRIPE_MASK;
+            int jat = j * FREE_SPACING;
+            if ((int) INTS.getAcquire(freeState, jat) == NO_HANDLE) {
+                continue;
+            }
+            int chain;
+            synchronized (freeLocks[j]) {
+                chain = freeState[jat];
+                freeState[jat] = NO_HANDLE;
+            }
+            if (chain == NO_HANDLE) {
+                continue;
+            }
+            int rest = (int) entries[base(chain) + W_LINKS];
+            synchronized (freeLocks[own]) {
+                freeState[at + 1]++;
+                if (rest != NO_HANDLE) {
+                    if (freeState[at] != NO_HANDLE) {
+                        // a thread sharing this list refilled it meanwhile (rare): append to it
+                        int tail = rest;
+                        for (int next = (int) entries[base(tail) + W_LINKS]; next != NO_HANDLE;
+                                next = (int) entries[base(tail) + W_LINKS]) {
+                            tail = next;
+                        }
+                        entries[base(tail) + W_LINKS] = freeState[at] & 0xFFFFFFFFL;
+                    }
+                    freeState[at] = rest;
+                }
+            }
+            return chain;
         }
         return NO_HANDLE;
     }
 
     private void free(int h) {
-        int i = h & STRIPE_MASK;
+        int i = homeList();
         int at = i * FREE_SPACING;
         synchronized (freeLocks[i]) {
             entries[base(h) + W_LINKS] = freeState[at] & 0xFFFFFFFFL;

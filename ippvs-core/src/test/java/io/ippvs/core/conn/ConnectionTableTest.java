@@ -386,4 +386,32 @@ class ConnectionTableTest {
         double perConnection = (double) big.footprintBytes() / (1 << 20);
         assertThat(perConnection).isLessThanOrEqualTo(96.0);
     }
+
+    @Test
+    void handlesFreedByAnotherThreadAreTakenOverWhenTheTableIsFull() throws Exception {
+        ConnectionTable small = new ConnectionTable(20, 5L, null);
+        int[] handles = new int[20];
+        for (int i = 0; i < 20; i++) {
+            handles[i] = small.insert(tcp("192.0.2.1", 1000 + i, "10.0.0.1", 80, "192.168.1.10", 80), 0);
+        }
+        // another thread frees them all, into its own free list
+        Thread other = new Thread(() -> {
+            for (int h : handles) {
+                small.remove(h);
+            }
+        });
+        other.start();
+        other.join();
+        assertThat(small.size()).isZero();
+        List<Integer> again = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int h = small.insert(tcp("192.0.2.2", 2000 + i, "10.0.0.1", 80, "192.168.1.10", 80), 0);
+            assertThat(h).isGreaterThanOrEqualTo(0);
+            again.add(h);
+        }
+        assertThat(again).containsExactlyInAnyOrder(java.util.Arrays.stream(handles).boxed().toArray(Integer[]::new));
+        assertThat(small.insert(tcp("192.0.2.2", 3000, "10.0.0.1", 80, "192.168.1.10", 80), 0))
+                .isEqualTo(ConnectionTable.FULL);
+        assertThat(small.size()).isEqualTo(20);
+    }
 }
