@@ -66,9 +66,10 @@ import java.util.function.LongSupplier;
  * established flow and takes no lock on the lookup path. Each thread needs scratch space: the
  * {@code process} methods here fetch it from a thread-local; an I/O thread that keeps a
  * {@link Worker} ({@link #newWorker()}) skips that lookup. Configuration methods are serialized and
- * may run concurrently with packets: each change is published as one immutable generation, so a
- * packet sees a change entirely or not at all; services and real servers that survive a change
- * keep their identity, counters and connection counts.
+ * may run concurrently with packets: each change is published as one immutable generation (service
+ * table, server lists, timeouts), and a new connection whose scheduler chose while a change was
+ * being applied is scheduled again, so a packet sees a change entirely or not at all; services and
+ * real servers that survive a change keep their identity, counters and connection counts.
  *
  * <h2>Time</h2>
  * Time comes from the injectable nanosecond clock. Connections expire lazily on lookup and in
@@ -117,6 +118,8 @@ public final class Director {
     private final Object configLock = new Object();
     private final Object sweepLock = new Object();
     private volatile ServiceSet current = ServiceSet.EMPTY;
+    /** Odd while {@link #configure} edits live objects; see {@link #stableGeneration()}. */
+    private volatile int generation;
     private volatile TcpStateMachine tcpMachine = TcpStateMachine.normal();
     private volatile Object[] attachments;
 
@@ -257,7 +260,35 @@ public final class Director {
         if (!startsConnection(proto, event)) {
             return dropped(w.stripe, DropReason.NO_CONNECTION);
         }
-        return schedule(w, buf, set, svc, proto, event, hop, true);
+        for (int attempt = 0; ; attempt++) {
+            int generation = stableGeneration();
+            ServiceSet now = current;
+            if (now != set) {
+                set = now;
+                svc = set.table.lookup(fwmark, proto, family, info.dstHigh(), info.dstLow(), info.dstPort());
+                if (svc == null) {
+                    return dropNonService ? dropped(w.stripe, DropReason.NO_SERVICE) : passed(w.stripe);
+                }
+            }
+            Verdict v = schedule(w, buf, set, svc, proto, event, hop, true, attempt < 3 ? generation : -1);
+            if (v != null) {
+                return v;
+            }
+            // the configuration changed while the scheduler chose: choose again from the new one
+        }
+    }
+
+    /**
+     * The configuration generation once no change is in progress. A change makes it odd while it
+     * edits servers and schedulers and even again once published; a choice made while it moved is
+     * discarded, so a new connection sees a whole change or none of it.
+     */
+    private int stableGeneration() {
+        int g;
+        while (((g = generation) & 1) != 0) {
+            Thread.onSpinWait();
+        }
+        return g;
     }
 
     /**
@@ -367,9 +398,12 @@ public final class Director {
         return rewrite(w, s, rs, hop);
     }
 
-    /** A new connection of {@code svc}: persistence template or scheduler, then the entry. */
+    /**
+     * A new connection of {@code svc}: persistence template or scheduler, then the entry; {@code null}
+     * when {@code generation} (not -1) no longer holds after the choice.
+     */
     private Verdict schedule(Worker w, ByteBuffer buf, ServiceSet set, VirtualServiceState svc, int proto, int event,
-            NextHop hop, boolean retry) {
+            NextHop hop, boolean retry, int generation) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
         ServiceConfig cfg = svc.config();
@@ -403,6 +437,10 @@ public final class Director {
             }
             if (rs == null) {
                 return dropped(w.stripe, DropReason.NO_REAL_SERVER);
+            }
+            if (generation != -1 && this.generation != generation) {
+                rs.unbind(false, false);
+                return null;
             }
         }
         int vport = info.dstPort();
@@ -452,7 +490,7 @@ public final class Director {
             }
             if (r == ConnectionTable.STALE_TEMPLATE && retry) {
                 // the template expired or was dropped since we found it: look again once
-                return schedule(w, buf, set, svc, proto, event, hop, false);
+                return schedule(w, buf, set, svc, proto, event, hop, false, -1);
             }
             return dropped(w.stripe, r == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.NO_REAL_SERVER);
         }
@@ -887,47 +925,57 @@ public final class Director {
                     newSchedulers.put(s.config().key(), createScheduler(s.config()));
                 }
             }
-            List<VirtualServiceState> services = new ArrayList<>();
-            for (Configuration.Service s : next.services()) {
-                ServiceConfig cfg = s.config();
-                VirtualServiceState v = old.byKey.get(cfg.key());
-                Scheduler fresh = newSchedulers.get(cfg.key());
-                if (v == null) {
-                    v = new VirtualServiceState(cfg, fresh);
-                } else {
-                    v.config(cfg);
-                }
-                List<RealServerState> kept = new ArrayList<>();
-                for (RealServerConfig rc : s.realServers()) {
-                    RealServerState rs = find(v.servers(), rc);
-                    if (rs == null) {
-                        rs = servers.create(rc, v.stats());
-                    } else if (!rs.config().equals(rc)) {
-                        rs.config(rc);
-                    }
-                    kept.add(rs);
-                }
-                for (RealServerState rs : v.servers()) {
-                    if (!kept.contains(rs)) {
-                        rs.remove();
-                    }
-                }
-                if (fresh != null && v.scheduler() != fresh) {
-                    fresh.update(kept);
-                    v.scheduler(fresh);
-                }
-                v.servers(kept);
-                services.add(v);
+            generation = generation + 1; // odd: new connections wait for the change to complete
+            try {
+                publish(next, old, newSchedulers);
+            } finally {
+                generation = generation + 1;
             }
-            for (VirtualServiceState v : old.services) {
-                if (!next.services().stream().anyMatch(s -> s.config().key().equals(v.key()))) {
-                    for (RealServerState rs : v.servers()) {
-                        rs.remove();
-                    }
-                }
-            }
-            current = new ServiceSet(next, services);
         }
+    }
+
+    /** Edits the surviving objects, makes the new ones and publishes the generation; under configLock. */
+    private void publish(Configuration next, ServiceSet old, Map<ServiceKey, Scheduler> newSchedulers) {
+        List<VirtualServiceState> services = new ArrayList<>();
+        for (Configuration.Service s : next.services()) {
+            ServiceConfig cfg = s.config();
+            VirtualServiceState v = old.byKey.get(cfg.key());
+            Scheduler fresh = newSchedulers.get(cfg.key());
+            if (v == null) {
+                v = new VirtualServiceState(cfg, fresh);
+            } else {
+                v.config(cfg);
+            }
+            List<RealServerState> kept = new ArrayList<>();
+            for (RealServerConfig rc : s.realServers()) {
+                RealServerState rs = find(v.servers(), rc);
+                if (rs == null) {
+                    rs = servers.create(rc, v.stats());
+                } else if (!rs.config().equals(rc)) {
+                    rs.config(rc);
+                }
+                kept.add(rs);
+            }
+            for (RealServerState rs : v.servers()) {
+                if (!kept.contains(rs)) {
+                    rs.remove();
+                }
+            }
+            if (fresh != null && v.scheduler() != fresh) {
+                fresh.update(kept);
+                v.scheduler(fresh);
+            }
+            v.servers(kept);
+            services.add(v);
+        }
+        for (VirtualServiceState v : old.services) {
+            if (!next.services().stream().anyMatch(s -> s.config().key().equals(v.key()))) {
+                for (RealServerState rs : v.servers()) {
+                    rs.remove();
+                }
+            }
+        }
+        current = new ServiceSet(next, services);
     }
 
     private static RealServerState find(List<RealServerState> list, RealServerConfig rc) {
