@@ -28,8 +28,10 @@ final class SequenceDelta {
         if (delta == 0 && previousDelta == 0) {
             return ack;
         }
-        // ack names the next byte the peer expects, in the rewritten numbering
-        return after(ack, initSeq + delta) ? ack - delta : ack - previousDelta;
+        // ack names the next byte the peer expects, in the rewritten numbering, where the rewritten
+        // segment starts at initSeq + previousDelta. Linux compares with initSeq + delta instead, which
+        // misplaces an ACK of exactly the segment's start when the rewrite shrank the payload.
+        return after(ack, initSeq + previousDelta) ? ack - delta : ack - previousDelta;
     }
 
     /**
