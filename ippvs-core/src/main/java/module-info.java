@@ -11,7 +11,7 @@ module io.ippvs.core {
     exports io.ippvs.core.checksum;
     // exports io.ippvs.core.conn;  (uncomment when the package has its first class)
     // exports io.ippvs.core.director;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.header;  (uncomment when the package has its first class)
+    exports io.ippvs.core.header;
     exports io.ippvs.core.icmp;
     exports io.ippvs.core.packet;
     // exports io.ippvs.core.proto;  (uncomment when the package has its first class)
