@@ -82,6 +82,19 @@ final class TestContext implements RewriteContext {
         return this;
     }
 
+    /** Describes a packet from the parser's description of it, as a director would. */
+    TestContext parsed(ByteBuffer b, io.ippvs.core.packet.PacketInfo info, boolean isReply) {
+        this.buffer = b;
+        this.l3 = info.l3Offset();
+        this.l4 = info.l4Offset();
+        this.protocol = info.protocolNumber();
+        this.reply = isReply;
+        this.icmpError = info.isIcmpError();
+        this.innerL3 = info.innerL3Offset();
+        this.innerL4 = info.innerL4Offset();
+        return this;
+    }
+
     @Override
     public ByteBuffer buffer() {
         return buffer;
