@@ -9,6 +9,13 @@ import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.Crc32c;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Icmpv4Header;
+import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.SctpHeader;
+import io.ippvs.core.header.TcpHeader;
+import io.ippvs.core.header.UdpHeader;
 import io.ippvs.core.icmp.IcmpErrors;
 import io.ippvs.core.icmp.IcmpRateLimiter;
 import java.nio.ByteBuffer;
@@ -53,6 +60,8 @@ public final class NatRewriter implements PacketRewriter {
     private static final int SCTP = 132;
     private static final int ICMP = 1;
     private static final int ICMPV6 = 58;
+    /** Transport bytes every ICMP error quotes (RFC 792): the ports and, for UDP, the checksum. */
+    private static final int QUOTED_TRANSPORT = 8;
 
     private final boolean decrementTtl;
     private final int defaultMtu;
@@ -121,21 +130,21 @@ public final class NatRewriter implements PacketRewriter {
     // ---------------------------------------------------------------- IPv4
 
     private Verdict rewrite4(RewriteContext c, ByteBuffer b, int l3, int limit) {
-        if (l3 + 20 > limit) {
+        if (l3 + Ipv4Header.MIN_LENGTH > limit) {
             return TRUNCATED;
         }
         int ihl = (b.get(l3) & 0x0F) << 2;
-        int total = b.getShort(l3 + 2) & 0xFFFF;
+        int total = b.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
         if (ihl < 20 || total < ihl || total > limit - l3) {
             return MALFORMED;
         }
         int end = l3 + total;
-        int fragField = b.getShort(l3 + 6) & 0xFFFF;
-        boolean nonFirst = (fragField & 0x1FFF) != 0;
-        boolean moreFragments = (fragField & 0x2000) != 0;
-        int ttl = b.get(l3 + 8) & 0xFF;
+        int fragField = b.getShort(l3 + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & 0xFFFF;
+        boolean nonFirst = (fragField & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
+        boolean moreFragments = (fragField & Ipv4Header.MORE_FRAGMENTS) != 0;
+        int ttl = b.get(l3 + Ipv4Header.TTL_OFFSET) & 0xFF;
         boolean reply = c.reply();
-        int proto = b.get(l3 + 9) & 0xFF;
+        int proto = b.get(l3 + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
 
         if (c.icmpError()) {
             if (nonFirst || moreFragments || proto != ICMP) {
@@ -147,11 +156,11 @@ public final class NatRewriter implements PacketRewriter {
         if (decrementTtl && ttl <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && total > mtu(c.realServer()) && (fragField & 0x4000) != 0) {
+        if (!reply && total > mtu(c.realServer()) && (fragField & Ipv4Header.DONT_FRAGMENT) != 0) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
 
-        int addrOff = reply ? l3 + 12 : l3 + 16;
+        int addrOff = reply ? l3 + Ipv4Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET;
         int oldAddr = b.getInt(addrOff);
         int newAddr = (int) (reply ? c.virtualAddressLow() : c.destinationAddressLow());
         int l4 = -1;
@@ -162,15 +171,15 @@ public final class NatRewriter implements PacketRewriter {
                 return refused;
             }
         }
-        int hc = b.getShort(l3 + 10) & 0xFFFF;
+        int hc = b.getShort(l3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF;
         hc = InternetChecksum.update32(hc, oldAddr, newAddr);
         if (decrementTtl) {
-            int word = b.getShort(l3 + 8) & 0xFFFF;
+            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF;
             hc = InternetChecksum.update16(hc, word, word - 0x100);
-            b.put(l3 + 8, (byte) (ttl - 1));
+            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
         }
         b.putInt(addrOff, newAddr);
-        b.putShort(l3 + 10, (short) hc);
+        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) hc);
         if (nonFirst) {
             return FORWARD;
         }
@@ -181,14 +190,14 @@ public final class NatRewriter implements PacketRewriter {
         int l4 = c.l4Offset();
         int in3 = c.innerL3Offset();
         int in4 = c.innerL4Offset();
-        if (l4 != l3 + ihl || in3 != l4 + 8 || in3 + 20 > end) {
+        if (l4 != l3 + ihl || in3 != l4 + Icmpv4Header.LENGTH || in3 + Ipv4Header.MIN_LENGTH > end) {
             return MALFORMED;
         }
         int innerIhl = (b.get(in3) & 0x0F) << 2;
-        if ((b.get(in3) & 0xF0) != 0x40 || innerIhl < 20 || in4 != in3 + innerIhl || in4 + 8 > end) {
+        if ((b.get(in3) & 0xF0) != 0x40 || innerIhl < 20 || in4 != in3 + innerIhl || in4 + QUOTED_TRANSPORT > end) {
             return MALFORMED;
         }
-        int innerProto = b.get(in3 + 9) & 0xFF;
+        int innerProto = b.get(in3 + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
         if (innerProto != TCP && innerProto != UDP && innerProto != SCTP) {
             return UNSUPPORTED;
         }
@@ -198,51 +207,51 @@ public final class NatRewriter implements PacketRewriter {
         }
         // replies: the error came from the real server's side about a packet client -> real server;
         // inbound: from the client's side about a reply virtual -> client
-        int outerOff = reply ? l3 + 12 : l3 + 16;
-        int innerAddrOff = reply ? in3 + 16 : in3 + 12;
-        int innerPortOff = reply ? in4 + 2 : in4;
+        int outerOff = reply ? l3 + Ipv4Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET;
+        int innerAddrOff = reply ? in3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET : in3 + Ipv4Header.SOURCE_ADDRESS_OFFSET;
+        int innerPortOff = reply ? in4 + TcpHeader.DESTINATION_PORT_OFFSET : in4;
         int newAddr = (int) (reply ? c.virtualAddressLow() : c.destinationAddressLow());
         int newPort = reply ? c.virtualPort() : c.destinationPort();
 
         int oldOuter = b.getInt(outerOff);
-        int hc = InternetChecksum.update32(b.getShort(l3 + 10) & 0xFFFF, oldOuter, newAddr);
+        int hc = InternetChecksum.update32(b.getShort(l3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF, oldOuter, newAddr);
         if (decrementTtl) {
-            int word = b.getShort(l3 + 8) & 0xFFFF;
+            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF;
             hc = InternetChecksum.update16(hc, word, word - 0x100);
-            b.put(l3 + 8, (byte) (ttl - 1));
+            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
         }
         b.putInt(outerOff, newAddr);
-        b.putShort(l3 + 10, (short) hc);
+        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) hc);
 
         int oldInner = b.getInt(innerAddrOff);
         int oldPort = b.getShort(innerPortOff) & 0xFFFF;
-        b.putShort(in3 + 10, (short) InternetChecksum.update32(b.getShort(in3 + 10) & 0xFFFF, oldInner, newAddr));
+        b.putShort(in3 + Ipv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.update32(b.getShort(in3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF, oldInner, newAddr));
         b.putInt(innerAddrOff, newAddr);
         b.putShort(innerPortOff, (short) newPort);
         quotedTransportChecksum(b, in4, end, innerProto, false, 0, oldInner & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
                 oldPort, newPort);
 
-        b.putShort(l4 + 2, (short) 0);
-        b.putShort(l4 + 2, (short) InternetChecksum.checksum(b, l4, end - l4, 0));
+        b.putShort(l4 + Icmpv4Header.CHECKSUM_OFFSET, (short) 0);
+        b.putShort(l4 + Icmpv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.checksum(b, l4, end - l4, 0));
         return FORWARD;
     }
 
     // ---------------------------------------------------------------- IPv6
 
     private Verdict rewrite6(RewriteContext c, ByteBuffer b, int l3, int limit) {
-        if (l3 + 40 > limit) {
+        if (l3 + Ipv6Header.LENGTH > limit) {
             return TRUNCATED;
         }
-        int total = 40 + (b.getShort(l3 + 4) & 0xFFFF);
+        int total = 40 + (b.getShort(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
         if (total > limit - l3) {
             return MALFORMED;
         }
         int end = l3 + total;
-        int hopLimit = b.get(l3 + 7) & 0xFF;
+        int hopLimit = b.get(l3 + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
         boolean reply = c.reply();
         int proto = c.protocol();
         int l4 = c.l4Offset();
-        if (l4 < l3 + 40 || l4 > end) {
+        if (l4 < l3 + Ipv6Header.LENGTH || l4 > end) {
             return MALFORMED;
         }
         if (c.icmpError()) {
@@ -255,18 +264,18 @@ public final class NatRewriter implements PacketRewriter {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
         // a fragment header before l4 means this is a first fragment: more data follows elsewhere
-        boolean fragmented = l4 != l3 + 40 && hasFragmentHeader(b, l3, l4);
+        boolean fragmented = l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4);
         Verdict refused = checkTransport(c, b, l4, l4, end, proto, reply, fragmented, true);
         if (refused != null) {
             return refused;
         }
-        int addrOff = reply ? l3 + 8 : l3 + 24;
+        int addrOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
         long oldHigh = b.getLong(addrOff);
         long oldLow = b.getLong(addrOff + 8);
         long newHigh = reply ? c.virtualAddressHigh() : c.destinationAddressHigh();
         long newLow = reply ? c.virtualAddressLow() : c.destinationAddressLow();
         if (decrementTtl) {
-            b.put(l3 + 7, (byte) (hopLimit - 1));
+            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
         }
         b.putLong(addrOff, newHigh);
         b.putLong(addrOff + 8, newLow);
@@ -276,11 +285,12 @@ public final class NatRewriter implements PacketRewriter {
     private Verdict icmpError6(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int hopLimit, boolean reply) {
         int in3 = c.innerL3Offset();
         int in4 = c.innerL4Offset();
-        if (c.protocol() != ICMPV6 || in3 != l4 + 8 || in3 + 40 > end || in4 < in3 + 40 || in4 + 8 > end
+        if (c.protocol() != ICMPV6 || in3 != l4 + Icmpv6Header.LENGTH || in3 + Ipv6Header.LENGTH > end
+                || in4 < in3 + Ipv6Header.LENGTH || in4 + QUOTED_TRANSPORT > end
                 || (b.get(in3) & 0xF0) != 0x60) {
             return MALFORMED;
         }
-        if (l4 != l3 + 40 && hasFragmentHeader(b, l3, l4)) {
+        if (l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4)) {
             return FRAGMENT;
         }
         int innerProto = innerProtocol6(b, in3, in4);
@@ -290,15 +300,15 @@ public final class NatRewriter implements PacketRewriter {
         if (decrementTtl && hopLimit <= 1) {
             return TTL_EXPIRED;
         }
-        int outerOff = reply ? l3 + 8 : l3 + 24;
-        int innerAddrOff = reply ? in3 + 24 : in3 + 8;
-        int innerPortOff = reply ? in4 + 2 : in4;
+        int outerOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
+        int innerAddrOff = reply ? in3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET : in3 + Ipv6Header.SOURCE_ADDRESS_OFFSET;
+        int innerPortOff = reply ? in4 + TcpHeader.DESTINATION_PORT_OFFSET : in4;
         long newHigh = reply ? c.virtualAddressHigh() : c.destinationAddressHigh();
         long newLow = reply ? c.virtualAddressLow() : c.destinationAddressLow();
         int newPort = reply ? c.virtualPort() : c.destinationPort();
 
         if (decrementTtl) {
-            b.put(l3 + 7, (byte) (hopLimit - 1));
+            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
         }
         b.putLong(outerOff, newHigh);
         b.putLong(outerOff + 8, newLow);
@@ -310,16 +320,16 @@ public final class NatRewriter implements PacketRewriter {
         b.putShort(innerPortOff, (short) newPort);
         quotedTransportChecksum(b, in4, end, innerProto, true, oldInnerHigh, oldInnerLow, newHigh, newLow, oldPort, newPort);
 
-        b.putShort(l4 + 2, (short) 0);
+        b.putShort(l4 + Icmpv6Header.CHECKSUM_OFFSET, (short) 0);
         int pseudo = InternetChecksum.pseudoHeaderV6(b, l3, ICMPV6, end - l4);
-        b.putShort(l4 + 2, (short) InternetChecksum.checksum(b, l4, end - l4, pseudo));
+        b.putShort(l4 + Icmpv6Header.CHECKSUM_OFFSET, (short) InternetChecksum.checksum(b, l4, end - l4, pseudo));
         return FORWARD;
     }
 
     /** The upper-layer protocol of a quoted IPv6 packet whose transport header the parser placed at {@code in4}. */
     private static int innerProtocol6(ByteBuffer b, int in3, int in4) {
-        int next = b.get(in3 + 6) & 0xFF;
-        int at = in3 + 40;
+        int next = b.get(in3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int at = in3 + Ipv6Header.LENGTH;
         // walk the quoted extension headers up to the transport header (bounded by in4)
         while (at < in4) {
             if (at + 2 > in4) {
@@ -334,8 +344,8 @@ public final class NatRewriter implements PacketRewriter {
 
     /** Whether the IPv6 extension chain between {@code l3 + 40} and {@code l4} holds a fragment header. */
     private static boolean hasFragmentHeader(ByteBuffer b, int l3, int l4) {
-        int next = b.get(l3 + 6) & 0xFF;
-        int at = l3 + 40;
+        int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int at = l3 + Ipv6Header.LENGTH;
         while (at < l4) {
             if (next == 44) {
                 return true;
@@ -362,21 +372,21 @@ public final class NatRewriter implements PacketRewriter {
         }
         switch (proto) {
             case TCP:
-                if (l4 + 20 > end) {
+                if (l4 + TcpHeader.MIN_LENGTH > end) {
                     return TRUNCATED;
                 }
                 return null;
             case UDP:
-                if (l4 + 8 > end) {
+                if (l4 + SctpHeader.CHECKSUM_OFFSET > end) {
                     return TRUNCATED;
                 }
                 // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6
-                return v6 && b.getShort(l4 + 6) == 0 ? BAD_CHECKSUM : null;
+                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 ? BAD_CHECKSUM : null;
             case SCTP: {
-                if (l4 + 12 > end) {
+                if (l4 + SctpHeader.LENGTH > end) {
                     return TRUNCATED;
                 }
-                int oldPort = b.getShort(reply ? l4 : l4 + 2) & 0xFFFF;
+                int oldPort = b.getShort(reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
                 int newPort = reply ? c.virtualPort() : c.destinationPort();
                 if (oldPort == newPort) {
                     return null;
@@ -385,7 +395,7 @@ public final class NatRewriter implements PacketRewriter {
                     return FRAGMENT;
                 }
                 // recomputing over a corrupted packet would launder it: verify the CRC first
-                return sctpCrc(b, l4, end) == b.getInt(l4 + 8) ? null : BAD_CHECKSUM;
+                return sctpCrc(b, l4, end) == b.getInt(l4 + SctpHeader.CHECKSUM_OFFSET) ? null : BAD_CHECKSUM;
             }
             default:
                 return UNSUPPORTED;
@@ -394,37 +404,37 @@ public final class NatRewriter implements PacketRewriter {
 
     private Verdict transport(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
             boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
-        int portOff = reply ? l4 : l4 + 2;
+        int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
         int oldPort = b.getShort(portOff) & 0xFFFF;
         int newPort = reply ? c.virtualPort() : c.destinationPort();
         switch (proto) {
             case TCP: {
-                int sum = b.getShort(l4 + 16) & 0xFFFF;
+                int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
                 sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
                 sum = InternetChecksum.update16(sum, oldPort, newPort);
                 b.putShort(portOff, (short) newPort);
-                b.putShort(l4 + 16, (short) sum);
+                b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) sum);
                 if (ftp != null && isFtpControl(c.virtualPort())) {
                     return ftp.segment(c, b, l3, l4, end, v6);
                 }
                 return FORWARD;
             }
             case UDP: {
-                int sum = b.getShort(l4 + 6) & 0xFFFF;
+                int sum = b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
                 b.putShort(portOff, (short) newPort);
                 if (sum == 0) {
                     // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
                     return FORWARD;
                 }
                 sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                b.putShort(l4 + 6, (short) InternetChecksum.updateUdp16(sum, oldPort, newPort));
+                b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.updateUdp16(sum, oldPort, newPort));
                 return FORWARD;
             }
             default: {
                 // SCTP: addresses are not covered by its CRC32c; a new port is (checkTransport verified it)
                 if (oldPort != newPort) {
                     b.putShort(portOff, (short) newPort);
-                    b.putInt(l4 + 8, sctpCrc(b, l4, end));
+                    b.putInt(l4 + SctpHeader.CHECKSUM_OFFSET, sctpCrc(b, l4, end));
                 }
                 return FORWARD;
             }
@@ -436,9 +446,9 @@ public final class NatRewriter implements PacketRewriter {
             long oldLow, long newHigh, long newLow, int oldPort, int newPort) {
         int at;
         if (proto == TCP) {
-            at = in4 + 16;
+            at = in4 + TcpHeader.CHECKSUM_OFFSET;
         } else if (proto == UDP) {
-            at = in4 + 6;
+            at = in4 + UdpHeader.CHECKSUM_OFFSET;
         } else {
             return; // SCTP: the CRC needs the whole packet, which a quote rarely holds
         }
