@@ -238,7 +238,8 @@ final class FtpHelper {
         }
         addrEnd--;
         int vip = (int) c.virtualAddressLow();
-        int newLength = digits(vip >>> 24) + digits((vip >>> 16) & 0xFF) + digits((vip >>> 8) & 0xFF) + digits(vip & 0xFF) + 3;
+        int newLength = digits(vip >>> 24) + digits((vip >>> 16) & 0xFF) + digits((vip >>> 8) & 0xFF)
+                + digits(vip & 0xFF) + 3;
         int diff = newLength - (addrEnd - start);
         if (diff > 0) {
             int total = v6 ? 40 + (b.getShort(l3 + 4) & 0xFFFF) : b.getShort(l3 + 2) & 0xFFFF;

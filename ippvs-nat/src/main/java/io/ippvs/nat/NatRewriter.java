@@ -225,7 +225,8 @@ public final class NatRewriter implements PacketRewriter {
 
         int oldInner = b.getInt(innerAddrOff);
         int oldPort = b.getShort(innerPortOff) & 0xFFFF;
-        b.putShort(in3 + Ipv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.update32(b.getShort(in3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF, oldInner, newAddr));
+        int innerSum = b.getShort(in3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF;
+        b.putShort(in3 + Ipv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.update32(innerSum, oldInner, newAddr));
         b.putInt(innerAddrOff, newAddr);
         b.putShort(innerPortOff, (short) newPort);
         quotedTransportChecksum(b, in4, end, innerProto, false, 0, oldInner & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
@@ -561,7 +562,7 @@ public final class NatRewriter implements PacketRewriter {
         /** Virtual ports whose TCP connections are FTP control connections (default 21). */
         public Builder ftpPorts(int... ports) {
             if (ports == null || ports.length == 0) {
-                throw new IllegalArgumentException("ftpPorts: at least one port is needed (use ftpHelper(false) to turn FTP off)");
+                throw new IllegalArgumentException("ftpPorts: at least one port is needed (ftpHelper(false) turns FTP off)");
             }
             for (int port : ports) {
                 if (port < 2 || port > 0xFFFF) {
