@@ -32,7 +32,7 @@ class NatRoundTripProperties {
             return body(p.ttl(ttl), clientPort, virtualPort);
         }
 
-        private PacketBuilder body(PacketBuilder p, int sport, int dport) {
+        PacketBuilder body(PacketBuilder p, int sport, int dport) {
             switch (protocol) {
                 case 6:
                     return p.tcp(sport, dport).flags(flags).seq(seq).ack(ack).payload(payload);
@@ -137,6 +137,53 @@ class NatRoundTripProperties {
         swap(g.buffer, f.v6(), c.l4Offset());
         assertThat(rewriter.rewrite(c.packet(g.buffer, true))).isEqualTo(Verdict.FORWARD);
         ChecksumVerifier.assertValid(g.packet());
+        assertThat(g.guardsIntact()).isTrue();
+    }
+
+    /** Swaps the outer addresses of an ICMP error and the quoted packet's addresses and ports: every checksum still holds. */
+    private static void swapError(ByteBuffer b, boolean v6, int in3, int in4) {
+        swapAddresses(b, b.position(), v6);
+        swapAddresses(b, in3, v6);
+        short sp = b.getShort(in4);
+        b.putShort(in4, b.getShort(in4 + 2));
+        b.putShort(in4 + 2, sp);
+    }
+
+    private static void swapAddresses(ByteBuffer b, int l3, boolean v6) {
+        int a = v6 ? 8 : 12;
+        int len = v6 ? 16 : 4;
+        for (int i = 0; i < len; i++) {
+            byte s = b.get(l3 + a + i);
+            b.put(l3 + a + i, b.get(l3 + a + len + i));
+            b.put(l3 + a + len + i, s);
+        }
+    }
+
+    @Property(tries = 500)
+    void icmpErrorsTranslateBothWaysAndBack(@ForAll("flows") Flow f) {
+        Assume.that(f.protocol() != 132); // a whole quoted SCTP packet's CRC covers the port order
+        NatRewriter rewriter = NatRewriter.builder().decrementTtl(false).build();
+        TestContext c = new TestContext(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
+        // a router on the client's path returns a reply virtual -> client (the quote is the whole packet)
+        PacketBuilder reply = f.v6() ? PacketBuilder.ipv6(f.virtual(), f.client()) : PacketBuilder.ipv4(f.virtual(), f.client());
+        byte[] quoted = f.body(reply.ttl(f.ttl()), f.virtualPort(), f.clientPort()).bytes();
+        String router = f.v6() ? "2001:db8:ffff::1" : "203.0.113.1";
+        PacketBuilder outer = f.v6() ? PacketBuilder.ipv6(router, f.virtual()) : PacketBuilder.ipv4(router, f.virtual());
+        byte[] error = outer.icmpError(f.v6() ? PacketBuilder.ICMPV6_DEST_UNREACHABLE : PacketBuilder.ICMP_DEST_UNREACHABLE,
+                f.v6() ? 4 : 3, 0, java.util.Arrays.copyOf(quoted, Math.min(quoted.length, f.v6() ? 1232 : 548))).bytes();
+        Guarded g = new Guarded(error, !f.v6(), 4, 0);
+
+        assertThat(rewriter.rewrite(c.packet(g.buffer, false))).isEqualTo(Verdict.FORWARD);
+        ChecksumVerifier.assertValid(g.packet());
+        int in3 = c.innerL3Offset();
+        int in4 = c.innerL4Offset();
+        assertThat(g.buffer.getShort(in4) & 0xFFFF).isEqualTo(f.serverPort());
+
+        swapError(g.buffer, f.v6(), in3, in4);
+        assertThat(rewriter.rewrite(c.packet(g.buffer, true))).isEqualTo(Verdict.FORWARD);
+        ChecksumVerifier.assertValid(g.packet());
+        swapError(g.buffer, f.v6(), in3, in4);
+        assertThat(g.packet()).isEqualTo(error);
         assertThat(g.guardsIntact()).isTrue();
     }
 }
