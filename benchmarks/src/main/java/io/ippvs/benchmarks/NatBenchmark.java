@@ -6,8 +6,11 @@ import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
+import io.ippvs.api.ServiceConfig;
+import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Stats;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.director.Director;
 import io.ippvs.core.testing.PacketBuilder;
 import io.ippvs.nat.NatRewriter;
 import java.net.InetAddress;
@@ -28,12 +31,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * NAT of an established TCP flow, IPv4 and IPv6, inbound (client to real server) and outbound (real
+ * NAT of established TCP flows, IPv4 and IPv6, inbound (client to real server) and outbound (real
  * server to client). Each operation first copies the untouched packet into the working buffer (a
  * 60- or 80-byte copy, a few ns) because the rewrite changes it in place.
  *
- * <p>The {@code rewriter*} benchmarks time the {@link NatRewriter} alone behind a fixed context: the
- * rewrite and checksum share of the per-packet cost.
+ * <p>The {@code director*} benchmarks run the whole path through one {@link Director} holding
+ * {@code connections} established connections, cycling through them: parse, connection lookup, TCP
+ * state, NAT rewrite, checksums, counters. The {@code rewriter*} benchmarks time the
+ * {@link NatRewriter} alone behind a fixed context: the rewrite and checksum share of that cost.
  *
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
@@ -64,18 +69,18 @@ public class NatBenchmark {
         InetAddress client = InetAddress.getByName(v6 ? "2001:db8:c::7" : "198.51.100.7");
         InetAddress virtual = InetAddress.getByName(v6 ? "2001:db8:1::1" : "192.0.2.1");
         InetAddress server = InetAddress.getByName(v6 ? "2001:db8:2::2" : "10.1.1.2");
-        inboundPacket = tcp(client, virtual, 40000, 80, 1000, 2000);
-        outboundPacket = tcp(server, client, 8080, 40000, 2000, 1020);
+        inboundPacket = tcp(client, virtual, 40000, 80, PacketBuilder.ACK, 1000, 2000, 20);
+        outboundPacket = tcp(server, client, 8080, 40000, PacketBuilder.ACK, 2000, 1020, 20);
         inbound = new FixedContext(inboundPacket, false, client, 40000, virtual, 80, server, 8080);
         outbound = new FixedContext(outboundPacket, true, client, 40000, virtual, 80, server, 8080);
     }
 
-    /** A 20-byte-payload ACK segment, as an established flow carries. */
-    static byte[] tcp(InetAddress src, InetAddress dst, int sport, int dport, long seq, long ack) {
+    /** A TCP segment with {@code payload} zero bytes. */
+    static byte[] tcp(InetAddress src, InetAddress dst, int sport, int dport, int flags, long seq, long ack, int payload) {
         String s = src.getHostAddress();
         String d = dst.getHostAddress();
         PacketBuilder p = src.getAddress().length == 4 ? PacketBuilder.ipv4(s, d) : PacketBuilder.ipv6(s, d);
-        return p.tcp(sport, dport).flags(PacketBuilder.ACK).seq(seq).ack(ack).payload(new byte[20]).bytes();
+        return p.tcp(sport, dport).flags(flags).seq(seq).ack(ack).payload(new byte[payload]).bytes();
     }
 
     @Benchmark
@@ -86,6 +91,67 @@ public class NatBenchmark {
     @Benchmark
     public Verdict rewriterOutbound() {
         return rewriter.rewrite(outbound.reset());
+    }
+
+    // ---------------------------------------------------------------- through the director
+
+    /** Established connections, so each packet exercises parse, lookup, state, rewrite, checksums. */
+    @Param({"1024"})
+    public int connections;
+
+    private Director director;
+    private byte[][] inboundPackets;
+    private byte[][] outboundPackets;
+    private ByteBuffer work;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUpDirector() throws UnknownHostException {
+        boolean v6 = family == 6;
+        InetAddress client = InetAddress.getByName(v6 ? "2001:db8:c::7" : "198.51.100.7");
+        InetAddress virtual = InetAddress.getByName(v6 ? "2001:db8:1::1" : "192.0.2.1");
+        InetAddress server = InetAddress.getByName(v6 ? "2001:db8:2::2" : "10.1.1.2");
+        director = Director.builder().maxConnections(connections * 4).rewriter(NatRewriter.builder().build()).build();
+        ServiceKey key = ServiceKey.of(Protocol.TCP, virtual, 80);
+        director.addService(ServiceConfig.builder(key).scheduler("rr").build());
+        director.addRealServer(key, RealServerConfig.builder(server, 8080).forwardingMethod(ForwardingMethod.MASQUERADE).build());
+        work = ByteBuffer.allocateDirect(256);
+        inboundPackets = new byte[connections][];
+        outboundPackets = new byte[connections][];
+        for (int i = 0; i < connections; i++) {
+            int port = 10000 + i;
+            // handshake: SYN in, SYN-ACK out, ACK in makes the connection ESTABLISHED
+            process(tcp(client, virtual, port, 80, PacketBuilder.SYN, 1000, 0, 0));
+            process(tcp(server, client, 8080, port, PacketBuilder.SYN | PacketBuilder.ACK, 5000, 1001, 0));
+            process(tcp(client, virtual, port, 80, PacketBuilder.ACK, 1001, 5001, 0));
+            inboundPackets[i] = tcp(client, virtual, port, 80, PacketBuilder.ACK, 1001, 5001, 20);
+            outboundPackets[i] = tcp(server, client, 8080, port, PacketBuilder.ACK, 5001, 1021, 20);
+        }
+        if (director.connectionCount() < connections) {
+            throw new IllegalStateException("only " + director.connectionCount() + " connections established");
+        }
+        if (!process(inboundPackets[0]).isForward() || !process(outboundPackets[0]).isForward()) {
+            throw new IllegalStateException("the established flow is not forwarded");
+        }
+    }
+
+    private Verdict process(byte[] packet) {
+        work.clear();
+        work.put(packet);
+        work.flip();
+        return director.process(work);
+    }
+
+    @Benchmark
+    public Verdict directorInbound() {
+        next = (next + 1) & (connections - 1);
+        return process(inboundPackets[next]);
+    }
+
+    @Benchmark
+    public Verdict directorOutbound() {
+        next = (next + 1) & (connections - 1);
+        return process(outboundPackets[next]);
     }
 
     /** A context for one connection and one packet, as the director would fill it. */
