@@ -31,6 +31,7 @@ final class NatFixtures {
 
     static final String CLIENT = "198.51.100.7";
     static final String ROUTER = "203.0.113.9";
+    static final String SERVER_SIDE_ROUTER = "10.1.1.254";
     static final String VIP = "192.0.2.1";
     static final String WEB = "10.1.1.2";
     static final String FTP = "10.1.1.3";
@@ -205,6 +206,14 @@ final class NatFixtures {
                 PacketBuilder.ipv4(DNS, CLIENT).icmpError(PacketBuilder.ICMP_DEST_UNREACHABLE, 3, 0, query),
                 PacketBuilder.ipv4(VIP, CLIENT).ttl(63).icmpError(PacketBuilder.ICMP_DEST_UNREACHABLE, 3, 0, queryAsSent));
 
+        // a router between the director and the real servers reports on a translated request: the
+        // client hears it from the VIP (as Linux does, whatever the router's own address)
+        byte[] request = tcp4(CLIENT, WEB, 60, 40000, 8080, ACK, 1019, 7025, "").bytes();
+        byte[] requestAsSent = tcp4(CLIENT, VIP, 60, 40000, 80, ACK, 1019, 7025, "").bytes();
+        forward("icmp out: time exceeded from a router on the server side reaches the client from VIP", "web", true,
+                PacketBuilder.ipv4(SERVER_SIDE_ROUTER, CLIENT).icmpError(PacketBuilder.ICMP_TIME_EXCEEDED, 0, 0, request),
+                PacketBuilder.ipv4(VIP, CLIENT).ttl(63).icmpError(PacketBuilder.ICMP_TIME_EXCEEDED, 0, 0, requestAsSent));
+
         // a router on the client's path reports on a reply VIP:80 -> client
         byte[] reply = tcp4(VIP, CLIENT, 62, 80, 40000, PSH | ACK, 7001, 1019, "HTTP/1.0 200 OK\r\n\r\nhello").bytes();
         byte[] replyAsSent = tcp4(WEB, CLIENT, 62, 8080, 40000, PSH | ACK, 7001, 1019, "HTTP/1.0 200 OK\r\n\r\nhello").bytes();
@@ -277,6 +286,17 @@ final class NatFixtures {
                 PacketBuilder.ipv4(CLIENT, VIP).id(0x4242).fragment(80, false).raw(17, Arrays.copyOfRange(l4, 80, l4.length)),
                 PacketBuilder.ipv4(CLIENT, DNS).ttl(63).id(0x4242).fragment(80, false)
                         .raw(17, Arrays.copyOfRange(l4AsSent, 80, l4AsSent.length)));
+        byte[] answer = PacketBuilder.ipv4(DNS, CLIENT).udp(5353, 5000).payload(data).bytes();
+        byte[] answerAsSent = PacketBuilder.ipv4(VIP, CLIENT).udp(53, 5000).payload(data).bytes();
+        byte[] a4 = Arrays.copyOfRange(answer, 20, answer.length);
+        byte[] a4AsSent = Arrays.copyOfRange(answerAsSent, 20, answerAsSent.length);
+        forward("fragments: the first fragment of a fragmented answer leaves as VIP:53", "dns", true,
+                PacketBuilder.ipv4(DNS, CLIENT).id(0x5151).fragment(0, true).raw(17, Arrays.copyOf(a4, 56)),
+                PacketBuilder.ipv4(VIP, CLIENT).ttl(63).id(0x5151).fragment(0, true).raw(17, Arrays.copyOf(a4AsSent, 56)));
+        forward("fragments: the answer's last fragment follows it from the VIP", "dns", true,
+                PacketBuilder.ipv4(DNS, CLIENT).id(0x5151).fragment(56, false).raw(17, Arrays.copyOfRange(a4, 56, a4.length)),
+                PacketBuilder.ipv4(VIP, CLIENT).ttl(63).id(0x5151).fragment(56, false)
+                        .raw(17, Arrays.copyOfRange(a4AsSent, 56, a4AsSent.length)));
         drop("fragments: a non-first fragment of an unknown datagram is dropped", null, false,
                 PacketBuilder.ipv4(CLIENT, VIP).id(0x4343).fragment(80, false).raw(17, new byte[28]).bytes(),
                 DropReason.FRAGMENT);
