@@ -58,8 +58,10 @@ import java.util.function.LongSupplier;
  * protocol state advances (tunnel and direct-route connections use the input-only rows throughout,
  * NAT connections until their first reply), the real server's active and inactive counts follow
  * each state change, and the {@link PacketRewriter} registered for the server's forwarding method
- * rewrites the packet. Every packet ends in exactly one of forwarded, replied, passed or
- * dropped-for-a-reason, each counted.
+ * rewrites the packet. An IPv4 first fragment leaves its connection in a small fragment cache
+ * (source, destination, identification, protocol), so the later fragments, which carry no ports,
+ * follow it without reassembly; other non-first fragments are dropped ({@link DropReason#FRAGMENT}).
+ * Every packet ends in exactly one of forwarded, replied, passed or dropped-for-a-reason, each counted.
  *
  * <h2>Threads</h2>
  * {@code process} may be called from any number of threads at once. It allocates nothing on an

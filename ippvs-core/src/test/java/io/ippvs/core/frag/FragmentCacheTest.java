@@ -59,4 +59,42 @@ class FragmentCacheTest {
         assertThatThrownBy(() -> new FragmentCache(0, SECOND)).hasMessageStartingWith("capacity:");
         assertThatThrownBy(() -> new FragmentCache(8, 0)).hasMessageStartingWith("lifetimeNanos:");
     }
+
+    @Test
+    void concurrentWritersNeverLetAReaderSeeAnotherDatagramsValue() throws Exception {
+        FragmentCache cache = new FragmentCache(64, 10 * SECOND);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            int seed = t;
+            threads[t] = new Thread(() -> {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                while (!stop.get()) {
+                    int k = r.nextInt(512);
+                    // the value encodes its own key: any mix-up is visible
+                    if (r.nextBoolean()) {
+                        cache.put(k, ~k, k, 17, k * 7L, 0);
+                    } else {
+                        long v = cache.get(k, ~k, k, 17, 1);
+                        if (v != FragmentCache.NONE) {
+                            hits.incrementAndGet();
+                            if (v != k * 7L) {
+                                wrong.incrementAndGet();
+                            }
+                        }
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        Thread.sleep(300);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong.get()).isZero();
+        assertThat(hits.get()).isPositive();
+    }
 }
