@@ -1,6 +1,7 @@
 package io.ippvs.core.conn;
 
 import io.ippvs.api.Addresses;
+import io.ippvs.core.packet.PacketInfo;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.security.SecureRandom;
@@ -307,6 +308,24 @@ public final class ConnectionTable {
     }
 
     /**
+     * {@link #lookupInbound(int, int, long, long, int, long, long, int, long)} for a parsed packet
+     * travelling client to virtual address (source = client, destination = virtual).
+     */
+    public int lookupInbound(PacketInfo packet, long nowNanos) {
+        return lookupInbound(packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
+    }
+
+    /**
+     * {@link #lookupOutbound(int, int, long, long, int, long, long, int, long)} for a parsed packet
+     * travelling real server to client (source = real server, destination = client).
+     */
+    public int lookupOutbound(PacketInfo packet, long nowNanos) {
+        return lookupOutbound(packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
+    }
+
+    /**
      * The live persistence template for (protocol, masked client address, virtual address, virtual
      * port or 0). The caller masks the client address.
      *
@@ -325,9 +344,12 @@ public final class ConnectionTable {
     /**
      * Inserts the connection (or, with {@link ConnectionFlags#TEMPLATE}, the template) {@code spec}
      * describes, expiring {@code spec}'s timeout after {@code nowNanos}. A controlling template given
-     * in the spec gains one controlled connection.
+     * in the spec gains one controlled connection. Templates and {@link ConnectionFlags#NO_CPORT}
+     * entries are stored with client port 0 whatever the spec says.
      *
-     * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE}; or, when
+     * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE} when the
+     *     controlling template is no longer live (expired, removed, or its handle reused by another
+     *     thread since the caller looked it up: reschedule); or, when
      *     a live entry with the same inbound key exists, a value for which {@link #exists} holds and
      *     {@link #existingHandle} gives that entry (nothing is inserted)
      * @throws IllegalArgumentException for a field out of range (family, protocol, ports, state,
@@ -337,7 +359,7 @@ public final class ConnectionTable {
         validate(spec);
         boolean template = (spec.flags & ConnectionFlags.TEMPLATE) != 0;
         int kind = spec.family | (template ? TEMPLATE_KIND : 0);
-        int clientPort = template ? 0 : spec.clientPort;
+        int clientPort = template || (spec.flags & ConnectionFlags.NO_CPORT) != 0 ? 0 : spec.clientPort;
         int protocol = spec.protocol;
         long inHash = hash(IN, kind, protocol, spec.clientHigh, spec.clientLow, clientPort, spec.virtualHigh,
                 spec.virtualLow, spec.virtualPort);
@@ -890,7 +912,7 @@ public final class ConnectionTable {
             return false;
         }
         if (!isTemplateKind(c)) {
-            throw new IllegalArgumentException("template: " + t + " is a connection, not a template");
+            return false; // the template left and its handle now names a connection
         }
         for (;;) {
             long aux = (long) LONGS.getVolatile(entries, e + W_AUX);

@@ -198,4 +198,76 @@ class ConnectionTableStressTest {
         }
         assertThat(total).isEqualTo(entries);
     }
+
+    @Test
+    void templatesSharedByThreadsAreCountedAndFreedExactlyOnce() throws Exception {
+        AtomicLong listened = new AtomicLong();
+        ConnectionTable table = new ConnectionTable(1 << 12, 13L, (t, h, e) -> listened.incrementAndGet());
+        AtomicLong inserted = new AtomicLong();
+        AtomicLong clock = new AtomicLong();
+        int ops = 150_000;
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int thread = 0; thread < THREADS; thread++) {
+            int me = thread;
+            tasks.add(() -> {
+                SplittableRandom random = new SplittableRandom(100 + me);
+                ConnectionSpec s = new ConnectionSpec();
+                int[] mine = new int[64];
+                java.util.Arrays.fill(mine, -1);
+                for (int n = 0; n < ops; n++) {
+                    long now = clock.get();
+                    int net = random.nextInt(8);
+                    int slot = random.nextInt(mine.length);
+                    int op = random.nextInt(16);
+                    if (op == 0) {
+                        int t = table.lookupTemplate(4, 6, 0, 0xC0000000L | net << 8, 0, 0x0A000001L, 80, now);
+                        if (t >= 0) {
+                            table.remove(t); // detaches while connections still use it
+                        }
+                    } else if (op == 1 && me == 0) {
+                        clock.addAndGet(SECOND / 4);
+                        table.sweep(clock.get());
+                    } else if (mine[slot] >= 0) {
+                        table.remove(mine[slot]);
+                        mine[slot] = -1;
+                    } else {
+                        int t = table.lookupTemplate(4, 6, 0, 0xC0000000L | net << 8, 0, 0x0A000001L, 80, now);
+                        if (t < 0) {
+                            int r = table.insert(s.clear().protocol(6).flags(ConnectionFlags.TEMPLATE)
+                                    .client(0, 0xC0000000L | net << 8, 0).virtual(0, 0x0A000001L, 80)
+                                    .destination(0, 0xC0A80101L, 80).state(0, 2), now);
+                            if (r >= 0) {
+                                inserted.incrementAndGet();
+                                t = r;
+                            } else if (ConnectionTable.exists(r)) {
+                                t = ConnectionTable.existingHandle(r);
+                            }
+                        }
+                        if (t >= 0) {
+                            int r = table.insert(s.clear().protocol(6).client(0, 0xC0000000L | net << 8 | me, 2000 + slot)
+                                    .virtual(0, 0x0A000001L, 80).destination(0, 0xC0A80101L, 80).state(1, 1)
+                                    .template(t), now);
+                            if (r >= 0) {
+                                inserted.incrementAndGet();
+                                mine[slot] = r; // may expire (and be reused) at the next sweep
+                            } else {
+                                assertThat(r == ConnectionTable.STALE_TEMPLATE || ConnectionTable.exists(r)).isTrue();
+                            }
+                        }
+                    }
+                }
+                for (int h : mine) {
+                    if (h >= 0) {
+                        table.remove(h); // false if it expired meanwhile
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        table.sweep(clock.get() + 10 * SECOND);
+        assertThat(table.size()).isZero();
+        assertThat(table.templateCount()).isZero();
+        assertThat(listened.get()).isEqualTo(inserted.get());
+    }
 }
