@@ -17,7 +17,9 @@ import io.ippvs.core.testing.FakeClock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The golden fixtures, in order, through ONE director with the NAT rewriter registered: the parser,
@@ -43,48 +45,64 @@ class NatDirectorFixturesTest {
         List<String> failures = new ArrayList<>();
         int n = 0;
         for (NatFixtures.Fixture f : NatFixtures.all()) {
-            clock.advanceMillis(1);
-            Guarded g = new Guarded(f.input(), (n++ & 1) == 1, 16, 64);
-            Verdict v;
-            try {
-                v = d.process(g.buffer);
-            } catch (RuntimeException e) {
-                failures.add(f.description() + ": threw " + e);
-                continue;
-            }
-            byte[] actual = v.isDrop() ? null : g.packet();
-            boolean ok = v == f.verdict() && (f.output() == null || Arrays.equals(actual, f.output())) && g.guardsIntact()
-                    && (actual == null || v.isPass() || ChecksumVerifier.valid(actual));
-            if (!ok) {
-                List<byte[]> pcap = new ArrayList<>();
-                pcap.add(f.input());
-                if (f.output() != null) {
-                    pcap.add(f.output());
-                }
-                if (actual != null) {
-                    pcap.add(actual);
-                }
-                failures.add(f.description() + "\n  verdict  " + v + " expected " + f.verdict()
-                        + "\n  input    " + Guarded.hex(f.input()) + "\n  expected " + Guarded.hex(f.output())
-                        + "\n  actual   " + Guarded.hex(actual)
-                        + (actual == null ? "" : "\n  checksums " + ChecksumVerifier.problems(actual))
-                        + "\n  pcap     " + Guarded.dump("director-" + f.description(), pcap));
+            String failure = run(d, clock, f, (n++ & 1) == 1);
+            if (failure != null) {
+                failures.add(failure);
             }
         }
         return failures;
     }
 
-    @Test
-    void everyFixtureInOrderThroughOneDirector() {
+    /** Runs one fixture; null when it matches, else the report (hex dumps, pcap path). */
+    static String run(Director d, FakeClock clock, NatFixtures.Fixture f, boolean direct) {
+        clock.advanceMillis(1);
+        Guarded g = new Guarded(f.input(), direct, 16, 64);
+        Verdict v;
+        try {
+            v = d.process(g.buffer);
+        } catch (RuntimeException e) {
+            return f.description() + ": threw " + e;
+        }
+        byte[] actual = v.isDrop() ? null : g.packet();
+        boolean ok = v == f.verdict() && (f.output() == null || Arrays.equals(actual, f.output())) && g.guardsIntact()
+                && (actual == null || v.isPass() || ChecksumVerifier.valid(actual));
+        if (ok) {
+            return null;
+        }
+        List<byte[]> pcap = new ArrayList<>();
+        pcap.add(f.input());
+        if (f.output() != null) {
+            pcap.add(f.output());
+        }
+        if (actual != null) {
+            pcap.add(actual);
+        }
+        return f.description() + "\n  verdict  " + v + " expected " + f.verdict()
+                + "\n  input    " + Guarded.hex(f.input()) + "\n  expected " + Guarded.hex(f.output())
+                + "\n  actual   " + Guarded.hex(actual)
+                + (actual == null ? "" : "\n  checksums " + ChecksumVerifier.problems(actual))
+                + "\n  pcap     " + Guarded.dump("director-" + f.description(), pcap);
+    }
+
+    /** One dynamic test per fixture, in order, all through the same director; then the counters. */
+    @TestFactory
+    Stream<DynamicTest> everyFixtureInOrderThroughOneDirector() {
         FakeClock clock = new FakeClock();
         NatRewriter rewriter = NatRewriter.builder().build();
         Director d = director(clock, rewriter);
-        List<String> failures = runAll(d, clock);
-        assertThat(failures).as(String.join("\n", failures)).isEmpty();
-        assertThat(NatFixtures.all()).hasSizeGreaterThanOrEqualTo(40);
-        assertThat(d.drops(DropReason.UNMATCHED_ICMP)).isEqualTo(1);
-        assertThat(d.drops(DropReason.FRAGMENT)).isEqualTo(1);
-        assertThat(rewriter.ftpRewrites()).isEqualTo(2);
-        assertThat(rewriter.icmpErrorsGenerated()).isEqualTo(5);
+        List<NatFixtures.Fixture> fixtures = NatFixtures.all();
+        assertThat(fixtures).hasSizeGreaterThanOrEqualTo(40);
+        int[] n = {0};
+        Stream<DynamicTest> each = fixtures.stream().map(f -> DynamicTest.dynamicTest(f.description(), () -> {
+            String failure = run(d, clock, f, (n[0]++ & 1) == 1);
+            assertThat(failure).as("%s", failure).isNull();
+        }));
+        Stream<DynamicTest> totals = Stream.of(DynamicTest.dynamicTest("counters after the fixtures", () -> {
+            assertThat(d.drops(DropReason.UNMATCHED_ICMP)).isEqualTo(1);
+            assertThat(d.drops(DropReason.FRAGMENT)).isEqualTo(1);
+            assertThat(rewriter.ftpRewrites()).isEqualTo(2);
+            assertThat(rewriter.icmpErrorsGenerated()).isEqualTo(5);
+        }));
+        return Stream.concat(each, totals);
     }
 }
