@@ -30,9 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Only addresses and ports change, so the IPv4 header and the TCP / UDP checksums are updated
  * incrementally (RFC 1624); SCTP's CRC32c does not cover addresses and is recomputed only when a port
  * changes. The TTL / hop limit is decremented on the way through; a packet that arrives with 1 or 0
- * is answered with an ICMP time exceeded ({@link Verdict#REPLY}), a packet over the real server's MTU
- * that may not be fragmented (IPv6 never may) with a fragmentation-needed / packet-too-big naming
- * the usable MTU. Both kinds of error share one token bucket.
+ * is answered with an ICMP time exceeded ({@link Verdict#REPLY}), an inbound packet over the real
+ * server's MTU ({@link io.ippvs.api.RealServerConfig#mtu()}, or the default) that may not be
+ * fragmented (IPv6 never may) with a fragmentation-needed / packet-too-big naming that MTU. A larger
+ * packet without DF is forwarded whole for the host to fragment; replies go back along the path they
+ * came in on and are not held to an MTU here. Both kinds of error share one token bucket and come
+ * from the virtual address; a packet that cannot be answered (rate limit, too little buffer capacity
+ * for the quote, an ICMP error itself) is dropped as {@link DropReason#TTL_EXPIRED} or
+ * {@link DropReason#TOO_BIG}.
  *
  * <p>Non-first IPv4 fragments (no transport header) get their addresses translated only; the director
  * finds their connection in its fragment cache. An SCTP first fragment whose port would change is
@@ -580,6 +585,7 @@ public final class NatRewriter implements PacketRewriter {
             return this;
         }
 
+        /** The rewriter; a builder can build any number of independent ones. */
         public NatRewriter build() {
             return new NatRewriter(this);
         }
