@@ -144,7 +144,6 @@ public final class ConnectionTable {
     private final int bucketMask;
     private final int refBits;
     private final int refMask;
-    private final int tagBits;
 
     private final Object[] insertLocks = new Object[STRIPES];
     private final Object[] freeLocks = new Object[STRIPES];
@@ -193,7 +192,6 @@ public final class ConnectionTable {
         this.bucketMask = buckets - 1;
         this.refBits = 32 - Integer.numberOfLeadingZeros(2 * maxConnections);
         this.refMask = (int) ((1L << refBits) - 1);
-        this.tagBits = 32 - refBits;
         for (int i = 0; i < STRIPES; i++) {
             insertLocks[i] = new long[14]; // 128 bytes each: no two stripes share a cache line
             freeLocks[i] = new long[14];
@@ -745,8 +743,9 @@ public final class ConnectionTable {
         return h ^ (h >>> 32);
     }
 
+    /** Spare hash bits (32 + refBits and up) placed above the slot's ref. */
     private int tag(long hash) {
-        return tagBits == 0 ? 0 : (int) (hash >>> (64 - tagBits)) << refBits;
+        return (int) (hash >>> 32) & ~refMask;
     }
 
     private int probe(long hash, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
@@ -790,6 +789,39 @@ public final class ConnectionTable {
     /** The entry's validated control word if it is live and has the key, else 0. */
     private long match(int h, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
             long bLow, int bPort) {
+        return (kind & 0x7) == Addresses.IPV4
+                ? matchV4(h, dir, kind, protocol, aLow, aPort, bLow, bPort)
+                : matchV6(h, dir, kind, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort);
+    }
+
+    // small enough for the JIT to inline into the probe loop
+    private long matchV4(int h, int dir, int kind, int protocol, long aLow, int aPort, long bLow, int bPort) {
+        long[] en = entries;
+        int e = base(h);
+        long c = (long) LONGS.getAcquire(en, e + W_CTL);
+        if ((c & LIVE) == 0) {
+            return 0;
+        }
+        long k0 = en[e + W_ADDR];
+        long k1 = en[e + W_KEY];
+        if (dir == IN) {
+            if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
+                    || k0 != ((aLow << 32) | (bLow & 0xFFFFFFFFL))
+                    || (int) k1 != ((aPort << 16) | bPort)) {
+                return 0;
+            }
+        } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
+                || (int) (k1 >>> 32) != (int) aLow
+                || (int) (k0 >>> 32) != (int) bLow
+                || (((int) k1) >>> 16) != bPort) {
+            return 0;
+        }
+        VarHandle.acquireFence();
+        return (long) LONGS.getOpaque(en, e + W_CTL) == c ? c : 0;
+    }
+
+    private long matchV6(int h, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
+            long bLow, int bPort) {
         long[] en = entries;
         int e = base(h);
         long c = (long) LONGS.getAcquire(en, e + W_CTL);
@@ -797,36 +829,18 @@ public final class ConnectionTable {
             return 0;
         }
         long k1 = en[e + W_KEY];
-        if ((kind & 0x7) == Addresses.IPV4) {
-            long k0 = en[e + W_ADDR];
-            if (dir == IN) {
-                if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
-                        || k0 != ((aLow << 32) | (bLow & 0xFFFFFFFFL))
-                        || (int) k1 != ((aPort << 16) | bPort)) {
-                    return 0;
-                }
-            } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
-                    || (int) (k1 >>> 32) != (int) aLow
-                    || (int) (k0 >>> 32) != (int) bLow
-                    || (((int) k1) >>> 16) != bPort) {
+        long[] chunk = v6[h >>> V6_SHIFT];
+        int o = (h & V6_MASK) * V6_WORDS;
+        if (dir == IN) {
+            if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
+                    || (int) k1 != ((aPort << 16) | bPort)
+                    || chunk[o] != aHigh || chunk[o + 1] != aLow || chunk[o + 2] != bHigh || chunk[o + 3] != bLow) {
                 return 0;
             }
-        } else {
-            long[] chunk = v6[h >>> V6_SHIFT];
-            int o = (h & V6_MASK) * V6_WORDS;
-            if (dir == IN) {
-                if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
-                        || (int) k1 != ((aPort << 16) | bPort)
-                        || chunk[o] != aHigh || chunk[o + 1] != aLow || chunk[o + 2] != bHigh
-                        || chunk[o + 3] != bLow) {
-                    return 0;
-                }
-            } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
-                    || (((int) k1) >>> 16) != bPort
-                    || chunk[o + 4] != aHigh || chunk[o + 5] != aLow || chunk[o] != bHigh
-                    || chunk[o + 1] != bLow) {
-                return 0;
-            }
+        } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
+                || (((int) k1) >>> 16) != bPort
+                || chunk[o + 4] != aHigh || chunk[o + 5] != aLow || chunk[o] != bHigh || chunk[o + 1] != bLow) {
+            return 0;
         }
         VarHandle.acquireFence();
         return (long) LONGS.getOpaque(en, e + W_CTL) == c ? c : 0;

@@ -270,4 +270,49 @@ class ConnectionTableStressTest {
         assertThat(table.templateCount()).isZero();
         assertThat(listened.get()).isEqualTo(inserted.get());
     }
+
+    @Test
+    void racingPacketsBindAWildcardClientPortOnce() throws Exception {
+        ConnectionTable table = new ConnectionTable(1 << 14, 17L, null);
+        int entries = 5_000;
+        ConnectionSpec s = new ConnectionSpec();
+        int[] handles = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            handles[i] = table.insert(s.clear().protocol(6).flags(ConnectionFlags.NO_CPORT)
+                    .client(0, 0xC0000000L | i, 0).virtual(0, 0x0A000001L, 21).destination(0, 0xC0A80101L, 20)
+                    .state(1, 900), 0);
+        }
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        List<Callable<int[]>> tasks = new ArrayList<>();
+        for (int thread = 0; thread < THREADS; thread++) {
+            int port = 40_000 + thread;
+            tasks.add(() -> {
+                int[] found = new int[entries];
+                start.await();
+                for (int i = 0; i < entries; i++) {
+                    found[i] = table.lookupInbound(4, 6, 0, 0xC0000000L | i, port, 0, 0x0A000001L, 21, 0);
+                }
+                return found;
+            });
+        }
+        List<int[]> results = runAll(tasks);
+        for (int i = 0; i < entries; i++) {
+            int h = handles[i];
+            int port = table.clientPort(h);
+            assertThat(table.flags(h) & ConnectionFlags.NO_CPORT).isZero();
+            assertThat(port).isBetween(40_000, 40_000 + THREADS - 1);
+            assertThat(results.get(port - 40_000)[i]).isEqualTo(h);
+            for (int t = 0; t < THREADS; t++) {
+                int expected = t == port - 40_000 ? h : ConnectionTable.NOT_FOUND;
+                assertThat(table.lookupInbound(4, 6, 0, 0xC0000000L | i, 40_000 + t, 0, 0x0A000001L, 21, 0))
+                        .isEqualTo(expected);
+                assertThat(table.lookupOutbound(4, 6, 0, 0xC0A80101L, 20, 0, 0xC0000000L | i, 40_000 + t, 0))
+                        .isEqualTo(expected);
+            }
+        }
+        assertThat(table.size()).isEqualTo(entries);
+        // no wildcard is left: a packet from yet another port finds nothing
+        assertThat(table.lookupInbound(4, 6, 0, 0xC0000000L, 50_000, 0, 0x0A000001L, 21, 0))
+                .isEqualTo(ConnectionTable.NOT_FOUND);
+    }
 }
