@@ -19,6 +19,7 @@ import io.ippvs.core.conn.ConnectionFlags;
 import io.ippvs.core.conn.ConnectionSpec;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.conn.ConnectionVisitor;
+import io.ippvs.core.frag.FragmentCache;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
@@ -58,8 +59,10 @@ import java.util.function.LongSupplier;
  * protocol state advances (tunnel and direct-route connections use the input-only rows throughout,
  * NAT connections until their first reply), the real server's active and inactive counts follow
  * each state change, and the {@link PacketRewriter} registered for the server's forwarding method
- * rewrites the packet. Every packet ends in exactly one of forwarded, replied, passed or
- * dropped-for-a-reason, each counted.
+ * rewrites the packet. An IPv4 first fragment leaves its connection in a small fragment cache
+ * (source, destination, identification, protocol), so the later fragments, which carry no ports,
+ * follow it without reassembly; other non-first fragments are dropped ({@link DropReason#FRAGMENT}).
+ * Every packet ends in exactly one of forwarded, replied, passed or dropped-for-a-reason, each counted.
  *
  * <h2>Threads</h2>
  * {@code process} may be called from any number of threads at once. It allocates nothing on an
@@ -78,6 +81,10 @@ import java.util.function.LongSupplier;
  */
 public final class Director {
 
+    /** Datagrams whose later fragments the fragment cache can place at once. */
+    private static final int FRAGMENT_CACHE_ENTRIES = 4096;
+    /** A datagram's fragments arrive within milliseconds; 5 s also bounds how long a stale id can match. */
+    private static final long FRAGMENT_LIFETIME_NANOS = 5_000_000_000L;
     private static final int TCP = 6;
     private static final int UDP = 17;
     private static final int SCTP = 132;
@@ -117,6 +124,8 @@ public final class Director {
     private final ThreadLocal<Worker> workers;
     private final Object configLock = new Object();
     private final Object sweepLock = new Object();
+    /** Where IPv4 first fragments leave their connection for the fragments after them. */
+    private final FragmentCache fragments = new FragmentCache(FRAGMENT_CACHE_ENTRIES, FRAGMENT_LIFETIME_NANOS);
     private volatile ServiceSet current = ServiceSet.EMPTY;
     /** Odd while {@link #configure} edits live objects; see {@link #stableGeneration()}. */
     private volatile int generation;
@@ -204,7 +213,7 @@ public final class Director {
         ParseStatus status = parser.parse(buf, info);
         if (status != ParseStatus.OK) {
             if (status == ParseStatus.NON_FIRST_FRAGMENT) {
-                return nonFirstFragment(w, buf, info);
+                return nonFirstFragment(w, buf, info, hop);
             }
             return dropped(w.stripe, status.dropReason());
         }
@@ -222,11 +231,55 @@ public final class Director {
     }
 
     /**
-     * The seam for a fragment cache: a non-first IPv4/IPv6 fragment has no transport header, so it
-     * cannot be matched to a connection here. Until one remembers first fragments, drop.
+     * A non-first fragment has no transport header: it follows the connection its first fragment
+     * took, as the fragment cache remembers it (IPv4 only; without reassembly). Unknown: dropped.
      */
-    private Verdict nonFirstFragment(Worker w, ByteBuffer buf, PacketInfo info) {
-        return dropped(w.stripe, DropReason.FRAGMENT);
+    private Verdict nonFirstFragment(Worker w, ByteBuffer buf, PacketInfo info, NextHop hop) {
+        if (info.addressFamily() != io.ippvs.api.Addresses.IPV4) {
+            return dropped(w.stripe, DropReason.FRAGMENT);
+        }
+        Scratch s = w.scratch;
+        s.now = clock.getAsLong();
+        long v = fragments.get((int) info.srcLow(), (int) info.dstLow(), (int) info.fragmentId(), info.protocolNumber(), s.now);
+        if (v == FragmentCache.NONE) {
+            return dropped(w.stripe, DropReason.FRAGMENT);
+        }
+        int h = (int) (v >>> 1);
+        boolean reply = (v & 1) != 0;
+        // the handle may have been reused since the first fragment: it must still be this flow's entry
+        if (!table.isLive(h) || table.family(h) != io.ippvs.api.Addresses.IPV4 || table.protocol(h) != info.protocolNumber()
+                || (reply ? table.destinationLow(h) != info.srcLow() || table.clientLow(h) != info.dstLow()
+                        : table.clientLow(h) != info.srcLow() || table.virtualLow(h) != info.dstLow())) {
+            return dropped(w.stripe, DropReason.FRAGMENT);
+        }
+        RealServerState rs = servers.get(table.realServer(h));
+        if (rs == null) {
+            return dropped(w.stripe, DropReason.NO_REAL_SERVER);
+        }
+        s.packet(buf, reply);
+        s.connection(table, h);
+        s.connectionProtocol = info.protocolNumber();
+        s.realServer = rs;
+        int bytes = info.end() - info.l3Offset();
+        if (reply) {
+            rs.stats().outPacket(w.stripe, bytes);
+            rs.serviceStats().outPacket(w.stripe, bytes);
+            totals.outPacket(w.stripe, bytes);
+        } else {
+            rs.stats().inPacket(w.stripe, bytes);
+            rs.serviceStats().inPacket(w.stripe, bytes);
+            totals.inPacket(w.stripe, bytes);
+        }
+        return rewrite(w, s, rs, hop);
+    }
+
+    /** Lets the later fragments of an IPv4 first fragment find connection {@code h}. */
+    private void rememberFirstFragment(Scratch s, int h, boolean reply) {
+        PacketInfo info = s.info;
+        if (info.isFirstFragment() && info.addressFamily() == io.ippvs.api.Addresses.IPV4) {
+            fragments.put((int) info.srcLow(), (int) info.dstLow(), (int) info.fragmentId(), info.protocolNumber(),
+                    ((long) h << 1) | (reply ? 1 : 0), s.now);
+        }
     }
 
     private Verdict transport(Worker w, ByteBuffer buf, int proto, int fwmark, NextHop hop) {
@@ -321,6 +374,7 @@ public final class Director {
         table.incrementPackets(h);
         s.packet(buf, false);
         s.connection(table, h);
+        rememberFirstFragment(s, h, false);
         s.connectionProtocol = proto;
         s.realServer = rs;
         int bytes = s.info.end() - s.info.l3Offset();
@@ -343,6 +397,7 @@ public final class Director {
         advance(h, rs, proto, TcpStateMachine.OUT, event, s.now, set.timeouts);
         s.packet(buf, true);
         s.connection(table, h);
+        rememberFirstFragment(s, h, true);
         s.connectionProtocol = proto;
         s.realServer = rs;
         int bytes = s.info.end() - s.info.l3Offset();

@@ -1,0 +1,388 @@
+package io.ippvs.nat;
+
+import com.google.common.net.InetAddresses;
+import io.ippvs.api.Addresses;
+import io.ippvs.api.Protocol;
+import io.ippvs.api.RewriteContext;
+import io.ippvs.api.Verdict;
+import io.ippvs.core.checksum.InternetChecksum;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The FTP application helper of masquerading (Linux {@code ip_vs_ftp.c}), run on the segments of a
+ * control connection after their addresses and ports were translated.
+ *
+ * <ul>
+ *   <li>Client {@code PASV} / {@code EPSV}: the next server {@code 227 Entering Passive Mode
+ *       (h1,h2,h3,h4,p1,p2)} has its address (the real server's) rewritten to the virtual address, and
+ *       a {@code 227} or {@code 229 Entering Extended Passive Mode (|||port|)} makes an expected
+ *       connection client:any -> virtual:port bound to the same real server.
+ *   <li>Client {@code PORT h1,...,p2} / {@code EPRT |af|addr|port|} naming the client's own address:
+ *       an expected connection real server:(control port - 1) -> client:port, so the server's active
+ *       data connection is translated like a reply. The client's address is not translated by NAT,
+ *       so the command text stays as it is.
+ * </ul>
+ *
+ * <p>A rewritten 227 may be shorter or longer than the original; the offset is kept per direction in
+ * {@link SequenceDelta}s attached to the connection, and every later segment has its sequence number
+ * (server to client) or acknowledgement (client to server) shifted, including a retransmission of the
+ * rewritten segment, which is recognised by its sequence number and rewritten again. A longer text
+ * needs room after the packet's end: when the buffer's capacity has none, the reply is left as it is
+ * and counted ({@link #skippedNoRoom()}). Like Linux, a command or reply split over two segments is
+ * not recognised.
+ */
+final class FtpHelper {
+
+    private static final int NOT_REWRITTEN = Integer.MIN_VALUE;
+    private static final int TCP = 6;
+
+    private final AtomicLong skippedNoRoom = new AtomicLong();
+    private final AtomicLong rewrites = new AtomicLong();
+
+    long skippedNoRoom() {
+        return skippedNoRoom.get();
+    }
+
+    long rewrites() {
+        return rewrites.get();
+    }
+
+    /**
+     * Handles one segment of a control connection whose addresses and ports are already translated
+     * (the TCP checksum is valid for the bytes as they are).
+     */
+    Verdict segment(RewriteContext c, ByteBuffer b, int l3, int l4, int end, boolean v6) {
+        int dataOff = l4 + ((b.get(l4 + 12) & 0xF0) >>> 2);
+        if (dataOff < l4 + 20 || dataOff > end) {
+            return Verdict.FORWARD;
+        }
+        Object attached = c.attachment();
+        FtpControl s = attached instanceof FtpControl ? (FtpControl) attached : null;
+        if (s == null) {
+            if (dataOff == end) {
+                return Verdict.FORWARD; // handshake and bare ACKs before the first command need no state
+            }
+            s = new FtpControl();
+            c.attach(s);
+        }
+        boolean reply = c.reply();
+        synchronized (s) {
+            SequenceDelta mine = reply ? s.out : s.in;
+            SequenceDelta theirs = reply ? s.in : s.out;
+            int seq = b.getInt(l4 + 4);
+            int ack = b.getInt(l4 + 8);
+            int newSeq = mine.fixSeq(seq);
+            int newAck = theirs.fixAck(ack);
+            if (newSeq != seq || newAck != ack) {
+                int sum = b.getShort(l4 + 16) & 0xFFFF;
+                sum = InternetChecksum.update32(sum, seq, newSeq);
+                sum = InternetChecksum.update32(sum, ack, newAck);
+                b.putInt(l4 + 4, newSeq);
+                b.putInt(l4 + 8, newAck);
+                b.putShort(l4 + 16, (short) sum);
+            }
+            if (dataOff == end) {
+                return Verdict.FORWARD;
+            }
+            if (!reply) {
+                clientCommand(c, b, dataOff, end, s, v6);
+                return Verdict.FORWARD;
+            }
+            if (!s.passivePending && !mine.isRewrittenSegment(seq)) {
+                return Verdict.FORWARD;
+            }
+            int diff = serverReply(c, b, l3, dataOff, end, s, v6);
+            if (diff == NOT_REWRITTEN) {
+                return Verdict.FORWARD;
+            }
+            int newEnd = end + diff;
+            if (diff != 0) {
+                if (v6) {
+                    b.putShort(l3 + 4, (short) ((b.getShort(l3 + 4) & 0xFFFF) + diff));
+                } else {
+                    int oldTotal = b.getShort(l3 + 2) & 0xFFFF;
+                    int newTotal = oldTotal + diff;
+                    b.putShort(l3 + 2, (short) newTotal);
+                    b.putShort(l3 + 10, (short) InternetChecksum.update16(b.getShort(l3 + 10) & 0xFFFF, oldTotal, newTotal));
+                }
+                mine.update(seq, diff);
+            }
+            // the payload changed: recompute the TCP checksum in full
+            int tcpLength = newEnd - l4;
+            b.putShort(l4 + 16, (short) 0);
+            int pseudo = v6 ? InternetChecksum.pseudoHeaderV6(b, l3, TCP, tcpLength)
+                    : InternetChecksum.pseudoHeaderV4(b, l3, TCP, tcpLength);
+            b.putShort(l4 + 16, (short) InternetChecksum.checksum(b, l4, tcpLength, pseudo));
+            rewrites.incrementAndGet();
+            return Verdict.FORWARD;
+        }
+    }
+
+    private static void clientCommand(RewriteContext c, ByteBuffer b, int at, int end, FtpControl s, boolean v6) {
+        if (startsWith(b, at, end, "PASV") || startsWith(b, at, end, "EPSV")) {
+            s.passivePending = true;
+            return;
+        }
+        int port;
+        if (startsWith(b, at, end, "PORT ")) {
+            if (v6) {
+                return;
+            }
+            long addr = parseHostPort(b, at + 5, end);
+            if (addr < 0 || (int) (addr >>> 16) != (int) c.clientAddressLow()) {
+                return; // a third-party address (FXP) is not the client's: no expectation
+            }
+            port = (int) addr & 0xFFFF;
+        } else if (startsWith(b, at, end, "EPRT ")) {
+            port = extendedPort(c, b, at + 5, end);
+            if (port < 0) {
+                return;
+            }
+        } else {
+            return;
+        }
+        // active mode: the server connects from its control port - 1 (ftp-data) to the client's port
+        c.expectConnection(Protocol.TCP, port, c.virtualPort() - 1, c.destinationPort() - 1);
+    }
+
+    /** {@code EPRT |1|a.b.c.d|port|} or {@code |2|v6|port|} naming the client; the port, or -1. */
+    private static int extendedPort(RewriteContext c, ByteBuffer b, int at, int end) {
+        if (at + 1 > end) {
+            return -1;
+        }
+        byte d = b.get(at);
+        if (d < 33 || d > 126 || at + 3 > end || b.get(at + 2) != d) {
+            return -1;
+        }
+        int af = b.get(at + 1) - '0';
+        int addrStart = at + 3;
+        int addrEnd = indexOf(b, addrStart, end, d);
+        if (addrEnd < 0) {
+            return -1;
+        }
+        long port = parseNumber(b, addrEnd + 1, end, 0xFFFF);
+        if (port < 0 || (int) port >= end || b.get((int) port) != d) {
+            return -1;
+        }
+        int portValue = (int) (port >>> 32);
+        if (af == 1 && c.addressFamily() == Addresses.IPV4) {
+            long addr = parseDotted(b, addrStart, addrEnd);
+            return addr >= 0 && (int) addr == (int) c.clientAddressLow() ? portValue : -1;
+        }
+        if (af == 2 && c.addressFamily() == Addresses.IPV6) {
+            // rare control command: parsing the text form may allocate
+            int length = addrEnd - addrStart;
+            if (length < 2 || length > 45) {
+                return -1;
+            }
+            char[] text = new char[length];
+            for (int i = 0; i < length; i++) {
+                text[i] = (char) (b.get(addrStart + i) & 0xFF);
+            }
+            String s = new String(text);
+            if (!InetAddresses.isInetAddress(s)) {
+                return -1;
+            }
+            InetAddress a = InetAddresses.forString(s);
+            return a instanceof Inet6Address && Addresses.high(a) == c.clientAddressHigh()
+                    && Addresses.low(a) == c.clientAddressLow() ? portValue : -1;
+        }
+        return -1;
+    }
+
+    /** Rewrites a 227 / recognises a 229 answer; the length change, or {@link #NOT_REWRITTEN}. */
+    private int serverReply(RewriteContext c, ByteBuffer b, int l3, int at, int end, FtpControl s, boolean v6) {
+        if (startsWith(b, at, end, "229 ")) {
+            int open = indexOfInLine(b, at + 4, end, (byte) '(');
+            if (open < 0 || open + 4 > end) {
+                return NOT_REWRITTEN;
+            }
+            byte d = b.get(open + 1);
+            if (b.get(open + 2) != d || b.get(open + 3) != d) {
+                return NOT_REWRITTEN;
+            }
+            long port = parseNumber(b, open + 4, end, 0xFFFF);
+            if (port < 0 || (int) port >= end || b.get((int) port) != d) {
+                return NOT_REWRITTEN;
+            }
+            s.passivePending = false;
+            int p = (int) (port >>> 32);
+            c.expectConnection(Protocol.TCP, 0, p, p);
+            return NOT_REWRITTEN; // only a port: the text stays as it is
+        }
+        if (v6 || !startsWith(b, at, end, "227 ")) {
+            return NOT_REWRITTEN;
+        }
+        int open = indexOfInLine(b, at + 4, end, (byte) '(');
+        if (open < 0) {
+            return NOT_REWRITTEN;
+        }
+        int start = open + 1;
+        long hostPort = parseHostPort(b, start, end);
+        if (hostPort < 0 || (int) (hostPort >>> 16) != (int) c.destinationAddressLow()) {
+            return NOT_REWRITTEN; // not the real server's own address: leave it (as Linux does)
+        }
+        s.passivePending = false;
+        int port = (int) hostPort & 0xFFFF;
+        c.expectConnection(Protocol.TCP, 0, port, port);
+
+        // the address part "h1,h2,h3,h4" ends at the fourth comma
+        int addrEnd = start;
+        for (int commas = 0; commas < 4; addrEnd++) {
+            if (b.get(addrEnd) == ',') {
+                commas++;
+            }
+        }
+        addrEnd--;
+        int vip = (int) c.virtualAddressLow();
+        int newLength = digits(vip >>> 24) + digits((vip >>> 16) & 0xFF) + digits((vip >>> 8) & 0xFF)
+                + digits(vip & 0xFF) + 3;
+        int diff = newLength - (addrEnd - start);
+        if (diff > 0) {
+            int total = v6 ? 40 + (b.getShort(l3 + 4) & 0xFFFF) : b.getShort(l3 + 2) & 0xFFFF;
+            if (end + diff > b.capacity() || total + diff > 0xFFFF) {
+                skippedNoRoom.incrementAndGet();
+                return NOT_REWRITTEN;
+            }
+        }
+        // absolute puts are bounded by the limit: grow it before moving, shrink it after
+        if (diff > 0) {
+            b.limit(end + diff);
+            move(b, addrEnd, addrEnd + diff, end - addrEnd);
+        } else if (diff < 0) {
+            move(b, addrEnd, addrEnd + diff, end - addrEnd);
+            b.limit(end + diff);
+        }
+        int p = start;
+        p = writeDecimal(b, p, vip >>> 24);
+        b.put(p++, (byte) ',');
+        p = writeDecimal(b, p, (vip >>> 16) & 0xFF);
+        b.put(p++, (byte) ',');
+        p = writeDecimal(b, p, (vip >>> 8) & 0xFF);
+        b.put(p++, (byte) ',');
+        writeDecimal(b, p, vip & 0xFF);
+        return diff;
+    }
+
+    /** Parses {@code h1,h2,h3,h4,p1,p2}: {@code address << 16 | port}, or -1. */
+    private static long parseHostPort(ByteBuffer b, int at, int end) {
+        return parseByteList(b, at, end, 6, ',', false);
+    }
+
+    /** Parses {@code a.b.c.d} filling exactly {@code [at, end)}: the address as an unsigned int, or -1. */
+    private static long parseDotted(ByteBuffer b, int at, int end) {
+        return parseByteList(b, at, end, 4, '.', true);
+    }
+
+    /**
+     * Parses {@code count} decimal numbers of 0..255 separated by {@code separator}, big-endian into
+     * one value; -1 when malformed or, with {@code exact}, when text remains before {@code end}.
+     */
+    private static long parseByteList(ByteBuffer b, int at, int end, int count, char separator, boolean exact) {
+        long result = 0;
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                if (at >= end || b.get(at) != separator) {
+                    return -1;
+                }
+                at++;
+            }
+            long n = parseNumber(b, at, end, 255);
+            if (n < 0) {
+                return -1;
+            }
+            result = (result << 8) | (n >>> 32);
+            at = (int) n;
+        }
+        return !exact || at == end ? result : -1;
+    }
+
+    /** A decimal number of 1..5 digits not above {@code max}: {@code value << 32 | next offset}, or -1. */
+    private static long parseNumber(ByteBuffer b, int at, int end, int max) {
+        int value = 0;
+        int i = at;
+        while (i < end && i - at < 5) {
+            int ch = b.get(i);
+            if (ch < '0' || ch > '9') {
+                break;
+            }
+            value = value * 10 + (ch - '0');
+            i++;
+        }
+        if (i == at || value > max || (i < end && i - at == 5 && b.get(i) >= '0' && b.get(i) <= '9')) {
+            return -1;
+        }
+        return ((long) value << 32) | i;
+    }
+
+    /** Case-insensitive match of an ASCII {@code word} at {@code at}. */
+    private static boolean startsWith(ByteBuffer b, int at, int end, String word) {
+        if (end - at < word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            int ch = b.get(at + i);
+            if (ch >= 'a' && ch <= 'z') {
+                ch -= 'a' - 'A';
+            }
+            if (ch != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(ByteBuffer b, int from, int end, byte value) {
+        for (int i = from; i < end; i++) {
+            if (b.get(i) == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Like {@link #indexOf} but stops at the end of the line. */
+    private static int indexOfInLine(ByteBuffer b, int from, int end, byte value) {
+        for (int i = from; i < end; i++) {
+            byte ch = b.get(i);
+            if (ch == value) {
+                return i;
+            }
+            if (ch == '\r' || ch == '\n') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int digits(int v) {
+        return v >= 100 ? 3 : v >= 10 ? 2 : 1;
+    }
+
+    private static int writeDecimal(ByteBuffer b, int at, int v) {
+        if (v >= 100) {
+            b.put(at++, (byte) ('0' + v / 100));
+        }
+        if (v >= 10) {
+            b.put(at++, (byte) ('0' + (v / 10) % 10));
+        }
+        b.put(at++, (byte) ('0' + v % 10));
+        return at;
+    }
+
+    /** Moves {@code length} bytes from {@code from} to {@code to} within the buffer; overlap-safe. */
+    private static void move(ByteBuffer b, int from, int to, int length) {
+        if (to > from) {
+            for (int i = length - 1; i >= 0; i--) {
+                b.put(to + i, b.get(from + i));
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                b.put(to + i, b.get(from + i));
+            }
+        }
+    }
+}

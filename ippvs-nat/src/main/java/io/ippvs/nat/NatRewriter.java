@@ -1,0 +1,593 @@
+package io.ippvs.nat;
+
+import io.ippvs.api.Addresses;
+import io.ippvs.api.DropReason;
+import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.PacketRewriter;
+import io.ippvs.api.RealServer;
+import io.ippvs.api.RewriteContext;
+import io.ippvs.api.Verdict;
+import io.ippvs.core.checksum.Crc32c;
+import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Icmpv4Header;
+import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.SctpHeader;
+import io.ippvs.core.header.TcpHeader;
+import io.ippvs.core.header.UdpHeader;
+import io.ippvs.core.icmp.IcmpErrors;
+import io.ippvs.core.icmp.IcmpRateLimiter;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The masquerading (ipvsadm {@code -m}) rewriter. Inbound packets get the real server as destination
+ * address and port; replies get the virtual address and port as source. IPv4 and IPv6, TCP, UDP and
+ * SCTP; ICMP errors quoting a connection's packet are translated in both directions.
+ *
+ * <p>Only addresses and ports change, so the IPv4 header and the TCP / UDP checksums are updated
+ * incrementally (RFC 1624); SCTP's CRC32c does not cover addresses and is recomputed only when a port
+ * changes. The TTL / hop limit is decremented on the way through; a packet that arrives with 1 or 0
+ * is answered with an ICMP time exceeded ({@link Verdict#REPLY}), an inbound packet over the real
+ * server's MTU ({@link io.ippvs.api.RealServerConfig#mtu()}, or the default) that may not be
+ * fragmented (IPv6 never may) with a fragmentation-needed / packet-too-big naming that MTU. A larger
+ * packet without DF is forwarded whole for the host to fragment; replies go back along the path they
+ * came in on and are not held to an MTU here. Both kinds of error share one token bucket and come
+ * from the virtual address; a packet that cannot be answered (rate limit, too little buffer capacity
+ * for the quote, an ICMP error itself) is dropped as {@link DropReason#TTL_EXPIRED} or
+ * {@link DropReason#TOO_BIG}.
+ *
+ * <p>Non-first IPv4 fragments (no transport header) get their addresses translated only; the director
+ * finds their connection in its fragment cache. An SCTP first fragment whose port would change is
+ * dropped ({@link DropReason#FRAGMENT}): its CRC covers bytes this packet does not hold.
+ *
+ * <p>With the FTP helper on, TCP connections to a control port (21 by default) are watched: see
+ * {@link FtpHelper}.
+ *
+ * <p>Thread-safe; nothing is allocated on an established flow (an FTP control connection allocates
+ * its helper state once).
+ */
+public final class NatRewriter implements PacketRewriter {
+
+    private static final Verdict FORWARD = Verdict.FORWARD;
+    private static final Verdict MALFORMED = Verdict.drop(DropReason.MALFORMED);
+    private static final Verdict TRUNCATED = Verdict.drop(DropReason.TRUNCATED);
+    private static final Verdict UNSUPPORTED = Verdict.drop(DropReason.UNSUPPORTED);
+    private static final Verdict TTL_EXPIRED = Verdict.drop(DropReason.TTL_EXPIRED);
+    private static final Verdict TOO_BIG = Verdict.drop(DropReason.TOO_BIG);
+    private static final Verdict FRAGMENT = Verdict.drop(DropReason.FRAGMENT);
+    private static final Verdict BAD_CHECKSUM = Verdict.drop(DropReason.BAD_CHECKSUM);
+
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int SCTP = 132;
+    private static final int ICMP = 1;
+    private static final int ICMPV6 = 58;
+    /** Transport bytes every ICMP error quotes (RFC 792): the ports and, for UDP, the checksum. */
+    private static final int QUOTED_TRANSPORT = 8;
+
+    private final boolean decrementTtl;
+    private final int defaultMtu;
+    private final IcmpRateLimiter icmpLimiter;
+    private final int[] ftpPorts;
+    private final FtpHelper ftp;
+    private final AtomicLong icmpGenerated = new AtomicLong();
+    private final AtomicLong icmpSuppressed = new AtomicLong();
+
+    private NatRewriter(Builder b) {
+        this.decrementTtl = b.decrementTtl;
+        this.defaultMtu = b.defaultMtu;
+        this.icmpLimiter = new IcmpRateLimiter(b.icmpPerSecond, b.icmpBurst);
+        this.ftpPorts = b.ftpPorts.clone();
+        this.ftp = b.ftpHelper ? new FtpHelper() : null;
+    }
+
+    /** A builder with the defaults: TTL decremented, MTU 1500, 1000 ICMP errors/s (burst 50), FTP on port 21. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ForwardingMethod method() {
+        return ForwardingMethod.MASQUERADE;
+    }
+
+    /** ICMP errors generated (time exceeded, fragmentation needed, packet too big). */
+    public long icmpErrorsGenerated() {
+        return icmpGenerated.get();
+    }
+
+    /** ICMP errors not generated because of the rate limit or because the packet could not be quoted. */
+    public long icmpErrorsSuppressed() {
+        return icmpSuppressed.get();
+    }
+
+    /** FTP replies left unrewritten because the buffer had no room for the longer text. */
+    public long ftpRewritesSkipped() {
+        return ftp == null ? 0 : ftp.skippedNoRoom();
+    }
+
+    /** FTP replies whose address was rewritten to the virtual address. */
+    public long ftpRewrites() {
+        return ftp == null ? 0 : ftp.rewrites();
+    }
+
+    @Override
+    public Verdict rewrite(RewriteContext c) {
+        ByteBuffer b = c.buffer();
+        int l3 = c.l3Offset();
+        int limit = b.limit();
+        if (l3 < 0 || l3 >= limit) {
+            return MALFORMED;
+        }
+        int version = (b.get(l3) & 0xF0) >>> 4;
+        if (version == 4 && c.addressFamily() == Addresses.IPV4) {
+            return rewrite4(c, b, l3, limit);
+        }
+        if (version == 6 && c.addressFamily() == Addresses.IPV6) {
+            return rewrite6(c, b, l3, limit);
+        }
+        return MALFORMED;
+    }
+
+    // ---------------------------------------------------------------- IPv4
+
+    private Verdict rewrite4(RewriteContext c, ByteBuffer b, int l3, int limit) {
+        if (l3 + Ipv4Header.MIN_LENGTH > limit) {
+            return TRUNCATED;
+        }
+        int ihl = (b.get(l3) & 0x0F) << 2;
+        int total = b.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
+        if (ihl < 20 || total < ihl || total > limit - l3) {
+            return MALFORMED;
+        }
+        int end = l3 + total;
+        int fragField = b.getShort(l3 + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & 0xFFFF;
+        boolean nonFirst = (fragField & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
+        boolean moreFragments = (fragField & Ipv4Header.MORE_FRAGMENTS) != 0;
+        int ttl = b.get(l3 + Ipv4Header.TTL_OFFSET) & 0xFF;
+        boolean reply = c.reply();
+        int proto = b.get(l3 + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+
+        if (c.icmpError()) {
+            if (nonFirst || moreFragments || proto != ICMP) {
+                // the ICMP checksum covers bytes another fragment holds
+                return nonFirst || moreFragments ? FRAGMENT : MALFORMED;
+            }
+            return icmpError4(c, b, l3, ihl, end, ttl, reply);
+        }
+        if (decrementTtl && ttl <= 1) {
+            return timeExceeded(c, b, l3);
+        }
+        if (!reply && total > mtu(c.realServer()) && (fragField & Ipv4Header.DONT_FRAGMENT) != 0) {
+            return tooBig(c, b, l3, mtu(c.realServer()));
+        }
+
+        int addrOff = reply ? l3 + Ipv4Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET;
+        int oldAddr = b.getInt(addrOff);
+        int newAddr = (int) (reply ? c.virtualAddressLow() : c.destinationAddressLow());
+        int l4 = -1;
+        if (!nonFirst) {
+            l4 = c.l4Offset();
+            Verdict refused = checkTransport(c, b, l4, l3 + ihl, end, proto, reply, moreFragments, false);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        int hc = b.getShort(l3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF;
+        hc = InternetChecksum.update32(hc, oldAddr, newAddr);
+        if (decrementTtl) {
+            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF;
+            hc = InternetChecksum.update16(hc, word, word - 0x100);
+            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
+        }
+        b.putInt(addrOff, newAddr);
+        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) hc);
+        if (nonFirst) {
+            return FORWARD;
+        }
+        return transport(c, b, l3, l4, end, proto, reply, false, 0, oldAddr & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL);
+    }
+
+    private Verdict icmpError4(RewriteContext c, ByteBuffer b, int l3, int ihl, int end, int ttl, boolean reply) {
+        int l4 = c.l4Offset();
+        int in3 = c.innerL3Offset();
+        int in4 = c.innerL4Offset();
+        if (l4 != l3 + ihl || in3 != l4 + Icmpv4Header.LENGTH || in3 + Ipv4Header.MIN_LENGTH > end) {
+            return MALFORMED;
+        }
+        int innerIhl = (b.get(in3) & 0x0F) << 2;
+        if ((b.get(in3) & 0xF0) != 0x40 || innerIhl < 20 || in4 != in3 + innerIhl || in4 + QUOTED_TRANSPORT > end) {
+            return MALFORMED;
+        }
+        int innerProto = b.get(in3 + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        if (innerProto != TCP && innerProto != UDP && innerProto != SCTP) {
+            return UNSUPPORTED;
+        }
+        if (decrementTtl && ttl <= 1) {
+            // never an ICMP error about an ICMP error (RFC 1122 3.2.2)
+            return TTL_EXPIRED;
+        }
+        // replies: the error came from the real server's side about a packet client -> real server;
+        // inbound: from the client's side about a reply virtual -> client
+        int outerOff = reply ? l3 + Ipv4Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET;
+        int innerAddrOff = reply ? in3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET : in3 + Ipv4Header.SOURCE_ADDRESS_OFFSET;
+        int innerPortOff = reply ? in4 + TcpHeader.DESTINATION_PORT_OFFSET : in4;
+        int newAddr = (int) (reply ? c.virtualAddressLow() : c.destinationAddressLow());
+        int newPort = reply ? c.virtualPort() : c.destinationPort();
+
+        int oldOuter = b.getInt(outerOff);
+        int hc = InternetChecksum.update32(b.getShort(l3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF, oldOuter, newAddr);
+        if (decrementTtl) {
+            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF;
+            hc = InternetChecksum.update16(hc, word, word - 0x100);
+            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
+        }
+        b.putInt(outerOff, newAddr);
+        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) hc);
+
+        int oldInner = b.getInt(innerAddrOff);
+        int oldPort = b.getShort(innerPortOff) & 0xFFFF;
+        int innerSum = b.getShort(in3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF;
+        b.putShort(in3 + Ipv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.update32(innerSum, oldInner, newAddr));
+        b.putInt(innerAddrOff, newAddr);
+        b.putShort(innerPortOff, (short) newPort);
+        quotedTransportChecksum(b, in4, end, innerProto, false, 0, oldInner & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
+                oldPort, newPort);
+
+        b.putShort(l4 + Icmpv4Header.CHECKSUM_OFFSET, (short) 0);
+        b.putShort(l4 + Icmpv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.checksum(b, l4, end - l4, 0));
+        return FORWARD;
+    }
+
+    // ---------------------------------------------------------------- IPv6
+
+    private Verdict rewrite6(RewriteContext c, ByteBuffer b, int l3, int limit) {
+        if (l3 + Ipv6Header.LENGTH > limit) {
+            return TRUNCATED;
+        }
+        int total = 40 + (b.getShort(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
+        if (total > limit - l3) {
+            return MALFORMED;
+        }
+        int end = l3 + total;
+        int hopLimit = b.get(l3 + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
+        boolean reply = c.reply();
+        int proto = c.protocol();
+        int l4 = c.l4Offset();
+        if (l4 < l3 + Ipv6Header.LENGTH || l4 > end) {
+            return MALFORMED;
+        }
+        if (c.icmpError()) {
+            return icmpError6(c, b, l3, l4, end, hopLimit, reply);
+        }
+        if (decrementTtl && hopLimit <= 1) {
+            return timeExceeded(c, b, l3);
+        }
+        if (!reply && total > mtu(c.realServer())) {
+            return tooBig(c, b, l3, mtu(c.realServer()));
+        }
+        // a fragment header before l4 means this is a first fragment: more data follows elsewhere
+        boolean fragmented = l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4);
+        Verdict refused = checkTransport(c, b, l4, l4, end, proto, reply, fragmented, true);
+        if (refused != null) {
+            return refused;
+        }
+        int addrOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
+        long oldHigh = b.getLong(addrOff);
+        long oldLow = b.getLong(addrOff + 8);
+        long newHigh = reply ? c.virtualAddressHigh() : c.destinationAddressHigh();
+        long newLow = reply ? c.virtualAddressLow() : c.destinationAddressLow();
+        if (decrementTtl) {
+            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
+        }
+        b.putLong(addrOff, newHigh);
+        b.putLong(addrOff + 8, newLow);
+        return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow);
+    }
+
+    private Verdict icmpError6(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int hopLimit, boolean reply) {
+        int in3 = c.innerL3Offset();
+        int in4 = c.innerL4Offset();
+        if (c.protocol() != ICMPV6 || in3 != l4 + Icmpv6Header.LENGTH || in3 + Ipv6Header.LENGTH > end
+                || in4 < in3 + Ipv6Header.LENGTH || in4 + QUOTED_TRANSPORT > end
+                || (b.get(in3) & 0xF0) != 0x60) {
+            return MALFORMED;
+        }
+        if (l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4)) {
+            return FRAGMENT;
+        }
+        int innerProto = innerProtocol6(b, in3, in4);
+        if (innerProto != TCP && innerProto != UDP && innerProto != SCTP) {
+            return UNSUPPORTED;
+        }
+        if (decrementTtl && hopLimit <= 1) {
+            return TTL_EXPIRED;
+        }
+        int outerOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
+        int innerAddrOff = reply ? in3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET : in3 + Ipv6Header.SOURCE_ADDRESS_OFFSET;
+        int innerPortOff = reply ? in4 + TcpHeader.DESTINATION_PORT_OFFSET : in4;
+        long newHigh = reply ? c.virtualAddressHigh() : c.destinationAddressHigh();
+        long newLow = reply ? c.virtualAddressLow() : c.destinationAddressLow();
+        int newPort = reply ? c.virtualPort() : c.destinationPort();
+
+        if (decrementTtl) {
+            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
+        }
+        b.putLong(outerOff, newHigh);
+        b.putLong(outerOff + 8, newLow);
+        long oldInnerHigh = b.getLong(innerAddrOff);
+        long oldInnerLow = b.getLong(innerAddrOff + 8);
+        int oldPort = b.getShort(innerPortOff) & 0xFFFF;
+        b.putLong(innerAddrOff, newHigh);
+        b.putLong(innerAddrOff + 8, newLow);
+        b.putShort(innerPortOff, (short) newPort);
+        quotedTransportChecksum(b, in4, end, innerProto, true, oldInnerHigh, oldInnerLow, newHigh, newLow, oldPort, newPort);
+
+        b.putShort(l4 + Icmpv6Header.CHECKSUM_OFFSET, (short) 0);
+        int pseudo = InternetChecksum.pseudoHeaderV6(b, l3, ICMPV6, end - l4);
+        b.putShort(l4 + Icmpv6Header.CHECKSUM_OFFSET, (short) InternetChecksum.checksum(b, l4, end - l4, pseudo));
+        return FORWARD;
+    }
+
+    /** The upper-layer protocol of a quoted IPv6 packet whose transport header the parser placed at {@code in4}. */
+    private static int innerProtocol6(ByteBuffer b, int in3, int in4) {
+        int next = b.get(in3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int at = in3 + Ipv6Header.LENGTH;
+        // walk the quoted extension headers up to the transport header (bounded by in4)
+        while (at < in4) {
+            if (at + 2 > in4) {
+                return -1;
+            }
+            int len = next == 44 ? 8 : ((b.get(at + 1) & 0xFF) + 1) << 3;
+            next = b.get(at) & 0xFF;
+            at += len;
+        }
+        return at == in4 ? next : -1;
+    }
+
+    /** Whether the IPv6 extension chain between {@code l3 + 40} and {@code l4} holds a fragment header. */
+    private static boolean hasFragmentHeader(ByteBuffer b, int l3, int l4) {
+        int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int at = l3 + Ipv6Header.LENGTH;
+        while (at < l4) {
+            if (next == 44) {
+                return true;
+            }
+            if (at + 2 > l4) {
+                return false;
+            }
+            next = b.get(at) & 0xFF;
+            at += ((b.get(at + 1) & 0xFF) + 1) << 3;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- transport
+
+    /**
+     * Refuses, before anything is written, a transport header this rewriter cannot translate; null when
+     * the packet can be translated.
+     */
+    private Verdict checkTransport(RewriteContext c, ByteBuffer b, int l4, int expectedL4, int end, int proto,
+            boolean reply, boolean fragmented, boolean v6) {
+        if (l4 < expectedL4 || l4 > end) {
+            return MALFORMED;
+        }
+        switch (proto) {
+            case TCP:
+                if (l4 + TcpHeader.MIN_LENGTH > end) {
+                    return TRUNCATED;
+                }
+                return null;
+            case UDP:
+                if (l4 + SctpHeader.CHECKSUM_OFFSET > end) {
+                    return TRUNCATED;
+                }
+                // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6
+                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 ? BAD_CHECKSUM : null;
+            case SCTP: {
+                if (l4 + SctpHeader.LENGTH > end) {
+                    return TRUNCATED;
+                }
+                int oldPort = b.getShort(reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
+                int newPort = reply ? c.virtualPort() : c.destinationPort();
+                if (oldPort == newPort) {
+                    return null;
+                }
+                if (fragmented) {
+                    return FRAGMENT;
+                }
+                // recomputing over a corrupted packet would launder it: verify the CRC first
+                return sctpCrc(b, l4, end) == b.getInt(l4 + SctpHeader.CHECKSUM_OFFSET) ? null : BAD_CHECKSUM;
+            }
+            default:
+                return UNSUPPORTED;
+        }
+    }
+
+    private Verdict transport(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
+            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+        int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
+        int oldPort = b.getShort(portOff) & 0xFFFF;
+        int newPort = reply ? c.virtualPort() : c.destinationPort();
+        switch (proto) {
+            case TCP: {
+                int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
+                sum = InternetChecksum.update16(sum, oldPort, newPort);
+                b.putShort(portOff, (short) newPort);
+                b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) sum);
+                if (ftp != null && isFtpControl(c.virtualPort())) {
+                    return ftp.segment(c, b, l3, l4, end, v6);
+                }
+                return FORWARD;
+            }
+            case UDP: {
+                int sum = b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                b.putShort(portOff, (short) newPort);
+                if (sum == 0) {
+                    // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
+                    return FORWARD;
+                }
+                sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
+                b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.updateUdp16(sum, oldPort, newPort));
+                return FORWARD;
+            }
+            default: {
+                // SCTP: addresses are not covered by its CRC32c; a new port is (checkTransport verified it)
+                if (oldPort != newPort) {
+                    b.putShort(portOff, (short) newPort);
+                    b.putInt(l4 + SctpHeader.CHECKSUM_OFFSET, sctpCrc(b, l4, end));
+                }
+                return FORWARD;
+            }
+        }
+    }
+
+    /** Keeps the transport checksum of a quoted packet valid after its address and port changed. */
+    private static void quotedTransportChecksum(ByteBuffer b, int in4, int end, int proto, boolean v6, long oldHigh,
+            long oldLow, long newHigh, long newLow, int oldPort, int newPort) {
+        int at;
+        if (proto == TCP) {
+            at = in4 + TcpHeader.CHECKSUM_OFFSET;
+        } else if (proto == UDP) {
+            at = in4 + UdpHeader.CHECKSUM_OFFSET;
+        } else {
+            return; // SCTP: the CRC needs the whole packet, which a quote rarely holds
+        }
+        if (at + 2 > end) {
+            return;
+        }
+        int sum = b.getShort(at) & 0xFFFF;
+        if (proto == UDP && sum == 0) {
+            return;
+        }
+        sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
+        sum = InternetChecksum.update16(sum, oldPort, newPort);
+        b.putShort(at, (short) (proto == UDP ? InternetChecksum.udpField(sum) : sum));
+    }
+
+    private static int addressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+        if (!v6) {
+            return InternetChecksum.update32(sum, (int) oldLow, (int) newLow);
+        }
+        return InternetChecksum.update128(sum, oldHigh, oldLow, newHigh, newLow);
+    }
+
+    /** SCTP's CRC32c over {@code [l4, end)} with the checksum field taken as zero, as stored in the header. */
+    private static int sctpCrc(ByteBuffer b, int l4, int end) {
+        return Crc32c.sctpChecksum(b, l4, end - l4);
+    }
+
+    // ---------------------------------------------------------------- ICMP generation
+
+    private Verdict timeExceeded(RewriteContext c, ByteBuffer b, int l3) {
+        // the director answers as the virtual address, the only address of it the sender knows
+        if (icmpLimiter.tryAcquire(c.nanoTime())
+                && IcmpErrors.timeExceeded(b, l3, c.virtualAddressHigh(), c.virtualAddressLow())) {
+            icmpGenerated.incrementAndGet();
+            return Verdict.REPLY;
+        }
+        icmpSuppressed.incrementAndGet();
+        return TTL_EXPIRED;
+    }
+
+    private Verdict tooBig(RewriteContext c, ByteBuffer b, int l3, int mtu) {
+        if (icmpLimiter.tryAcquire(c.nanoTime())
+                && IcmpErrors.tooBig(b, l3, mtu, c.virtualAddressHigh(), c.virtualAddressLow())) {
+            icmpGenerated.incrementAndGet();
+            return Verdict.REPLY;
+        }
+        icmpSuppressed.incrementAndGet();
+        return TOO_BIG;
+    }
+
+    private int mtu(RealServer server) {
+        int mtu = server == null ? 0 : server.config().mtu();
+        return mtu == 0 ? defaultMtu : mtu;
+    }
+
+    private boolean isFtpControl(int virtualPort) {
+        for (int port : ftpPorts) {
+            if (port == virtualPort) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "NatRewriter[decrementTtl=" + decrementTtl + ", defaultMtu=" + defaultMtu + ", ftp="
+                + (ftp == null ? "off" : Arrays.toString(ftpPorts)) + "]";
+    }
+
+    /** Builds a {@link NatRewriter}; each setter validates and names the field it rejects. */
+    public static final class Builder {
+        private boolean decrementTtl = true;
+        private int defaultMtu = 1500;
+        private int icmpPerSecond = 1000;
+        private int icmpBurst = 50;
+        private int[] ftpPorts = {21};
+        private boolean ftpHelper = true;
+
+        private Builder() {}
+
+        /** Whether TTL / hop limit is decremented (default true); off for appliances that route afterwards. */
+        public Builder decrementTtl(boolean decrement) {
+            this.decrementTtl = decrement;
+            return this;
+        }
+
+        /** MTU towards real servers whose configuration says 0 (default 1500). */
+        public Builder defaultMtu(int mtu) {
+            if (mtu < 68 || mtu > 0xFFFF) {
+                throw new IllegalArgumentException("defaultMtu: " + mtu + " is outside 68..65535");
+            }
+            this.defaultMtu = mtu;
+            return this;
+        }
+
+        /** Generated ICMP errors per second (default 1000) and burst (default 50). */
+        public Builder icmpRateLimit(int perSecond, int burst) {
+            if (perSecond < 1 || perSecond > 1_000_000_000) {
+                throw new IllegalArgumentException("icmpRateLimit: " + perSecond + " per second is outside 1..1000000000");
+            }
+            if (burst < 1) {
+                throw new IllegalArgumentException("icmpRateLimit: burst " + burst + " must be at least 1");
+            }
+            this.icmpPerSecond = perSecond;
+            this.icmpBurst = burst;
+            return this;
+        }
+
+        /** Virtual ports whose TCP connections are FTP control connections (default 21). */
+        public Builder ftpPorts(int... ports) {
+            if (ports == null || ports.length == 0) {
+                throw new IllegalArgumentException("ftpPorts: at least one port is needed (ftpHelper(false) turns FTP off)");
+            }
+            for (int port : ports) {
+                if (port < 2 || port > 0xFFFF) {
+                    // the active-mode data port is the control port minus one
+                    throw new IllegalArgumentException("ftpPorts: " + port + " is outside 2..65535");
+                }
+            }
+            this.ftpPorts = ports.clone();
+            return this;
+        }
+
+        /** Whether the FTP helper runs (default true). */
+        public Builder ftpHelper(boolean on) {
+            this.ftpHelper = on;
+            return this;
+        }
+
+        /** The rewriter; a builder can build any number of independent ones. */
+        public NatRewriter build() {
+            return new NatRewriter(this);
+        }
+    }
+}

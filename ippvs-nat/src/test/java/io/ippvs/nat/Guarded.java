@@ -1,0 +1,77 @@
+package io.ippvs.nat;
+
+import io.ippvs.core.testing.Pcap;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A packet in a buffer fenced by guard bytes: the buffer handed to the code under test is a slice
+ * whose capacity ends before the guards, so any write outside it shows up in {@link #guardsIntact()}.
+ */
+final class Guarded {
+
+    static final int GUARD = 32;
+    static final byte GUARD_BYTE = (byte) 0xA5;
+
+    private final ByteBuffer whole;
+    final ByteBuffer buffer;
+
+    /**
+     * @param headroom bytes before the packet inside the buffer
+     * @param tailroom capacity after the packet inside the buffer
+     */
+    Guarded(byte[] packet, int length, boolean direct, int headroom, int tailroom) {
+        int capacity = headroom + length + tailroom;
+        whole = direct ? ByteBuffer.allocateDirect(capacity + 2 * GUARD) : ByteBuffer.allocate(capacity + 2 * GUARD);
+        for (int i = 0; i < whole.capacity(); i++) {
+            whole.put(i, GUARD_BYTE);
+        }
+        buffer = whole.duplicate().position(GUARD).limit(GUARD + capacity).slice();
+        for (int i = 0; i < length; i++) {
+            buffer.put(headroom + i, packet[i]);
+        }
+        buffer.position(headroom).limit(headroom + length);
+    }
+
+    Guarded(byte[] packet, boolean direct, int headroom, int tailroom) {
+        this(packet, packet.length, direct, headroom, tailroom);
+    }
+
+    boolean guardsIntact() {
+        int capacity = buffer.capacity();
+        for (int i = 0; i < GUARD; i++) {
+            if (whole.get(i) != GUARD_BYTE || whole.get(GUARD + capacity + i) != GUARD_BYTE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The bytes in {@code [position, limit)}. */
+    byte[] packet() {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
+    static String hex(byte[] b) {
+        return b == null ? "(none)" : HexFormat.of().formatHex(b);
+    }
+
+    /** Writes the packets to target/nat-fixtures/NAME.pcap (falls back to the temporary directory); returns the path. */
+    static Path dump(String name, List<byte[]> packets) {
+        try {
+            Path dir = Paths.get("target", "nat-fixtures");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".pcap");
+            Pcap.write(file, packets);
+            return file.toAbsolutePath();
+        } catch (Exception e) {
+            return Pcap.dump(name, packets);
+        }
+    }
+}
