@@ -197,6 +197,8 @@ public final class TunnelRewriter implements PacketRewriter {
             if (newL3 + length > buffer.capacity()) {
                 return Verdict.drop(DropReason.NO_HEADROOM);
             }
+            // absolute writes are bounded by the limit, so raise it before moving
+            buffer.limit(newL3 + length);
             move(buffer, l3, newL3, length);
             l3 = newL3;
             start = 0;
