@@ -82,6 +82,7 @@ public final class TunnelRewriter implements PacketRewriter {
     private final long[] overrideSourceLow;
     private final IcmpReplies icmp;
     private final IpIdentifiers identifiers;
+    private final List<InetAddress> sources;
 
     private TunnelRewriter(Builder b) {
         this.pmtuDiscovery = b.pmtuDiscovery;
@@ -112,12 +113,28 @@ public final class TunnelRewriter implements PacketRewriter {
             overrideSourceLow[i] = Addresses.low(source);
         }
         this.icmp = new IcmpReplies(b.icmpPerSecond, b.icmpBurst);
+        List<InetAddress> all = new ArrayList<>(b.overrideSources);
+        if (b.v4Source != null) {
+            all.add(b.v4Source);
+        }
+        if (b.v6Source != null) {
+            all.add(b.v6Source);
+        }
+        this.sources = List.copyOf(all);
         this.identifiers = b.identificationStart != null ? new IpIdentifiers(b.identificationStart) : new IpIdentifiers();
     }
 
     /** A builder with path MTU discovery on, link MTU 1500, TTL decrement on and a random flow hash seed. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A relay for ICMP errors about this rewriter's tunnel packets, which knows its outer source
+     * addresses (per director and per real server).
+     */
+    public TunnelIcmpRelay icmpRelay() {
+        return TunnelIcmpRelay.forSources(sources);
     }
 
     @Override
