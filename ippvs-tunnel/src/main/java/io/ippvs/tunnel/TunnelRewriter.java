@@ -207,6 +207,11 @@ public final class TunnelRewriter implements PacketRewriter {
             }
         }
 
+        int outerLength = overhead + length;
+        if (outerFamily == Addresses.IPV4 ? outerLength > 0xFFFF : outerLength - Forwarding.IPV6_HEADER > 0xFFFF) {
+            // beyond what the outer length field can say (a jumbo inner packet without DF)
+            return Verdict.drop(DropReason.TOO_BIG);
+        }
         int start = l3 - overhead;
         if (start < 0) {
             // no headroom: slide the packet towards the end of the buffer, just far enough
@@ -226,9 +231,11 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         int ttl = Forwarding.ttl(buffer, l3, family);
         int tos = Ecn.encapsulate(Forwarding.trafficClass(buffer, l3, family));
-        int hash = flowHash.hash(family, context.protocol(), context.clientAddressHigh(), context.clientAddressLow(),
-                context.clientPort(), context.virtualAddressHigh(), context.virtualAddressLow(), context.virtualPort());
-        int outerLength = overhead + length;
+        // only GUE source ports and IPv6 flow labels need the flow hash
+        int hash = type == TunnelType.GUE || outerFamily == Addresses.IPV6
+                ? flowHash.hash(family, context.protocol(), context.clientAddressHigh(), context.clientAddressLow(),
+                        context.clientPort(), context.virtualAddressHigh(), context.virtualAddressLow(), context.virtualPort())
+                : 0;
         int l4 = start + ipHeader;
 
         if (outerFamily == Addresses.IPV4) {
