@@ -34,8 +34,22 @@ final class IpIdentifiers {
 
     /** The next 16-bit identification for packets to the IPv4 address {@code destination}. */
     int next(int destination) {
-        int h = destination * 0x9E3779B1;
-        int bucket = h >>> 24;
-        return counters.getAndIncrement(bucket * STRIDE) & 0xFFFF;
+        return counters.getAndIncrement(slot(destination)) & 0xFFFF;
+    }
+
+    /**
+     * An identification for an atomic datagram (DF set, not a fragment), which no receiver uses for
+     * reassembly, so RFC 6864 section 4.1 lets it be any value: a plain, unfenced increment is enough,
+     * and two threads racing on it at worst repeat a value.
+     */
+    int nextAtomic(int destination) {
+        int slot = slot(destination);
+        int id = counters.getPlain(slot);
+        counters.setPlain(slot, id + 1);
+        return id & 0xFFFF;
+    }
+
+    private static int slot(int destination) {
+        return ((destination * 0x9E3779B1) >>> 24) * STRIDE;
     }
 }

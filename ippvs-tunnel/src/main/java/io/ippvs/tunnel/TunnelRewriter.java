@@ -240,14 +240,21 @@ public final class TunnelRewriter implements PacketRewriter {
 
         if (outerFamily == Addresses.IPV4) {
             int destination = (int) server.addressLow();
-            buffer.putInt(start, 0x45000000 | tos << 16 | outerLength);
             // DF for an IPv6 inner packet too: it must not be fragmented on the way
             boolean df = pmtuDiscovery && innerDf && length <= mtu;
-            buffer.putInt(start + 4, identifiers.next(destination) << 16 | (df ? 0x4000 : 0));
-            buffer.putInt(start + 8, ttl << 24 | outerProtocol << 16);
-            buffer.putInt(start + 12, (int) sourceLow);
+            int id = df ? identifiers.nextAtomic(destination) : identifiers.next(destination);
+            int word0 = 0x45000000 | tos << 16 | outerLength;
+            int word1 = id << 16 | (df ? 0x4000 : 0);
+            int word2 = ttl << 24 | outerProtocol << 16;
+            int source = (int) sourceLow;
+            // the header checksum from the words just written, without reading them back
+            long sum = (word0 >>> 16) + (word0 & 0xFFFF) + (word1 >>> 16) + (word1 & 0xFFFF) + (word2 >>> 16)
+                    + (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
+            buffer.putInt(start, word0);
+            buffer.putInt(start + 4, word1);
+            buffer.putInt(start + 8, word2 | (~InternetChecksum.fold(sum) & 0xFFFF));
+            buffer.putInt(start + 12, source);
             buffer.putInt(start + 16, destination);
-            buffer.putShort(start + 10, (short) InternetChecksum.checksum(buffer, start, Forwarding.IPV4_HEADER, 0));
         } else {
             buffer.putInt(start, 0x60000000 | tos << 20 | (hash & 0xFFFFF));
             buffer.putInt(start + 4, (outerLength - Forwarding.IPV6_HEADER) << 16 | outerProtocol << 8 | ttl);
