@@ -26,7 +26,7 @@ import io.ippvs.core.testing.PacketBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /** Golden fixtures of the tunnel and direct-route rewriters, grouped as Katran groups its fixtures. */
@@ -70,23 +70,27 @@ final class TunnelFixtures {
     // ---- rewriters ----
 
     static TunnelRewriter.Builder tunnelBuilder() {
+        return tunnelBuilder(Wire.ID);
+    }
+
+    static TunnelRewriter.Builder tunnelBuilder(int identificationStart) {
         return TunnelRewriter.builder()
                 .sourceAddress(InetAddresses.forString(Wire.DIRECTOR_V4))
                 .sourceAddress(InetAddresses.forString(Wire.DIRECTOR_V6))
                 .flowHash((f, p, ch, cl, cp, vh, vl, vp) -> Wire.HASH)
-                .identificationStart(Wire.ID);
+                .identificationStart(identificationStart);
     }
 
-    static Supplier<PacketRewriter> tunnel() {
-        return () -> tunnelBuilder().build();
+    static IntFunction<PacketRewriter> tunnel() {
+        return id -> tunnelBuilder(id).build();
     }
 
-    static Supplier<PacketRewriter> tunnel(UnaryOperator<TunnelRewriter.Builder> tweak) {
-        return () -> tweak.apply(tunnelBuilder()).build();
+    static IntFunction<PacketRewriter> tunnel(UnaryOperator<TunnelRewriter.Builder> tweak) {
+        return id -> tweak.apply(tunnelBuilder(id)).build();
     }
 
-    static Supplier<PacketRewriter> directRoute() {
-        return () -> DirectRouteRewriter.builder().build();
+    static IntFunction<PacketRewriter> directRoute() {
+        return id -> DirectRouteRewriter.builder().build();
     }
 
     static RealServer ipip4() {
@@ -139,11 +143,11 @@ final class TunnelFixtures {
                 .icmpError(PacketBuilder.ICMPV6_TIME_EXCEEDED, 0, 0, original).bytes();
     }
 
-    private static Fixture fx(String d, Supplier<PacketRewriter> r, RealServer s, byte[] in, Verdict v, byte[] out) {
+    private static Fixture fx(String d, IntFunction<PacketRewriter> r, RealServer s, byte[] in, Verdict v, byte[] out) {
         return new Fixture(d, r, s, in, false, 64, 0, v, out);
     }
 
-    private static Fixture fx(String d, Supplier<PacketRewriter> r, RealServer s, byte[] in, boolean direct,
+    private static Fixture fx(String d, IntFunction<PacketRewriter> r, RealServer s, byte[] in, boolean direct,
                               int headroom, int tailroom, Verdict v, byte[] out) {
         return new Fixture(d, r, s, in, direct, headroom, tailroom, v, out);
     }
@@ -188,7 +192,7 @@ final class TunnelFixtures {
         f.add(fx("IPIP 4in4, per-server outer source 10.9.9.9", tunnel(b -> b.sourceAddress(
                         InetAddresses.forString(SERVER_V4), InetAddresses.forString("10.9.9.9"))), ipip4(), in4,
                 Verdict.FORWARD, outerV4(0, true, 63).source("10.9.9.9").raw(4, tcp4(63).bytes()).bytes()));
-        f.add(fx("IPIP 4in6 without an IPv6 source configured: UNSUPPORTED", () -> TunnelRewriter.builder()
+        f.add(fx("IPIP 4in6 without an IPv6 source configured: UNSUPPORTED", id -> TunnelRewriter.builder()
                         .sourceAddress(InetAddresses.forString(Wire.DIRECTOR_V4)).build(), ipip6(), in4,
                 Verdict.drop(DropReason.UNSUPPORTED), in4));
         return f;
@@ -319,7 +323,7 @@ final class TunnelFixtures {
                 Verdict.REPLY, fragNeeded(b1400, 1300)));
         f.add(fx("DR server MTU 1300, no DF: forwarded", directRoute(), FakeRealServer.direct(SERVER_V4, 1300),
                 big4(64, 1400, false).bytes(), Verdict.FORWARD, big4(63, 1400, false).bytes()));
-        f.add(fx("DR decrement off: untouched", () -> DirectRouteRewriter.builder().decrementTtl(false).build(), dr,
+        f.add(fx("DR decrement off: untouched", id -> DirectRouteRewriter.builder().decrementTtl(false).build(), dr,
                 tcp4(1).bytes(), Verdict.FORWARD, tcp4(1).bytes()));
         return f;
     }

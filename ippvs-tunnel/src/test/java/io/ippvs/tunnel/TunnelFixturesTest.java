@@ -23,7 +23,7 @@ class TunnelFixturesTest {
     void fixture(Fixture f) {
         ByteBuffer buffer = f.inputBuffer();
         TestContext context = new TestContext(buffer, f.server(), new FakeClock().nanos());
-        var verdict = f.rewriter().get().rewrite(context);
+        var verdict = f.rewriter().apply(Wire.ID).rewrite(context);
         byte[] actual = ChecksumVerifier.toBytes(buffer);
         if (verdict != f.verdict() || !java.util.Arrays.equals(actual, f.output())) {
             Pcap.dump("tunnel-" + f.description().replaceAll("[^A-Za-z0-9]+", "_"), List.of(f.input(), actual, f.output()));
