@@ -113,6 +113,7 @@ public final class DirectRouteRewriter implements PacketRewriter {
             return this;
         }
 
+        /** The rewriter; the builder may be reused. */
         public DirectRouteRewriter build() {
             return new DirectRouteRewriter(this);
         }

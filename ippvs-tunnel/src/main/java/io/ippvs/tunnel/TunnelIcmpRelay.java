@@ -447,23 +447,27 @@ public final class TunnelIcmpRelay {
             return type;
         }
 
+        /** The ICMP code that arrived. */
         public int code() {
             return code;
         }
 
-        /** The real server the tunnel packet was addressed to: family, then the two address words. */
+        /** The family of the real server the tunnel packet was addressed to. */
         public int tunnelFamily() {
             return tunnelFamily;
         }
 
+        /** High word of the real server's address (0 for IPv4). */
         public long tunnelDestinationHigh() {
             return tunnelDestinationHigh;
         }
 
+        /** Low word of the real server's address (the address itself for IPv4). */
         public long tunnelDestinationLow() {
             return tunnelDestinationLow;
         }
 
+        /** The encapsulation of the quoted tunnel packet. */
         public TunnelType tunnelType() {
             return tunnelType;
         }
@@ -483,10 +487,12 @@ public final class TunnelIcmpRelay {
             return protocol;
         }
 
+        /** High word of the client's address (the quoted packet's source). */
         public long clientAddressHigh() {
             return clientHigh;
         }
 
+        /** Low word of the client's address. */
         public long clientAddressLow() {
             return clientLow;
         }
@@ -496,14 +502,17 @@ public final class TunnelIcmpRelay {
             return clientPort;
         }
 
+        /** High word of the virtual address (the quoted packet's destination). */
         public long virtualAddressHigh() {
             return virtualHigh;
         }
 
+        /** Low word of the virtual address. */
         public long virtualAddressLow() {
             return virtualLow;
         }
 
+        /** The virtual port; 0 for protocols without ports. */
         public int virtualPort() {
             return virtualPort;
         }
