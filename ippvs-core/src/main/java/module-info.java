@@ -9,13 +9,13 @@ module io.ippvs.core {
 
     // exports io.ippvs.core.admin;  (uncomment when the package has its first class)
     exports io.ippvs.core.checksum;
-    // exports io.ippvs.core.conn;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.director;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.header;  (uncomment when the package has its first class)
+    exports io.ippvs.core.conn;
+    exports io.ippvs.core.director;
+    exports io.ippvs.core.header;
     exports io.ippvs.core.icmp;
     exports io.ippvs.core.packet;
-    // exports io.ippvs.core.proto;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.sched;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.service;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.stats;  (uncomment when the package has its first class)
+    exports io.ippvs.core.proto;
+    exports io.ippvs.core.sched;
+    exports io.ippvs.core.service;
+    exports io.ippvs.core.stats;
 }
