@@ -2,9 +2,12 @@ package io.ippvs.tunnel;
 
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
+import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.RealServer;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.director.IcmpErrorHandler;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,7 +21,8 @@ import java.util.List;
  * TTL exceeded, unreachable) sends its ICMP error to the director, quoting the outer header the
  * director wrote (source = our tunnel address) followed by the tunnel header and the start of the
  * client's packet. {@link #inspect} recognises such an error and finds the client's packet inside it;
- * the caller checks that it belongs to a connection tunnelled to that real server; {@link #relay}
+ * the caller checks that it belongs to a connection tunnelled to that real server (the director does,
+ * through {@link IcmpErrorHandler}, when this relay is registered as its handler); {@link #relay}
  * then rewrites the buffer, in place, into an ICMP error from the virtual address to the client that
  * quotes the client's packet. A fragmentation-needed / packet-too-big error carries the reported MTU
  * minus the tunnel overhead, so the client's path MTU discovery converges on what fits in the tunnel.
@@ -30,17 +34,9 @@ import java.util.List;
  * Thread-safe (the per-call state lives in the caller's {@link Quote}), allocation-free, never throws
  * on packet content.
  */
-public final class TunnelIcmpRelay {
+public final class TunnelIcmpRelay implements IcmpErrorHandler {
 
-    /** Tells whether the client packet an ICMP error quotes belongs to a connection tunnelled to its real server. */
-    @FunctionalInterface
-    public interface Connections {
-        /**
-         * Whether a connection matches {@link Quote#protocol()}, the client and virtual address and port of
-         * the quote, and is tunnelled to {@link Quote#tunnelDestinationLow()} (and high word).
-         */
-        boolean matches(Quote quote);
-    }
+    private static final ThreadLocal<Quote> QUOTES = ThreadLocal.withInitial(Quote::new);
 
     private static final int ICMP = 1;
     private static final int ICMPV6 = 58;
@@ -81,24 +77,38 @@ public final class TunnelIcmpRelay {
     }
 
     /**
+     * The director's hook ({@link io.ippvs.core.director.Director.Builder#icmpErrorHandler}):
+     * {@link #handle(ByteBuffer, Quote, Connections)} with this thread's scratch quote.
+     */
+    @Override
+    public Verdict handle(ByteBuffer packet, Connections connections) {
+        return handle(packet, QUOTES.get(), connections);
+    }
+
+    /**
      * Recognises and relays in one step: the ICMP error in {@code [position, limit)} is relayed to the
-     * client when it quotes one of our tunnel packets whose client packet {@code connections} knows.
+     * client when it quotes one of our tunnel packets whose client packet belongs to a connection
+     * tunnelled to the real server the tunnel packet went to.
      *
      * @param quote scratch space for this call; one per thread
      * @return {@code null} when the packet is not an ICMP error about one of our tunnels (the caller
      *     goes on as for any other packet); {@link Verdict#REPLY} with the relayed error in the buffer;
-     *     DROP({@link DropReason#UNMATCHED_ICMP}) when no connection matches; DROP({@link
+     *     DROP({@link DropReason#UNMATCHED_ICMP}) when no such connection exists; DROP({@link
      *     DropReason#UNSUPPORTED}) for an error that is not relayed (parameter problem, fragmentation
      *     needed for a client packet without DF)
      */
-    public Verdict handle(ByteBuffer buffer, Quote quote, Connections connections) {
-        if (!inspect(buffer, quote)) {
+    public Verdict handle(ByteBuffer packet, Quote quote, Connections connections) {
+        if (!inspect(packet, quote)) {
             return null;
         }
-        if (!connections.matches(quote)) {
+        RealServer server = connections.inbound(quote.innerFamily, quote.protocol, quote.clientHigh, quote.clientLow,
+                quote.clientPort, quote.virtualHigh, quote.virtualLow, quote.virtualPort);
+        if (server == null || server.forwardingMethod() != ForwardingMethod.TUNNEL
+                || server.addressFamily() != quote.tunnelFamily || server.addressLow() != quote.tunnelDestinationLow
+                || server.addressHigh() != quote.tunnelDestinationHigh) {
             return Verdict.drop(DropReason.UNMATCHED_ICMP);
         }
-        return relay(buffer, quote);
+        return relay(packet, quote);
     }
 
     /**
