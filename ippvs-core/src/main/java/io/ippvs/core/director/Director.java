@@ -377,18 +377,14 @@ public final class Director {
                 v = Verdict.drop(DropReason.UNMATCHED_ICMP);
             }
             if (v != null) {
-                switch (v.action()) {
-                    case FORWARD:
-                        outcomes.add(w.stripe, FORWARDED, 1);
-                        return v;
-                    case REPLY:
-                        outcomes.add(w.stripe, REPLIED, 1);
-                        return v;
-                    case PASS:
-                        return passed(w.stripe);
-                    default:
-                        return dropped(w.stripe, v.dropReason());
+                if (v.isDrop()) {
+                    return dropped(w.stripe, v.dropReason());
                 }
+                if (v.isPass()) {
+                    return passed(w.stripe);
+                }
+                outcomes.add(w.stripe, v.isReply() ? REPLIED : FORWARDED, 1);
+                return v;
             }
         }
         return dropped(w.stripe, DropReason.UNMATCHED_ICMP);
