@@ -195,6 +195,10 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         int overhead = ipHeader + encapHeader;
         int mtu = (config.mtu() != 0 ? config.mtu() : linkMtu) - overhead;
+        if (mtu < Forwarding.IPV4_MIN_MTU) {
+            // a link too small for the tunnel headers carries nothing (Linux refuses the route likewise)
+            return Verdict.drop(DropReason.TOO_BIG);
+        }
         boolean innerDf = Forwarding.dontFragment(buffer, l3, family);
         if (length > mtu) {
             if (family == Addresses.IPV6) {
@@ -203,7 +207,7 @@ public final class TunnelRewriter implements PacketRewriter {
                     return icmp.tooBig(context, buffer, l3, Math.max(mtu, Forwarding.IPV6_MIN_MTU));
                 }
             } else if (pmtuDiscovery && innerDf) {
-                return icmp.tooBig(context, buffer, l3, Math.max(mtu, Forwarding.IPV4_MIN_MTU));
+                return icmp.tooBig(context, buffer, l3, mtu);
             }
         }
 

@@ -281,6 +281,9 @@ final class TunnelFixtures {
         f.add(fx("too big: server MTU 1400, IPIP -> MTU 1380",
                 tunnel(), FakeRealServer.tunnel(SERVER_V4, TunnelType.IPIP, 0, TunnelChecksum.NONE, 1400), b1400,
                 Verdict.REPLY, fragNeeded(b1400, 1380)));
+        f.add(fx("server MTU 80 leaves 48 bytes for GUE over IPv6: below 68, nothing passes",
+                tunnel(), FakeRealServer.tunnel(SERVER_V6, TunnelType.GUE, GUE_PORT, TunnelChecksum.NONE, 80),
+                tcp4(64).bytes(), Verdict.drop(DropReason.TOO_BIG), tcp4(64).bytes()));
         f.add(fx("too big: link MTU 9000 lets 1500 through", tunnel(b -> b.linkMtu(9000)), ipip4(), big, Verdict.FORWARD,
                 outerV4(0, true, 63).raw(4, big4(63, 1500, true).bytes()).bytes()));
         return f;
