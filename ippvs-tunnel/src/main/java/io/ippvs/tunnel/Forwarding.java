@@ -39,32 +39,27 @@ final class Forwarding {
         return buffer.get(l3 + (family == Addresses.IPV4 ? 8 : 7)) & 0xFF;
     }
 
-    /**
-     * Decrements the TTL (hop limit); IPv4's header checksum is updated incrementally: TTL is the high
-     * byte of the word it shares with the protocol.
-     */
+    /** Decrements the TTL (hop limit) of the packet at {@code l3}. */
     static void decrementTtl(ByteBuffer buffer, int l3, int family) {
         if (family == Addresses.IPV4) {
-            int oldWord = buffer.getShort(l3 + 8) & 0xFFFF;
-            int newWord = oldWord - 0x0100;
-            buffer.putShort(l3 + 8, (short) newWord);
-            int checksum = buffer.getShort(l3 + 10) & 0xFFFF;
-            buffer.putShort(l3 + 10, (short) InternetChecksum.update16(checksum, oldWord, newWord));
+            buffer.putInt(l3 + 8, decrementTtl(buffer.getInt(l3 + 8)));
         } else {
             buffer.put(l3 + 7, (byte) ((buffer.get(l3 + 7) & 0xFF) - 1));
         }
     }
 
+    /**
+     * The IPv4 header word of TTL, protocol and checksum with the TTL decremented; the checksum is
+     * updated incrementally (RFC 1624), TTL being the high byte of the word it shares with the protocol.
+     */
+    static int decrementTtl(int ttlProtocolChecksum) {
+        int oldWord = ttlProtocolChecksum >>> 16;
+        int newWord = oldWord - 0x0100;
+        return newWord << 16 | InternetChecksum.update16(ttlProtocolChecksum & 0xFFFF, oldWord, newWord);
+    }
+
     /** IPv4 DF; always true for IPv6, whose packets routers never fragment. */
     static boolean dontFragment(ByteBuffer buffer, int l3, int family) {
         return family != Addresses.IPV4 || (buffer.get(l3 + 6) & 0x40) != 0;
-    }
-
-    /** IPv4 TOS or IPv6 traffic class. */
-    static int trafficClass(ByteBuffer buffer, int l3, int family) {
-        if (family == Addresses.IPV4) {
-            return buffer.get(l3 + 1) & 0xFF;
-        }
-        return (buffer.getShort(l3) >>> 4) & 0xFF;
     }
 }

@@ -150,8 +150,38 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         int l3 = context.l3Offset();
         int family = context.addressFamily();
-        int length = Forwarding.packetLength(buffer, l3, family);
-        if (length < 0) {
+        // the inner header's fields, read once as whole words
+        int available = buffer.limit() - l3;
+        int length;
+        int ttl;
+        int tos;
+        boolean innerDf;
+        int ttlWord = 0;
+        if (family == Addresses.IPV4) {
+            if (available < Forwarding.IPV4_HEADER) {
+                return Verdict.drop(DropReason.MALFORMED);
+            }
+            int word0 = buffer.getInt(l3);
+            length = word0 & 0xFFFF;
+            tos = (word0 >>> 16) & 0xFF;
+            innerDf = (buffer.getInt(l3 + 4) & 0x4000) != 0;
+            ttlWord = buffer.getInt(l3 + 8);
+            ttl = ttlWord >>> 24;
+            if (length < Forwarding.IPV4_HEADER) {
+                return Verdict.drop(DropReason.MALFORMED);
+            }
+        } else {
+            if (available < Forwarding.IPV6_HEADER) {
+                return Verdict.drop(DropReason.MALFORMED);
+            }
+            int word0 = buffer.getInt(l3);
+            int word1 = buffer.getInt(l3 + 4);
+            length = Forwarding.IPV6_HEADER + (word1 >>> 16);
+            tos = (word0 >>> 20) & 0xFF;
+            ttl = word1 & 0xFF;
+            innerDf = true;
+        }
+        if (length > available) {
             return Verdict.drop(DropReason.MALFORMED);
         }
         RealServer server = context.realServer();
@@ -174,7 +204,7 @@ public final class TunnelRewriter implements PacketRewriter {
             return Verdict.drop(DropReason.UNSUPPORTED);
         }
 
-        if (decrementTtl && Forwarding.ttl(buffer, l3, family) <= 1) {
+        if (decrementTtl && ttl <= 1) {
             return icmp.timeExceeded(context, buffer, l3);
         }
 
@@ -199,7 +229,6 @@ public final class TunnelRewriter implements PacketRewriter {
             // a link too small for the tunnel headers carries nothing (Linux refuses the route likewise)
             return Verdict.drop(DropReason.TOO_BIG);
         }
-        boolean innerDf = Forwarding.dontFragment(buffer, l3, family);
         if (length > mtu) {
             if (family == Addresses.IPV6) {
                 // IPv6 links carry at least 1280 bytes: below that the outer packet is fragmented instead
@@ -231,10 +260,14 @@ public final class TunnelRewriter implements PacketRewriter {
         }
 
         if (decrementTtl) {
-            Forwarding.decrementTtl(buffer, l3, family);
+            ttl--;
+            if (family == Addresses.IPV4) {
+                buffer.putInt(l3 + 8, Forwarding.decrementTtl(ttlWord));
+            } else {
+                buffer.put(l3 + 7, (byte) ttl);
+            }
         }
-        int ttl = Forwarding.ttl(buffer, l3, family);
-        int tos = Ecn.encapsulate(Forwarding.trafficClass(buffer, l3, family));
+        tos = Ecn.encapsulate(tos);
         // only GUE source ports and IPv6 flow labels need the flow hash
         int hash = type == TunnelType.GUE || outerFamily == Addresses.IPV6
                 ? flowHash.hash(family, context.protocol(), context.clientAddressHigh(), context.clientAddressLow(),
