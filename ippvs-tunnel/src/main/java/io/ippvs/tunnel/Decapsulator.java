@@ -3,6 +3,9 @@ package io.ippvs.tunnel;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.TunnelType;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.UdpHeader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -108,12 +111,12 @@ public final class Decapsulator {
         int end;
         int outerEcn;
         if (version == 4) {
-            if (available < Forwarding.IPV4_HEADER) {
+            if (available < Ipv4Header.MIN_LENGTH) {
                 return DecapStatus.TRUNCATED;
             }
             int ihl = (first & 0x0F) * 4;
             int total = buffer.getShort(p + 2) & 0xFFFF;
-            if (ihl < Forwarding.IPV4_HEADER || ihl > total) {
+            if (ihl < Ipv4Header.MIN_LENGTH || ihl > total) {
                 return DecapStatus.BAD_HEADER_LENGTH;
             }
             if (total > available) {
@@ -134,10 +137,10 @@ public final class Decapsulator {
             end = p + total;
             outerEcn = buffer.get(p + 1) & Ecn.MASK;
         } else if (version == 6) {
-            if (available < Forwarding.IPV6_HEADER) {
+            if (available < Ipv6Header.LENGTH) {
                 return DecapStatus.TRUNCATED;
             }
-            end = p + Forwarding.IPV6_HEADER + (buffer.getShort(p + 4) & 0xFFFF);
+            end = p + Ipv6Header.LENGTH + (buffer.getShort(p + 4) & 0xFFFF);
             if (end > buffer.limit()) {
                 return DecapStatus.TRUNCATED;
             }
@@ -146,7 +149,7 @@ public final class Decapsulator {
             }
             outerFamily = Addresses.IPV6;
             protocol = buffer.get(p + 6) & 0xFF;
-            l4 = p + Forwarding.IPV6_HEADER;
+            l4 = p + Ipv6Header.LENGTH;
             outerEcn = (buffer.get(p + 1) >>> 4) & Ecn.MASK;
             for (int n = 0; ; n++) {
                 if (protocol == PROTOCOL_FRAGMENT) {
@@ -185,7 +188,7 @@ public final class Decapsulator {
                 innerFamily = protocol == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
                 break;
             case TunnelRewriter.PROTOCOL_UDP: {
-                if (l4 + TunnelRewriter.UDP_HEADER > end) {
+                if (l4 + UdpHeader.LENGTH > end) {
                     return DecapStatus.TRUNCATED;
                 }
                 if ((buffer.getShort(l4 + 2) & 0xFFFF) != guePort || guePort == 0) {
@@ -211,7 +214,7 @@ public final class Decapsulator {
                         return DecapStatus.BAD_UDP_CHECKSUM;
                     }
                 }
-                int gue = l4 + TunnelRewriter.UDP_HEADER;
+                int gue = l4 + UdpHeader.LENGTH;
                 if (gue + 1 > end) {
                     return DecapStatus.TRUNCATED;
                 }
@@ -281,20 +284,20 @@ public final class Decapsulator {
         int innerEcnOffset;
         int innerEcn;
         if (innerFamily == Addresses.IPV4) {
-            if (innerLength < Forwarding.IPV4_HEADER) {
+            if (innerLength < Ipv4Header.MIN_LENGTH) {
                 return DecapStatus.INNER_MALFORMED;
             }
             int innerFirst = buffer.get(inner) & 0xFF;
             int ihl = (innerFirst & 0x0F) * 4;
             int total = buffer.getShort(inner + 2) & 0xFFFF;
-            if (innerFirst >>> 4 != 4 || ihl < Forwarding.IPV4_HEADER || ihl > total || total != innerLength) {
+            if (innerFirst >>> 4 != 4 || ihl < Ipv4Header.MIN_LENGTH || ihl > total || total != innerLength) {
                 return DecapStatus.INNER_MALFORMED;
             }
             innerEcnOffset = inner + 1;
             innerEcn = buffer.get(innerEcnOffset) & Ecn.MASK;
         } else {
-            if (innerLength < Forwarding.IPV6_HEADER || (buffer.get(inner) & 0xF0) != 0x60
-                    || Forwarding.IPV6_HEADER + (buffer.getShort(inner + 4) & 0xFFFF) != innerLength) {
+            if (innerLength < Ipv6Header.LENGTH || (buffer.get(inner) & 0xF0) != 0x60
+                    || Ipv6Header.LENGTH + (buffer.getShort(inner + 4) & 0xFFFF) != innerLength) {
                 return DecapStatus.INNER_MALFORMED;
             }
             innerEcnOffset = inner + 1;

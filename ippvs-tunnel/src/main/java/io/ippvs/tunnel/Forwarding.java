@@ -2,13 +2,13 @@ package io.ippvs.tunnel;
 
 import io.ippvs.api.Addresses;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
 import java.nio.ByteBuffer;
 
 /** IP-level steps shared by the tunnel and direct-route rewriters: lengths, TTL and DF of the packet. */
 final class Forwarding {
 
-    static final int IPV4_HEADER = 20;
-    static final int IPV6_HEADER = 40;
     static final int IPV4_MIN_MTU = 68;
     static final int IPV6_MIN_MTU = 1280;
 
@@ -21,30 +21,31 @@ final class Forwarding {
     static int packetLength(ByteBuffer buffer, int l3, int family) {
         int available = buffer.limit() - l3;
         if (family == Addresses.IPV4) {
-            if (available < IPV4_HEADER) {
+            if (available < Ipv4Header.MIN_LENGTH) {
                 return -1;
             }
-            int total = buffer.getShort(l3 + 2) & 0xFFFF;
-            return total < IPV4_HEADER || total > available ? -1 : total;
+            int total = buffer.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
+            return total < Ipv4Header.MIN_LENGTH || total > available ? -1 : total;
         }
-        if (available < IPV6_HEADER) {
+        if (available < Ipv6Header.LENGTH) {
             return -1;
         }
-        int total = IPV6_HEADER + (buffer.getShort(l3 + 4) & 0xFFFF);
+        int total = Ipv6Header.LENGTH + (buffer.getShort(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
         return total > available ? -1 : total;
     }
 
     /** IPv4 TTL or IPv6 hop limit. */
     static int ttl(ByteBuffer buffer, int l3, int family) {
-        return buffer.get(l3 + (family == Addresses.IPV4 ? 8 : 7)) & 0xFF;
+        return buffer.get(l3 + (family == Addresses.IPV4 ? Ipv4Header.TTL_OFFSET : Ipv6Header.HOP_LIMIT_OFFSET)) & 0xFF;
     }
 
     /** Decrements the TTL (hop limit) of the packet at {@code l3}. */
     static void decrementTtl(ByteBuffer buffer, int l3, int family) {
         if (family == Addresses.IPV4) {
-            buffer.putInt(l3 + 8, decrementTtl(buffer.getInt(l3 + 8)));
+            buffer.putInt(l3 + Ipv4Header.TTL_OFFSET, decrementTtl(buffer.getInt(l3 + Ipv4Header.TTL_OFFSET)));
         } else {
-            buffer.put(l3 + 7, (byte) ((buffer.get(l3 + 7) & 0xFF) - 1));
+            int hop = l3 + Ipv6Header.HOP_LIMIT_OFFSET;
+            buffer.put(hop, (byte) ((buffer.get(hop) & 0xFF) - 1));
         }
     }
 
@@ -60,6 +61,6 @@ final class Forwarding {
 
     /** IPv4 DF; always true for IPv6, whose packets routers never fragment. */
     static boolean dontFragment(ByteBuffer buffer, int l3, int family) {
-        return family != Addresses.IPV4 || (buffer.get(l3 + 6) & 0x40) != 0;
+        return family != Addresses.IPV4 || (buffer.getShort(l3 + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & Ipv4Header.DONT_FRAGMENT) != 0;
     }
 }

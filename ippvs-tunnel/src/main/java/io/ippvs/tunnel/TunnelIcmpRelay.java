@@ -8,6 +8,9 @@ import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.director.IcmpErrorHandler;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.UdpHeader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -203,7 +206,7 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
                 innerFamily = protocol == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
                 break;
             case TunnelRewriter.PROTOCOL_UDP: {
-                int gue = tunnel + TunnelRewriter.UDP_HEADER;
+                int gue = tunnel + UdpHeader.LENGTH;
                 if (gue + GueHeader.LENGTH > end) {
                     return false;
                 }
@@ -357,7 +360,7 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
             }
         }
 
-        int headers = v4 ? Forwarding.IPV4_HEADER + 8 : Forwarding.IPV6_HEADER + 8;
+        int headers = v4 ? Ipv4Header.MIN_LENGTH + 8 : Ipv6Header.LENGTH + 8;
         int quoteLength = Math.min(quote.end - quote.innerOffset, (v4 ? IPV4_MAX_ERROR : IPV6_MAX_ERROR) - headers);
         int start = quote.innerOffset - headers;
         int length = headers + quoteLength;
@@ -368,20 +371,20 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
             buffer.putInt(start + 8, ERROR_TTL << 24 | ICMP << 16);
             buffer.putInt(start + 12, (int) quote.virtualLow);
             buffer.putInt(start + 16, (int) quote.clientLow);
-            buffer.putShort(start + 10, (short) InternetChecksum.checksum(buffer, start, Forwarding.IPV4_HEADER, 0));
-            icmp = start + Forwarding.IPV4_HEADER;
+            buffer.putShort(start + 10, (short) InternetChecksum.checksum(buffer, start, Ipv4Header.MIN_LENGTH, 0));
+            icmp = start + Ipv4Header.MIN_LENGTH;
         } else {
             buffer.putInt(start, 0x60000000);
-            buffer.putInt(start + 4, (length - Forwarding.IPV6_HEADER) << 16 | ICMPV6 << 8 | ERROR_TTL);
+            buffer.putInt(start + 4, (length - Ipv6Header.LENGTH) << 16 | ICMPV6 << 8 | ERROR_TTL);
             buffer.putLong(start + 8, quote.virtualHigh);
             buffer.putLong(start + 16, quote.virtualLow);
             buffer.putLong(start + 24, quote.clientHigh);
             buffer.putLong(start + 32, quote.clientLow);
-            icmp = start + Forwarding.IPV6_HEADER;
+            icmp = start + Ipv6Header.LENGTH;
         }
         buffer.putInt(icmp, type << 24 | code << 16);
         buffer.putInt(icmp + 4, rest);
-        int pseudo = v4 ? 0 : InternetChecksum.pseudoHeaderV6(buffer, start, ICMPV6, length - Forwarding.IPV6_HEADER);
+        int pseudo = v4 ? 0 : InternetChecksum.pseudoHeaderV6(buffer, start, ICMPV6, length - Ipv6Header.LENGTH);
         buffer.putShort(icmp + 2, (short) InternetChecksum.checksum(buffer, icmp, length - (icmp - start), pseudo));
         buffer.limit(start + length);
         buffer.position(start);

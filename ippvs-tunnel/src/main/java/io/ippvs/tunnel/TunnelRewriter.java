@@ -11,6 +11,9 @@ import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.UdpHeader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -59,7 +62,6 @@ public final class TunnelRewriter implements PacketRewriter {
     static final int PROTOCOL_IPV6 = 41;
     static final int PROTOCOL_UDP = 17;
     static final int PROTOCOL_GRE = 47;
-    static final int UDP_HEADER = 8;
     static final int DEFAULT_LINK_MTU = 1500;
 
     private final boolean pmtuDiscovery;
@@ -158,7 +160,7 @@ public final class TunnelRewriter implements PacketRewriter {
         boolean innerDf;
         int ttlWord = 0;
         if (family == Addresses.IPV4) {
-            if (available < Forwarding.IPV4_HEADER) {
+            if (available < Ipv4Header.MIN_LENGTH) {
                 return Verdict.drop(DropReason.MALFORMED);
             }
             int word0 = buffer.getInt(l3);
@@ -167,16 +169,16 @@ public final class TunnelRewriter implements PacketRewriter {
             innerDf = (buffer.getInt(l3 + 4) & 0x4000) != 0;
             ttlWord = buffer.getInt(l3 + 8);
             ttl = ttlWord >>> 24;
-            if (length < Forwarding.IPV4_HEADER) {
+            if (length < Ipv4Header.MIN_LENGTH) {
                 return Verdict.drop(DropReason.MALFORMED);
             }
         } else {
-            if (available < Forwarding.IPV6_HEADER) {
+            if (available < Ipv6Header.LENGTH) {
                 return Verdict.drop(DropReason.MALFORMED);
             }
             int word0 = buffer.getInt(l3);
             int word1 = buffer.getInt(l3 + 4);
-            length = Forwarding.IPV6_HEADER + (word1 >>> 16);
+            length = Ipv6Header.LENGTH + (word1 >>> 16);
             tos = (word0 >>> 20) & 0xFF;
             ttl = word1 & 0xFF;
             innerDf = true;
@@ -210,11 +212,11 @@ public final class TunnelRewriter implements PacketRewriter {
 
         TunnelType type = config.tunnelType();
         boolean checksum = config.tunnelChecksum() == TunnelChecksum.CHECKSUM;
-        int ipHeader = outerFamily == Addresses.IPV4 ? Forwarding.IPV4_HEADER : Forwarding.IPV6_HEADER;
+        int ipHeader = outerFamily == Addresses.IPV4 ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH;
         int encapHeader;
         int outerProtocol;
         if (type == TunnelType.GUE) {
-            encapHeader = UDP_HEADER + GueHeader.LENGTH;
+            encapHeader = UdpHeader.LENGTH + GueHeader.LENGTH;
             outerProtocol = PROTOCOL_UDP;
         } else if (type == TunnelType.GRE) {
             encapHeader = checksum ? GreHeader.LENGTH_WITH_CHECKSUM : GreHeader.LENGTH;
@@ -241,7 +243,7 @@ public final class TunnelRewriter implements PacketRewriter {
         }
 
         int outerLength = overhead + length;
-        if (outerFamily == Addresses.IPV4 ? outerLength > 0xFFFF : outerLength - Forwarding.IPV6_HEADER > 0xFFFF) {
+        if (outerFamily == Addresses.IPV4 ? outerLength > 0xFFFF : outerLength - Ipv6Header.LENGTH > 0xFFFF) {
             // beyond what the outer length field can say (a jumbo inner packet without DF)
             return Verdict.drop(DropReason.TOO_BIG);
         }
@@ -294,7 +296,7 @@ public final class TunnelRewriter implements PacketRewriter {
             buffer.putInt(start + 16, destination);
         } else {
             buffer.putInt(start, 0x60000000 | tos << 20 | (hash & 0xFFFFF));
-            buffer.putInt(start + 4, (outerLength - Forwarding.IPV6_HEADER) << 16 | outerProtocol << 8 | ttl);
+            buffer.putInt(start + 4, (outerLength - Ipv6Header.LENGTH) << 16 | outerProtocol << 8 | ttl);
             buffer.putLong(start + 8, sourceHigh);
             buffer.putLong(start + 16, sourceLow);
             buffer.putLong(start + 24, server.addressHigh());
@@ -302,11 +304,11 @@ public final class TunnelRewriter implements PacketRewriter {
         }
 
         if (type == TunnelType.GUE) {
-            int udpLength = UDP_HEADER + GueHeader.LENGTH + length;
+            int udpLength = UdpHeader.LENGTH + GueHeader.LENGTH + length;
             int sourcePort = gueFirstPort + (int) (((hash & 0xFFFFFFFFL) * gueRange) >>> 32);
             buffer.putInt(l4, sourcePort << 16 | config.tunnelPort());
             buffer.putInt(l4 + 4, udpLength << 16);
-            GueHeader.write(buffer, l4 + UDP_HEADER, family == Addresses.IPV4 ? PROTOCOL_IPIP : PROTOCOL_IPV6);
+            GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? PROTOCOL_IPIP : PROTOCOL_IPV6);
             // IPv6 forbids a zero UDP checksum unless the receiver opted in (RFC 6935), so compute it there
             if (checksum || (outerFamily == Addresses.IPV6 && !ipv6ZeroUdpChecksum)) {
                 int pseudo = outerFamily == Addresses.IPV4
