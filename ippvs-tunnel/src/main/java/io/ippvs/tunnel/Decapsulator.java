@@ -115,7 +115,7 @@ public final class Decapsulator {
                 return DecapStatus.TRUNCATED;
             }
             int ihl = (first & 0x0F) * 4;
-            int total = buffer.getShort(p + 2) & 0xFFFF;
+            int total = buffer.getShort(p + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
             if (ihl < Ipv4Header.MIN_LENGTH || ihl > total) {
                 return DecapStatus.BAD_HEADER_LENGTH;
             }
@@ -125,30 +125,31 @@ public final class Decapsulator {
             if (InternetChecksum.sum(buffer, p, ihl, 0) != InternetChecksum.VALID_SUM) {
                 return DecapStatus.BAD_IP_CHECKSUM;
             }
-            if ((buffer.getShort(p + 6) & 0x3FFF) != 0) {
+            if ((buffer.getShort(p + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & (Ipv4Header.MORE_FRAGMENTS | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) {
                 return DecapStatus.FRAGMENT;
             }
-            if (!ourV4(buffer.getInt(p + 16))) {
+            if (!ourV4(buffer.getInt(p + Ipv4Header.DESTINATION_ADDRESS_OFFSET))) {
                 return DecapStatus.NOT_OUR_ADDRESS;
             }
             outerFamily = Addresses.IPV4;
-            protocol = buffer.get(p + 9) & 0xFF;
+            protocol = buffer.get(p + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
             l4 = p + ihl;
             end = p + total;
-            outerEcn = buffer.get(p + 1) & Ecn.MASK;
+            outerEcn = buffer.get(p + Ipv4Header.TOS_OFFSET) & Ecn.MASK;
         } else if (version == 6) {
             if (available < Ipv6Header.LENGTH) {
                 return DecapStatus.TRUNCATED;
             }
-            end = p + Ipv6Header.LENGTH + (buffer.getShort(p + 4) & 0xFFFF);
+            end = p + Ipv6Header.LENGTH + (buffer.getShort(p + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
             if (end > buffer.limit()) {
                 return DecapStatus.TRUNCATED;
             }
-            if (!ourV6(buffer.getLong(p + 24), buffer.getLong(p + 32))) {
+            if (!ourV6(buffer.getLong(p + Ipv6Header.DESTINATION_ADDRESS_OFFSET),
+                    buffer.getLong(p + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8))) {
                 return DecapStatus.NOT_OUR_ADDRESS;
             }
             outerFamily = Addresses.IPV6;
-            protocol = buffer.get(p + 6) & 0xFF;
+            protocol = buffer.get(p + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
             l4 = p + Ipv6Header.LENGTH;
             outerEcn = (buffer.get(p + 1) >>> 4) & Ecn.MASK;
             for (int n = 0; ; n++) {
@@ -191,17 +192,17 @@ public final class Decapsulator {
                 if (l4 + UdpHeader.LENGTH > end) {
                     return DecapStatus.TRUNCATED;
                 }
-                if ((buffer.getShort(l4 + 2) & 0xFFFF) != guePort || guePort == 0) {
+                if ((buffer.getShort(l4 + UdpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF) != guePort || guePort == 0) {
                     return DecapStatus.NOT_TUNNEL;
                 }
                 if (!acceptGue) {
                     return DecapStatus.TUNNEL_TYPE_DISABLED;
                 }
-                int udpLength = buffer.getShort(l4 + 4) & 0xFFFF;
+                int udpLength = buffer.getShort(l4 + UdpHeader.LENGTH_OFFSET) & 0xFFFF;
                 if (udpLength != end - l4) {
                     return DecapStatus.BAD_UDP_LENGTH;
                 }
-                int field = buffer.getShort(l4 + 6) & 0xFFFF;
+                int field = buffer.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
                 if (field == 0) {
                     if (outerFamily == Addresses.IPV6 && !allowZeroUdpChecksumIpv6) {
                         return DecapStatus.BAD_UDP_CHECKSUM;
