@@ -414,25 +414,34 @@ public final class Director {
             if (rs == null) {
                 return dropped(w.stripe, DropReason.NO_REAL_SERVER);
             }
+            rs.bind(false, false);
+            if (!rs.inService()) {
+                rs.unbind(false, false);
+                return dropped(w.stripe, DropReason.NO_REAL_SERVER);
+            }
         } else {
             rs = pick(svc, info);
+            // a server removed while we chose it is given up (the registry may recycle its id once it
+            // looks idle): choose again from the scheduler's updated list
+            for (int attempt = 0; rs != null; attempt++) {
+                rs.bind(false, false);
+                if (rs.inService()) {
+                    break;
+                }
+                rs.unbind(false, false);
+                rs = attempt < 2 ? pick(svc, info) : null;
+            }
             if (rs == null) {
                 return dropped(w.stripe, DropReason.NO_REAL_SERVER);
             }
         }
         int vport = info.dstPort();
         int dport = rs.port() != 0 ? rs.port() : vport;
-        rs.bind(false, false);
-        if (!rs.inService()) {
-            // removed while we chose it: the registry may recycle its id once it looks idle
-            rs.unbind(false, false);
-            return dropped(w.stripe, DropReason.NO_REAL_SERVER);
-        }
-        svc.stats().connection(w.stripe);
-        rs.stats().connection(w.stripe);
-        totals.connection(w.stripe);
         int bytes = info.end() - info.l3Offset();
         if (cfg.onePacket() && proto == UDP) {
+            svc.stats().connection(w.stripe);
+            rs.stats().connection(w.stripe);
+            totals.connection(w.stripe);
             // one-packet scheduling: forward this datagram, keep no entry
             s.packet(buf, false);
             s.handle = ConnectionTable.NO_HANDLE;
@@ -473,6 +482,10 @@ public final class Director {
             }
             return dropped(w.stripe, r == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.NO_REAL_SERVER);
         }
+        // counted once the entry exists, as IPVS counts in ip_vs_conn_new's caller
+        svc.stats().connection(w.stripe);
+        rs.stats().connection(w.stripe);
+        totals.connection(w.stripe);
         return inbound(w, buf, set, r, proto, event, hop, true);
     }
 

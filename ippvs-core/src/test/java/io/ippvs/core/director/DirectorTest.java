@@ -490,7 +490,7 @@ class DirectorTest {
         assertThat(d.drops(DropReason.TABLE_FULL)).isEqualTo(1);
         assertThat(d.process(tcp(CLIENT, 1, VIP, 80, ACK))).isSameAs(Verdict.FORWARD);
         assertThat(rs.activeConnections()).isEqualTo(2);
-        assertThat(rs.stats().connections()).isEqualTo(3); // counted when scheduled, as IPVS does
+        assertThat(rs.stats().connections()).isEqualTo(2); // the refused one is not a connection
     }
 
     @Test
@@ -604,5 +604,66 @@ class DirectorTest {
         d.zeroCounters();
         assertThat(d.totals().connections()).isZero();
         assertThat(d.totals().connectionsPerSecond()).isZero();
+    }
+
+    @Test
+    void sctpAssociationsStartOnInitAndWalkTheirStates() {
+        Director d = builder().build();
+        ServiceKey sctp = key(Protocol.SCTP, VIP, 3868);
+        d.addService(ServiceConfig.builder(sctp).scheduler("rr").build());
+        RealServer rs = d.addRealServer(sctp, server("192.168.1.10", 3868, ForwardingMethod.MASQUERADE));
+        ByteBuffer data = PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 1).chunk(PacketBuilder.SCTP_DATA, 0,
+                new byte[12]).buffer();
+        assertThat(d.process(data)).isEqualTo(Verdict.drop(DropReason.NO_CONNECTION));
+        ByteBuffer init = PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 0).chunk(PacketBuilder.SCTP_INIT, 0,
+                PacketBuilder.initChunkValue(7, 65535, 1, 1, 100)).buffer();
+        assertThat(d.process(init)).isSameAs(Verdict.FORWARD);
+        assertThat(state(d, 5000)).isEqualTo("INIT1");
+        assertThat(rs.inactiveConnections()).isEqualTo(1);
+        ByteBuffer initAck = PacketBuilder.ipv4("192.168.1.10", CLIENT).sctp(3868, 5000, 7).chunk(
+                PacketBuilder.SCTP_INIT_ACK, 0, PacketBuilder.initChunkValue(9, 65535, 1, 1, 200)).buffer();
+        assertThat(d.process(initAck)).isSameAs(Verdict.FORWARD);
+        assertThat(nat.reply).isTrue();
+        assertThat(state(d, 5000)).isEqualTo("INIT");
+        d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 9).chunk(PacketBuilder.SCTP_COOKIE_ECHO, 0,
+                new byte[8]).buffer());
+        assertThat(state(d, 5000)).isEqualTo("C-SENT");
+        d.process(PacketBuilder.ipv4("192.168.1.10", CLIENT).sctp(3868, 5000, 7).chunk(11, 0).buffer());
+        assertThat(state(d, 5000)).isEqualTo("ESTABLISHED");
+        assertThat(rs.activeConnections()).isEqualTo(1);
+        assertThat(rs.inactiveConnections()).isZero();
+    }
+
+    @Test
+    void ipv6PersistenceMasksThePrefix() {
+        Director d = builder().build();
+        ServiceKey v6 = key(Protocol.TCP, "2001:db8::1", 443);
+        d.addService(ServiceConfig.builder(v6).scheduler("rr").persistent().persistenceNetmask(64).build());
+        RealServer a = d.addRealServer(v6, server("2001:db8:1::10", 443, ForwardingMethod.DIRECT_ROUTE));
+        RealServer b = d.addRealServer(v6, server("2001:db8:1::11", 443, ForwardingMethod.DIRECT_ROUTE));
+        d.process(PacketBuilder.ipv6("2001:db8:aaaa:1::7", "2001:db8::1").tcp(1, 443).flags(SYN).buffer());
+        assertThat(dr.realServer).isSameAs(a);
+        d.process(PacketBuilder.ipv6("2001:db8:aaaa:1:ffff::9", "2001:db8::1").tcp(2, 443).flags(SYN).buffer());
+        assertThat(dr.realServer).isSameAs(a);
+        d.process(PacketBuilder.ipv6("2001:db8:aaaa:2::7", "2001:db8::1").tcp(3, 443).flags(SYN).buffer());
+        assertThat(dr.realServer).isSameAs(b);
+        assertThat(d.connections().stream().filter(ConnectionInfo::template).map(ConnectionInfo::client))
+                .containsExactlyInAnyOrder("2001:db8:aaaa:1::", "2001:db8:aaaa:2::");
+    }
+
+    @Test
+    void workersAndTheThreadLocalPathAgree() {
+        Director d = natDirector("rr", "192.168.1.10");
+        Worker w = d.newWorker();
+        assertThat(w.process(tcp(CLIENT, 1, VIP, 80, SYN))).isSameAs(Verdict.FORWARD);
+        NextHop hop = new NextHop();
+        assertThat(w.process(tcp(CLIENT, 1, VIP, 80, ACK), 0, hop)).isSameAs(Verdict.FORWARD);
+        assertThat(hop.isSet()).isTrue();
+        assertThat(w.process(tcp(CLIENT, 1, VIP, 81, ACK), 0, hop)).isSameAs(Verdict.PASS);
+        assertThat(hop.isSet()).isFalse();
+        assertThat(d.process(tcp(CLIENT, 1, VIP, 80, ACK))).isSameAs(Verdict.FORWARD);
+        assertThat(d.forwarded()).isEqualTo(3);
+        assertThat(d.passed()).isEqualTo(1);
+        assertThat(d.totals().inPackets()).isEqualTo(3);
     }
 }

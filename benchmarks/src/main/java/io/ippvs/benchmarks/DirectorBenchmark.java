@@ -1,0 +1,204 @@
+package io.ippvs.benchmarks;
+
+import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.PacketRewriter;
+import io.ippvs.api.Protocol;
+import io.ippvs.api.RealServerConfig;
+import io.ippvs.api.RewriteContext;
+import io.ippvs.api.ServiceConfig;
+import io.ippvs.api.ServiceKey;
+import io.ippvs.api.Verdict;
+import io.ippvs.core.director.Director;
+import io.ippvs.core.director.Worker;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole {@code Director.process} path (parse, lookup, state, pass-through rewrite, accounting)
+ * for an established IPv4/TCP flow among 1k or 1M connections, and the setup of new connections
+ * (SYN: service lookup, wlc, insert, state). Run with {@code -t 1} and {@code -t 2}, and
+ * {@code -prof gc}: established flows must show 0 B/op.
+ *
+ * <p>The rewriter is a direct-route pass-through, so the figures are the director's own cost.
+ * Packets are one 40-byte buffer per thread whose client address is rewritten for each call (the
+ * director does not verify checksums here, as with checksum offload).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+public class DirectorBenchmark {
+
+    private static final int CLIENT_BASE = 0x0A000000; // 10.0.0.0/8
+    private static final int VIP = 0xC0000201; // 192.0.2.1
+
+    /** The director, shared by all benchmark threads, and its clock. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        @Param({"1000", "1000000"})
+        public int connections;
+
+        final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        final AtomicInteger threads = new AtomicInteger();
+        Director director;
+
+        @Setup(Level.Trial)
+        public void setup() throws UnknownHostException {
+            director = Director.builder()
+                    .nanoClock(now::get)
+                    .maxConnections(Math.max(1 << 20, connections * 2))
+                    .rewriter(new PassThrough())
+                    .hashSeed(7)
+                    .build();
+            ServiceKey key = ServiceKey.of(Protocol.TCP, InetAddress.getByName("192.0.2.1"), 80);
+            director.addService(ServiceConfig.builder(key).scheduler("wlc").build());
+            for (int i = 0; i < 8; i++) {
+                director.addRealServer(key, RealServerConfig.builder(InetAddress.getByName("198.51.100." + (10 + i)), 80)
+                        .forwardingMethod(ForwardingMethod.DIRECT_ROUTE).build());
+            }
+            Worker w = director.newWorker();
+            ByteBuffer b = packet();
+            for (int i = 0; i < connections; i++) {
+                client(b, i);
+                flags(b, 0x02);
+                expect(w.process(b));
+                flags(b, 0x10);
+                expect(w.process(b));
+            }
+            if (director.connectionCount() != connections) {
+                throw new IllegalStateException("expected " + connections + " connections, got "
+                        + director.connectionCount());
+            }
+        }
+    }
+
+    /** One packet thread: its worker, its buffer, its place among the flows. */
+    @State(Scope.Thread)
+    public static class Lane {
+        Worker worker;
+        ByteBuffer ack;
+        ByteBuffer syn;
+        int index;
+        int stride;
+        int fresh;
+        int count;
+
+        @Setup(Level.Trial)
+        public void setup(Shared shared) {
+            int me = shared.threads.getAndIncrement();
+            worker = shared.director.newWorker();
+            ack = packet();
+            flags(ack, 0x10);
+            syn = packet();
+            flags(syn, 0x02);
+            // threads walk the established flows from different places with an odd stride
+            index = me * (shared.connections / 2);
+            stride = 7919;
+            // new connections use clients far from the established ones, one /12 per thread
+            fresh = 0x00800000 + (me << 20);
+        }
+    }
+
+    /** An ACK of an established connection: parse, lookup, state, rewrite, counters. */
+    @Benchmark
+    public Verdict established(Shared shared, Lane lane) {
+        int i = lane.index + lane.stride;
+        if (i >= shared.connections) {
+            i -= shared.connections;
+            if (i >= shared.connections) {
+                i %= shared.connections;
+            }
+        }
+        lane.index = i;
+        client(lane.ack, i);
+        return lane.worker.process(lane.ack);
+    }
+
+    /** The same through {@code Director.process}, which finds its scratch space in a thread-local. */
+    @Benchmark
+    public Verdict establishedThreadLocal(Shared shared, Lane lane) {
+        int i = lane.index + lane.stride;
+        if (i >= shared.connections) {
+            i %= shared.connections;
+        }
+        lane.index = i;
+        client(lane.ack, i);
+        return shared.director.process(lane.ack);
+    }
+
+    /**
+     * A SYN of a new client: service lookup, wlc over 8 servers, insert, SYN_RECV. The fake clock
+     * moves 100 us per call and each thread sweeps every 64k calls (its cost is included), so
+     * SYN_RECV entries (60 s) expire and about 600k new entries are live besides the established
+     * ones, well below the bound.
+     */
+    @Benchmark
+    public Verdict newConnection(Shared shared, Lane lane) {
+        int n = lane.count++;
+        if ((n & 0xFFFF) == 0xFFFF) {
+            shared.director.sweep();
+        }
+        shared.now.addAndGet(100_000);
+        client(lane.syn, lane.fresh + (n & 0xFFFFF));
+        return lane.worker.process(lane.syn);
+    }
+
+    static ByteBuffer packet() {
+        ByteBuffer b = ByteBuffer.allocate(40);
+        b.put(0, (byte) 0x45);
+        b.putShort(2, (short) 40);
+        b.put(8, (byte) 64);
+        b.put(9, (byte) 6);
+        b.putInt(12, CLIENT_BASE);
+        b.putInt(16, VIP);
+        b.putShort(20, (short) 40000);
+        b.putShort(22, (short) 80);
+        b.put(32, (byte) 0x50); // data offset 5
+        b.putShort(34, (short) 65535);
+        return b;
+    }
+
+    static void client(ByteBuffer b, int i) {
+        b.putInt(12, CLIENT_BASE + i);
+    }
+
+    static void flags(ByteBuffer b, int flags) {
+        b.put(33, (byte) flags);
+    }
+
+    static void expect(Verdict v) {
+        if (v != Verdict.FORWARD) {
+            throw new IllegalStateException("setup packet got " + v);
+        }
+    }
+
+    /** Direct routing changes no byte. */
+    static final class PassThrough implements PacketRewriter {
+        @Override
+        public ForwardingMethod method() {
+            return ForwardingMethod.DIRECT_ROUTE;
+        }
+
+        @Override
+        public Verdict rewrite(RewriteContext context) {
+            return Verdict.FORWARD;
+        }
+    }
+}
