@@ -42,5 +42,7 @@ public enum DecapStatus {
     /** The inner packet is not a well-formed IP packet of the announced family that fills the tunnel payload exactly. */
     INNER_MALFORMED,
     /** The outer header says CE but the inner packet is not ECN-capable (RFC 6040: drop). */
-    ECN_NOT_ECT
+    ECN_NOT_ECT,
+    /** The inner ECN field must change (RFC 6040) but the buffer is read-only. */
+    READ_ONLY
 }

@@ -310,7 +310,7 @@ public final class Decapsulator {
         }
         if (ecn != innerEcn) {
             if (buffer.isReadOnly()) {
-                return DecapStatus.INNER_MALFORMED;
+                return DecapStatus.READ_ONLY;
             }
             if (innerFamily == Addresses.IPV4) {
                 int oldWord = buffer.getShort(inner) & 0xFFFF;

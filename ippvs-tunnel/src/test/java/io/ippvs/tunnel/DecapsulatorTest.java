@@ -175,6 +175,18 @@ class DecapsulatorTest {
     }
 
     @Test
+    void readOnlyBuffersAreStrippedUnlessEcnMustChange() {
+        Decapsulator d = all().build();
+        byte[] inner = tcp4(63).tos(0x02).bytes();
+        ByteBuffer plain = ByteBuffer.wrap(outerV4(0x02, true, 63).raw(4, inner).bytes()).asReadOnlyBuffer();
+        assertThat(d.decapsulate(plain)).isEqualTo(DecapStatus.OK);
+        assertThat(ChecksumVerifier.toBytes(plain)).isEqualTo(inner);
+        ByteBuffer marked = ByteBuffer.wrap(outerV4(0x03, true, 63).raw(4, inner).bytes()).asReadOnlyBuffer();
+        assertThat(d.decapsulate(marked)).isEqualTo(DecapStatus.READ_ONLY);
+        assertThat(marked.position()).isZero();
+    }
+
+    @Test
     void configurationErrorsNameTheField() {
         assertThatThrownBy(() -> Decapsulator.builder().build()).hasMessageStartingWith("localAddress:");
         assertThatThrownBy(() -> Decapsulator.builder().localAddress(InetAddresses.forString("10.0.0.1"))
