@@ -477,7 +477,7 @@ public final class TunnelRewriter implements PacketRewriter {
         /**
          * The range GUE source ports are spread over (default 49152..65535, the dynamic ports).
          *
-         * @throws IllegalArgumentException naming {@code gueSourcePorts} when not 1 <= first <= last <= 65535
+         * @throws IllegalArgumentException naming {@code gueSourcePorts} unless {@code 1 <= first <= last <= 65535}
          */
         public Builder gueSourcePorts(int first, int last) {
             if (first < 1 || last > 0xFFFF || first > last) {
