@@ -80,6 +80,40 @@ class TunnelRewriterTest {
     }
 
     @Test
+    void oneRewriterServesManyThreads() throws Exception {
+        TunnelRewriter rewriter = TunnelRewriter.builder().sourceAddress(InetAddresses.forString(Wire.DIRECTOR_V4)).build();
+        Decapsulator decapsulator = DecapsulatorTest.all().build();
+        byte[] inner = TunnelFixtures.tcp4(64).bytes();
+        byte[] expected = TunnelFixtures.tcp4(63).bytes();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                results.add(pool.submit(() -> {
+                    int good = 0;
+                    for (int i = 0; i < 5_000; i++) {
+                        ByteBuffer b = TunnelRoundTripProperties.place(inner, (i & 1) == 0, 64);
+                        var server = (i & 2) == 0 ? TunnelFixtures.gue4(TunnelChecksum.CHECKSUM) : TunnelFixtures.ipip4();
+                        if (rewriter.rewrite(new TestContext(b, server, 0)) == Verdict.FORWARD
+                                && io.ippvs.core.testing.ChecksumVerifier.valid(b)
+                                && decapsulator.decapsulate(b) == DecapStatus.OK
+                                && java.util.Arrays.equals(io.ippvs.core.testing.ChecksumVerifier.toBytes(b), expected)) {
+                            good++;
+                        }
+                    }
+                    return good;
+                }));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isEqualTo(5_000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(decapsulator.count(DecapStatus.OK)).isEqualTo(10_000);
+    }
+
+    @Test
     void readOnlyBufferIsRefusedNotThrown() {
         ByteBuffer b = TunnelRoundTripProperties.place(TunnelFixtures.tcp4(64).bytes(), false, 64).asReadOnlyBuffer();
         assertThat(TunnelFixtures.tunnelBuilder().build().rewrite(new TestContext(b, TunnelFixtures.ipip4(), 0)).isDrop()).isTrue();
