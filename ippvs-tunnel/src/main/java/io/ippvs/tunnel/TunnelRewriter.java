@@ -166,8 +166,8 @@ public final class TunnelRewriter implements PacketRewriter {
             int word0 = buffer.getInt(l3);
             length = word0 & 0xFFFF;
             tos = (word0 >>> 16) & 0xFF;
-            innerDf = (buffer.getInt(l3 + 4) & 0x4000) != 0;
-            ttlWord = buffer.getInt(l3 + 8);
+            innerDf = (buffer.getInt(l3 + Ipv4Header.IDENTIFICATION_OFFSET) & Ipv4Header.DONT_FRAGMENT) != 0;
+            ttlWord = buffer.getInt(l3 + Ipv4Header.TTL_OFFSET);
             ttl = ttlWord >>> 24;
             if (length < Ipv4Header.MIN_LENGTH) {
                 return Verdict.drop(DropReason.MALFORMED);
@@ -177,7 +177,7 @@ public final class TunnelRewriter implements PacketRewriter {
                 return Verdict.drop(DropReason.MALFORMED);
             }
             int word0 = buffer.getInt(l3);
-            int word1 = buffer.getInt(l3 + 4);
+            int word1 = buffer.getInt(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET);
             length = Ipv6Header.LENGTH + (word1 >>> 16);
             tos = (word0 >>> 20) & 0xFF;
             ttl = word1 & 0xFF;
@@ -264,9 +264,9 @@ public final class TunnelRewriter implements PacketRewriter {
         if (decrementTtl) {
             ttl--;
             if (family == Addresses.IPV4) {
-                buffer.putInt(l3 + 8, Forwarding.decrementTtl(ttlWord));
+                buffer.putInt(l3 + Ipv4Header.TTL_OFFSET, Forwarding.decrementTtl(ttlWord));
             } else {
-                buffer.put(l3 + 7, (byte) ttl);
+                buffer.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) ttl);
             }
         }
         tos = Ecn.encapsulate(tos);
@@ -283,7 +283,7 @@ public final class TunnelRewriter implements PacketRewriter {
             boolean df = pmtuDiscovery && innerDf && length <= mtu;
             int id = df ? identifiers.nextAtomic(destination) : identifiers.next(destination);
             int word0 = 0x45000000 | tos << 16 | outerLength;
-            int word1 = id << 16 | (df ? 0x4000 : 0);
+            int word1 = id << 16 | (df ? Ipv4Header.DONT_FRAGMENT : 0);
             int word2 = ttl << 24 | outerProtocol << 16;
             int source = (int) sourceLow;
             // the header checksum from the words just written, without reading them back
@@ -316,7 +316,7 @@ public final class TunnelRewriter implements PacketRewriter {
                         : InternetChecksum.pseudoHeaderV6(sourceHigh, sourceLow, server.addressHigh(), server.addressLow(),
                                 PROTOCOL_UDP, udpLength);
                 int sum = InternetChecksum.checksum(buffer, l4, udpLength, pseudo);
-                buffer.putShort(l4 + 6, (short) InternetChecksum.udpField(sum));
+                buffer.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.udpField(sum));
             }
         } else if (type == TunnelType.GRE) {
             GreHeader.write(buffer, l4, checksum,
