@@ -13,6 +13,8 @@ import io.ippvs.api.Verdict;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.core.director.Director;
+import io.ippvs.tunnel.DecapStatus;
+import io.ippvs.tunnel.Decapsulator;
 import io.ippvs.tunnel.TunnelRewriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -56,6 +58,9 @@ public class TunnelBenchmark {
     private Context gre;
     private final byte[] guePacket = tcpPacket();
     private Director director;
+    private Decapsulator decapsulator;
+    private byte[] ipipPacket;
+    private byte[] guePacketOuter;
 
     @Setup
     public void setUp() throws UnknownHostException {
@@ -65,6 +70,7 @@ public class TunnelBenchmark {
         gueChecksum = new Context(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.CHECKSUM));
         gre = new Context(buffer, server(TunnelType.GRE, 0, TunnelChecksum.NONE));
 
+        prepareDecapsulation();
         director = Director.builder().rewriter(rewriter).maxConnections(1024).build();
         InetAddress vip = InetAddress.getByName("198.51.100.1");
         ServiceKey ipipService = ServiceKey.of(Protocol.TCP, vip, 80);
@@ -91,6 +97,36 @@ public class TunnelBenchmark {
                 throw new IllegalStateException("SYN not forwarded: " + v);
             }
         }
+    }
+
+    private void prepareDecapsulation() throws UnknownHostException {
+        decapsulator = Decapsulator.builder().localAddress(InetAddress.getByName("10.0.0.21"))
+                .accept(TunnelType.IPIP, TunnelType.GUE).guePort(6080).build();
+        reset();
+        rewriter.rewrite(ipip);
+        ipipPacket = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), ipipPacket);
+        reset();
+        rewriter.rewrite(gueChecksum);
+        guePacketOuter = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), guePacketOuter);
+        if (decapsulateIpip() != DecapStatus.OK || decapsulateGueWithChecksum() != DecapStatus.OK) {
+            throw new IllegalStateException("the prepared tunnel packets do not decapsulate");
+        }
+    }
+
+    /** The real server's end: IPIP outer header checked and stripped. */
+    @Benchmark
+    public DecapStatus decapsulateIpip() {
+        reset(ipipPacket);
+        return decapsulator.decapsulate(buffer);
+    }
+
+    /** The real server's end: GUE with its UDP checksum verified over the whole packet. */
+    @Benchmark
+    public DecapStatus decapsulateGueWithChecksum() {
+        reset(guePacketOuter);
+        return decapsulator.decapsulate(buffer);
     }
 
     private void reset(byte[] p) {
