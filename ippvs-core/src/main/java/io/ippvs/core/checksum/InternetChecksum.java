@@ -1,6 +1,9 @@
 package io.ippvs.core.checksum;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum of RFC 1071: the 16-bit one's complement of the one's complement sum of
@@ -20,6 +23,9 @@ public final class InternetChecksum {
     /** What a correct header or segment sums to, its checksum field included. */
     public static final int VALID_SUM = 0xFFFF;
 
+    /** Little-endian long view of any ByteBuffer, whatever its own byte order. */
+    private static final VarHandle LONG_LE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private InternetChecksum() {}
 
     /**
@@ -29,18 +35,22 @@ public final class InternetChecksum {
      * @param initial a previous sum (for example {@link #pseudoHeaderV4}), or 0
      */
     public static int sum(ByteBuffer buffer, int offset, int length, int initial) {
-        long acc = initial & 0xFFFFFFFFL;
         int i = offset;
         int end = offset + length;
-        // 8 bytes per step: the two 32-bit halves are added into a 64-bit accumulator, which cannot
-        // overflow for any packet below 2^31 bytes; folding at the end gives the 16-bit sum
-        for (; i + 8 <= end; i += 8) {
-            long v = buffer.getLong(i);
-            acc += (v >>> 32) + (v & 0xFFFFFFFFL);
+        // 16 bytes per step, read little-endian (no byte swaps on x86 and ARM): the one's
+        // complement sum is byte-order independent (RFC 1071 section 2B), so the sum of the swapped
+        // words is the swapped sum. Each 32-bit half goes into a 64-bit accumulator, which cannot
+        // overflow for any packet below 2^31 bytes.
+        long swapped = 0;
+        for (; i + 16 <= end; i += 16) {
+            long a = (long) LONG_LE.get(buffer, i);
+            long b = (long) LONG_LE.get(buffer, i + 8);
+            swapped += (a >>> 32) + (a & 0xFFFFFFFFL) + (b >>> 32) + (b & 0xFFFFFFFFL);
         }
-        if (i + 4 <= end) {
+        int folded = fold(swapped);
+        long acc = (initial & 0xFFFFFFFFL) + (Integer.reverseBytes(folded) >>> 16);
+        for (; i + 4 <= end; i += 4) {
             acc += buffer.getInt(i) & 0xFFFFFFFFL;
-            i += 4;
         }
         if (i + 2 <= end) {
             acc += buffer.getShort(i) & 0xFFFF;

@@ -1,6 +1,7 @@
 package io.ippvs.core.conn;
 
 import io.ippvs.api.Addresses;
+import io.ippvs.core.packet.PacketInfo;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.security.SecureRandom;
@@ -143,7 +144,6 @@ public final class ConnectionTable {
     private final int bucketMask;
     private final int refBits;
     private final int refMask;
-    private final int tagBits;
 
     private final Object[] insertLocks = new Object[STRIPES];
     private final Object[] freeLocks = new Object[STRIPES];
@@ -192,7 +192,6 @@ public final class ConnectionTable {
         this.bucketMask = buckets - 1;
         this.refBits = 32 - Integer.numberOfLeadingZeros(2 * maxConnections);
         this.refMask = (int) ((1L << refBits) - 1);
-        this.tagBits = 32 - refBits;
         for (int i = 0; i < STRIPES; i++) {
             insertLocks[i] = new long[14]; // 128 bytes each: no two stripes share a cache line
             freeLocks[i] = new long[14];
@@ -307,6 +306,24 @@ public final class ConnectionTable {
     }
 
     /**
+     * {@link #lookupInbound(int, int, long, long, int, long, long, int, long)} for a parsed packet
+     * travelling client to virtual address (source = client, destination = virtual).
+     */
+    public int lookupInbound(PacketInfo packet, long nowNanos) {
+        return lookupInbound(packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
+    }
+
+    /**
+     * {@link #lookupOutbound(int, int, long, long, int, long, long, int, long)} for a parsed packet
+     * travelling real server to client (source = real server, destination = client).
+     */
+    public int lookupOutbound(PacketInfo packet, long nowNanos) {
+        return lookupOutbound(packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
+    }
+
+    /**
      * The live persistence template for (protocol, masked client address, virtual address, virtual
      * port or 0). The caller masks the client address.
      *
@@ -325,9 +342,12 @@ public final class ConnectionTable {
     /**
      * Inserts the connection (or, with {@link ConnectionFlags#TEMPLATE}, the template) {@code spec}
      * describes, expiring {@code spec}'s timeout after {@code nowNanos}. A controlling template given
-     * in the spec gains one controlled connection.
+     * in the spec gains one controlled connection. Templates and {@link ConnectionFlags#NO_CPORT}
+     * entries are stored with client port 0 whatever the spec says.
      *
-     * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE}; or, when
+     * @return the new entry's handle ({@code >= 0}); {@link #FULL}; {@link #STALE_TEMPLATE} when the
+     *     controlling template is no longer live (expired, removed, or its handle reused by another
+     *     thread since the caller looked it up: reschedule); or, when
      *     a live entry with the same inbound key exists, a value for which {@link #exists} holds and
      *     {@link #existingHandle} gives that entry (nothing is inserted)
      * @throws IllegalArgumentException for a field out of range (family, protocol, ports, state,
@@ -337,7 +357,7 @@ public final class ConnectionTable {
         validate(spec);
         boolean template = (spec.flags & ConnectionFlags.TEMPLATE) != 0;
         int kind = spec.family | (template ? TEMPLATE_KIND : 0);
-        int clientPort = template ? 0 : spec.clientPort;
+        int clientPort = template || (spec.flags & ConnectionFlags.NO_CPORT) != 0 ? 0 : spec.clientPort;
         int protocol = spec.protocol;
         long inHash = hash(IN, kind, protocol, spec.clientHigh, spec.clientLow, clientPort, spec.virtualHigh,
                 spec.virtualLow, spec.virtualPort);
@@ -723,8 +743,9 @@ public final class ConnectionTable {
         return h ^ (h >>> 32);
     }
 
+    /** Spare hash bits (32 + refBits and up) placed above the slot's ref. */
     private int tag(long hash) {
-        return tagBits == 0 ? 0 : (int) (hash >>> (64 - tagBits)) << refBits;
+        return (int) (hash >>> 32) & ~refMask;
     }
 
     private int probe(long hash, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
@@ -768,6 +789,39 @@ public final class ConnectionTable {
     /** The entry's validated control word if it is live and has the key, else 0. */
     private long match(int h, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
             long bLow, int bPort) {
+        return (kind & 0x7) == Addresses.IPV4
+                ? matchV4(h, dir, kind, protocol, aLow, aPort, bLow, bPort)
+                : matchV6(h, dir, kind, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort);
+    }
+
+    // small enough for the JIT to inline into the probe loop
+    private long matchV4(int h, int dir, int kind, int protocol, long aLow, int aPort, long bLow, int bPort) {
+        long[] en = entries;
+        int e = base(h);
+        long c = (long) LONGS.getAcquire(en, e + W_CTL);
+        if ((c & LIVE) == 0) {
+            return 0;
+        }
+        long k0 = en[e + W_ADDR];
+        long k1 = en[e + W_KEY];
+        if (dir == IN) {
+            if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
+                    || k0 != ((aLow << 32) | (bLow & 0xFFFFFFFFL))
+                    || (int) k1 != ((aPort << 16) | bPort)) {
+                return 0;
+            }
+        } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
+                || (int) (k1 >>> 32) != (int) aLow
+                || (int) (k0 >>> 32) != (int) bLow
+                || (((int) k1) >>> 16) != bPort) {
+            return 0;
+        }
+        VarHandle.acquireFence();
+        return (long) LONGS.getOpaque(en, e + W_CTL) == c ? c : 0;
+    }
+
+    private long matchV6(int h, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
+            long bLow, int bPort) {
         long[] en = entries;
         int e = base(h);
         long c = (long) LONGS.getAcquire(en, e + W_CTL);
@@ -775,36 +829,18 @@ public final class ConnectionTable {
             return 0;
         }
         long k1 = en[e + W_KEY];
-        if ((kind & 0x7) == Addresses.IPV4) {
-            long k0 = en[e + W_ADDR];
-            if (dir == IN) {
-                if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
-                        || k0 != ((aLow << 32) | (bLow & 0xFFFFFFFFL))
-                        || (int) k1 != ((aPort << 16) | bPort)) {
-                    return 0;
-                }
-            } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
-                    || (int) (k1 >>> 32) != (int) aLow
-                    || (int) (k0 >>> 32) != (int) bLow
-                    || (((int) k1) >>> 16) != bPort) {
+        long[] chunk = v6[h >>> V6_SHIFT];
+        int o = (h & V6_MASK) * V6_WORDS;
+        if (dir == IN) {
+            if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
+                    || (int) k1 != ((aPort << 16) | bPort)
+                    || chunk[o] != aHigh || chunk[o + 1] != aLow || chunk[o + 2] != bHigh || chunk[o + 3] != bLow) {
                 return 0;
             }
-        } else {
-            long[] chunk = v6[h >>> V6_SHIFT];
-            int o = (h & V6_MASK) * V6_WORDS;
-            if (dir == IN) {
-                if ((c & KIND_PROTO_MASK) != (((long) protocol << 40) | ((long) kind << 32))
-                        || (int) k1 != ((aPort << 16) | bPort)
-                        || chunk[o] != aHigh || chunk[o + 1] != aLow || chunk[o + 2] != bHigh
-                        || chunk[o + 3] != bLow) {
-                    return 0;
-                }
-            } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
-                    || (((int) k1) >>> 16) != bPort
-                    || chunk[o + 4] != aHigh || chunk[o + 5] != aLow || chunk[o] != bHigh
-                    || chunk[o + 1] != bLow) {
-                return 0;
-            }
+        } else if ((c >>> 32) != (((long) aPort << 16) | (protocol << 8) | kind)
+                || (((int) k1) >>> 16) != bPort
+                || chunk[o + 4] != aHigh || chunk[o + 5] != aLow || chunk[o] != bHigh || chunk[o + 1] != bLow) {
+            return 0;
         }
         VarHandle.acquireFence();
         return (long) LONGS.getOpaque(en, e + W_CTL) == c ? c : 0;
@@ -890,7 +926,7 @@ public final class ConnectionTable {
             return false;
         }
         if (!isTemplateKind(c)) {
-            throw new IllegalArgumentException("template: " + t + " is a connection, not a template");
+            return false; // the template left and its handle now names a connection
         }
         for (;;) {
             long aux = (long) LONGS.getVolatile(entries, e + W_AUX);

@@ -256,7 +256,7 @@ public final class Director {
         if (!startsConnection(proto, event)) {
             return dropped(w.stripe, DropReason.NO_CONNECTION);
         }
-        return schedule(w, buf, set, svc, proto, event, hop);
+        return schedule(w, buf, set, svc, proto, event, hop, true);
     }
 
     /**
@@ -399,7 +399,7 @@ public final class Director {
 
     /** A new connection of {@code svc}: persistence template or scheduler, then the entry. */
     private Verdict schedule(Worker w, ByteBuffer buf, ServiceSet set, VirtualServiceState svc, int proto, int event,
-            NextHop hop) {
+            NextHop hop, boolean retry) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
         ServiceConfig cfg = svc.config();
@@ -479,6 +479,10 @@ public final class Director {
             if (ConnectionTable.exists(r)) {
                 // another thread created this very connection a moment ago: it is ours too
                 return inbound(w, buf, set, ConnectionTable.existingHandle(r), proto, event, hop, true);
+            }
+            if (r == ConnectionTable.STALE_TEMPLATE && retry) {
+                // the template expired or was dropped since we found it: look again once
+                return schedule(w, buf, set, svc, proto, event, hop, false);
             }
             return dropped(w.stripe, r == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.NO_REAL_SERVER);
         }

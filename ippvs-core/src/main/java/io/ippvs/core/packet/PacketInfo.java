@@ -64,23 +64,51 @@ public final class PacketInfo implements Flow {
         reset();
     }
 
-    /** Forgets the previous packet (called by the parser before it fills anything). */
+    /** Forgets the previous packet: every field back to its "not parsed" value (the fwmark stays). */
     public void reset() {
+        clearForParse(-1);
+        clearNetwork();
+        clearIcmp();
+    }
+
+    /**
+     * The parser's reset, cheaper than {@link #reset()}: the IP-level fields are left for the parser
+     * to overwrite or {@link #clearNetwork() clear} on each path, and the ICMP fields are cleared
+     * only when the previous packet set them.
+     */
+    void clearForParse(int position) {
         family = 0;
         protocol = -1;
-        l3Offset = -1;
+        l3Offset = position;
         l4Offset = -1;
         payloadOffset = -1;
         end = -1;
-        ttl = 0;
-        trafficClass = 0;
-        srcHigh = srcLow = dstHigh = dstLow = 0;
         srcPort = dstPort = 0;
         tcpFlags = 0;
         tcpSeq = tcpAck = 0;
-        fragment = firstFragment = moreFragments = dontFragment = false;
+        // the parser sets the inner fields only after the type, so an unset type means all are clear
+        if (icmpType != -1) {
+            clearIcmp();
+        }
+    }
+
+    /** Clears the IP-level fields, for the parser's paths that stop before reading them. */
+    void clearNetwork() {
+        ttl = 0;
+        trafficClass = 0;
+        srcHigh = srcLow = dstHigh = dstLow = 0;
+        clearFragment();
+        dontFragment = false;
+    }
+
+    /** Clears the fragment fields except DF. */
+    void clearFragment() {
+        fragment = firstFragment = moreFragments = false;
         fragmentOffset = 0;
         fragmentId = 0;
+    }
+
+    private void clearIcmp() {
         icmpType = icmpCode = -1;
         icmpError = false;
         innerL3Offset = innerL4Offset = -1;

@@ -217,16 +217,20 @@ final class LocalityCache {
             while (n.family[i] != 0) {
                 i = (i + 1) & n.mask;
             }
-            n.family[i] = t.family[j];
-            n.high[i] = t.high[j];
-            n.low[i] = t.low[j];
-            n.lastUse[i] = t.lastUse[j];
-            n.lastMod[i] = t.lastMod[j];
-            n.size[i] = t.size[j];
-            n.sets[i] = t.sets[j];
+            copy(t, j, n, i);
         }
         table = n;
         return n;
+    }
+
+    private static void copy(Table from, int j, Table to, int i) {
+        to.family[i] = from.family[j];
+        to.high[i] = from.high[j];
+        to.low[i] = from.low[j];
+        to.lastUse[i] = from.lastUse[j];
+        to.lastMod[i] = from.lastMod[j];
+        to.size[i] = from.size[j];
+        to.sets[i] = from.sets[j];
     }
 
     /** Makes {@code dest} the only member of the slot's set. */
@@ -336,13 +340,7 @@ final class LocalityCache {
             if (stays) {
                 continue;
             }
-            t.family[hole] = t.family[j];
-            t.high[hole] = t.high[j];
-            t.low[hole] = t.low[j];
-            t.lastUse[hole] = t.lastUse[j];
-            t.lastMod[hole] = t.lastMod[j];
-            t.size[hole] = t.size[j];
-            t.sets[hole] = t.sets[j];
+            copy(t, j, t, hole);
             hole = j;
         }
         t.family[hole] = 0;

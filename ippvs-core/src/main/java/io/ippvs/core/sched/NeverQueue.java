@@ -15,25 +15,6 @@ final class NeverQueue extends ListScheduler {
 
     @Override
     public RealServer schedule(Flow flow) {
-        RealServer least = null;
-        long loh = 0;
-        long lw = 0;
-        for (RealServer s : servers) {
-            if (!s.available()) {
-                continue;
-            }
-            int active = s.activeConnections();
-            if (active == 0) {
-                return s;
-            }
-            long doh = active + 1L;
-            long dw = s.weight();
-            if (least == null || loh * dw > doh * lw) {
-                least = s;
-                loh = doh;
-                lw = dw;
-            }
-        }
-        return least;
+        return ShortestExpectedDelay.least(servers, true);
     }
 }

@@ -15,6 +15,14 @@ final class ShortestExpectedDelay extends ListScheduler {
 
     @Override
     public RealServer schedule(Flow flow) {
+        return least(servers, false);
+    }
+
+    /**
+     * The usable server with the least (activeconns + 1) per weight, the first of equals; with
+     * {@code idleFirst} (nq) the first usable server without active connections at once.
+     */
+    static RealServer least(RealServer[] servers, boolean idleFirst) {
         RealServer least = null;
         long loh = 0;
         long lw = 0;
@@ -22,7 +30,11 @@ final class ShortestExpectedDelay extends ListScheduler {
             if (!s.available()) {
                 continue;
             }
-            long doh = s.activeConnections() + 1L;
+            int active = s.activeConnections();
+            if (idleFirst && active == 0) {
+                return s;
+            }
+            long doh = active + 1L;
             long dw = s.weight();
             if (least == null || loh * dw > doh * lw) {
                 least = s;

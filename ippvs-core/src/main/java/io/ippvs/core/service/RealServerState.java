@@ -4,7 +4,8 @@ import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.core.stats.TrafficStats;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A real server as the director runs it: its configuration in force, its connection counts, the
@@ -23,12 +24,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RealServerState implements RealServer {
 
+    private static final VarHandle ACTIVE;
+    private static final VarHandle INACTIVE;
+    private static final VarHandle PERSISTENT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ACTIVE = l.findVarHandle(RealServerState.class, "active", int.class);
+            INACTIVE = l.findVarHandle(RealServerState.class, "inactive", int.class);
+            PERSISTENT = l.findVarHandle(RealServerState.class, "persistent", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int id;
     private final TrafficStats stats = new TrafficStats();
     private final TrafficStats serviceStats;
-    private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger inactive = new AtomicInteger();
-    private final AtomicInteger persistent = new AtomicInteger();
+    // counts and the hot configuration fields live in this object: schedulers read them for every
+    // server on every new connection, so no pointer is chased
+    private volatile int active;
+    private volatile int inactive;
+    private volatile int persistent;
+    private volatile int weight;
     private volatile RealServerConfig config;
     private volatile boolean inService = true;
     private volatile boolean overloaded;
@@ -42,6 +61,7 @@ public final class RealServerState implements RealServer {
     public RealServerState(int id, RealServerConfig config, TrafficStats serviceStats) {
         this.id = id;
         this.config = config;
+        this.weight = config.weight();
         this.serviceStats = serviceStats;
     }
 
@@ -65,6 +85,7 @@ public final class RealServerState implements RealServer {
             overloaded = false;
         }
         config = next;
+        weight = next.weight();
     }
 
     @Override
@@ -94,22 +115,22 @@ public final class RealServerState implements RealServer {
 
     @Override
     public int weight() {
-        return config.weight();
+        return weight;
     }
 
     @Override
     public int activeConnections() {
-        return active.get();
+        return active;
     }
 
     @Override
     public int inactiveConnections() {
-        return inactive.get();
+        return inactive;
     }
 
     @Override
     public int persistentConnections() {
-        return persistent.get();
+        return persistent;
     }
 
     @Override
@@ -119,7 +140,7 @@ public final class RealServerState implements RealServer {
 
     @Override
     public boolean available() {
-        return inService && !overloaded && config.weight() > 0;
+        return weight > 0 && !overloaded && inService;
     }
 
     /** Whether the server is still configured in its service (false once removed). */
@@ -145,11 +166,11 @@ public final class RealServerState implements RealServer {
     /** A new connection (or, with {@code template}, a persistence template) now points here. */
     public void bind(boolean template, boolean activeState) {
         if (template) {
-            persistent.incrementAndGet();
+            PERSISTENT.getAndAdd(this, 1);
         } else if (activeState) {
-            active.incrementAndGet();
+            ACTIVE.getAndAdd(this, 1);
         } else {
-            inactive.incrementAndGet();
+            INACTIVE.getAndAdd(this, 1);
         }
         int u = config.upperThreshold();
         if (u != 0 && total() >= u) {
@@ -160,11 +181,11 @@ public final class RealServerState implements RealServer {
     /** A connection (or template) bound with the same arguments left the table. */
     public void unbind(boolean template, boolean activeState) {
         if (template) {
-            persistent.decrementAndGet();
+            PERSISTENT.getAndAdd(this, -1);
         } else if (activeState) {
-            active.decrementAndGet();
+            ACTIVE.getAndAdd(this, -1);
         } else {
-            inactive.decrementAndGet();
+            INACTIVE.getAndAdd(this, -1);
         }
         RealServerConfig c = config;
         int l = c.lowerThreshold();
@@ -185,21 +206,21 @@ public final class RealServerState implements RealServer {
     /** A connection's state moved between active and inactive ({@code nowActive} says which way). */
     public void activity(boolean nowActive) {
         if (nowActive) {
-            active.incrementAndGet();
-            inactive.decrementAndGet();
+            ACTIVE.getAndAdd(this, 1);
+            INACTIVE.getAndAdd(this, -1);
         } else {
-            inactive.incrementAndGet();
-            active.decrementAndGet();
+            INACTIVE.getAndAdd(this, 1);
+            ACTIVE.getAndAdd(this, -1);
         }
     }
 
     private int total() {
-        return active.get() + inactive.get();
+        return active + inactive;
     }
 
     @Override
     public String toString() {
-        return config + " active=" + active.get() + " inactive=" + inactive.get() + " persistent=" + persistent.get()
+        return config + " active=" + active + " inactive=" + inactive + " persistent=" + persistent
                 + (overloaded ? " OVERLOAD" : "") + (inService ? "" : " removed");
     }
 }

@@ -13,7 +13,10 @@ import java.lang.invoke.VarHandle;
  */
 public final class StripedCounters {
 
-    /** Number of stripes: a power of two, at least 4, about twice the processors, at most 64. */
+    /**
+     * Number of stripes: a power of two, about twice the processors, at least 16 (an appliance may run
+     * more packet threads than cores, and each {@code Worker} takes a stripe), at most 64.
+     */
     public static final int STRIPES = stripes();
     /** The stripe shared by threads beyond the exclusive ones; written atomically. */
     public static final int SHARED = STRIPES - 1;
@@ -75,6 +78,6 @@ public final class StripedCounters {
 
     private static int stripes() {
         int n = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
-        return Math.max(4, Math.min(64, n));
+        return Math.max(16, Math.min(64, n));
     }
 }

@@ -37,9 +37,29 @@ class Crc32cTest {
         java.util.zip.CRC32C jdk = new java.util.zip.CRC32C();
         jdk.update(data);
         assertThat(Crc32c.compute(b, shift, data.length)).isEqualTo((int) jdk.getValue());
+        assertThat(Crc32c.update(0, b, shift, data.length)).isEqualTo((int) jdk.getValue());
         int half = data.length / 2;
         assertThat(Crc32c.update(Crc32c.update(0, b, shift, half), b, shift + half, data.length - half))
                 .isEqualTo((int) jdk.getValue());
+    }
+
+    @Test
+    void readOnlyAndDirectBuffersKeepTheirPositionAndAreBoundedByTheLimit() {
+        byte[] p = PacketBuilder.ipv4("10.0.0.1", "10.0.0.2").sctp(1, 2, 3).chunk(1, 0, new byte[20]).bytes();
+        ByteBuffer heap = ByteBuffer.wrap(p);
+        int expected = heap.getInt(28);
+        for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocateDirect(p.length).put(p).flip(),
+            heap.asReadOnlyBuffer(), ByteBuffer.allocateDirect(p.length + 9).put(p).flip()}) {
+            b.position(3);
+            assertThat(Crc32c.sctpChecksum(b, 20, p.length - 20)).isEqualTo(expected);
+            assertThat(Crc32c.sctpChecksum(b, 20, p.length - 20)).isEqualTo(expected); // the cached view
+            assertThat(b.position()).isEqualTo(3);
+            assertThat(b.limit()).isEqualTo(p.length);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Crc32c.compute(b, 20, p.length - 19))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Crc32c.sctpChecksum(heap, 20, 11))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("length: ");
     }
 
     @Test

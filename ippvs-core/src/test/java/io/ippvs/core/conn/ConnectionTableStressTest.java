@@ -198,4 +198,121 @@ class ConnectionTableStressTest {
         }
         assertThat(total).isEqualTo(entries);
     }
+
+    @Test
+    void templatesSharedByThreadsAreCountedAndFreedExactlyOnce() throws Exception {
+        AtomicLong listened = new AtomicLong();
+        ConnectionTable table = new ConnectionTable(1 << 12, 13L, (t, h, e) -> listened.incrementAndGet());
+        AtomicLong inserted = new AtomicLong();
+        AtomicLong clock = new AtomicLong();
+        int ops = 150_000;
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int thread = 0; thread < THREADS; thread++) {
+            int me = thread;
+            tasks.add(() -> {
+                SplittableRandom random = new SplittableRandom(100 + me);
+                ConnectionSpec s = new ConnectionSpec();
+                int[] mine = new int[64];
+                java.util.Arrays.fill(mine, -1);
+                for (int n = 0; n < ops; n++) {
+                    long now = clock.get();
+                    int net = random.nextInt(8);
+                    int slot = random.nextInt(mine.length);
+                    int op = random.nextInt(16);
+                    if (op == 0) {
+                        int t = table.lookupTemplate(4, 6, 0, 0xC0000000L | net << 8, 0, 0x0A000001L, 80, now);
+                        if (t >= 0) {
+                            table.remove(t); // detaches while connections still use it
+                        }
+                    } else if (op == 1 && me == 0) {
+                        clock.addAndGet(SECOND / 4);
+                        table.sweep(clock.get());
+                    } else if (mine[slot] >= 0) {
+                        table.remove(mine[slot]);
+                        mine[slot] = -1;
+                    } else {
+                        int t = table.lookupTemplate(4, 6, 0, 0xC0000000L | net << 8, 0, 0x0A000001L, 80, now);
+                        if (t < 0) {
+                            int r = table.insert(s.clear().protocol(6).flags(ConnectionFlags.TEMPLATE)
+                                    .client(0, 0xC0000000L | net << 8, 0).virtual(0, 0x0A000001L, 80)
+                                    .destination(0, 0xC0A80101L, 80).state(0, 2), now);
+                            if (r >= 0) {
+                                inserted.incrementAndGet();
+                                t = r;
+                            } else if (ConnectionTable.exists(r)) {
+                                t = ConnectionTable.existingHandle(r);
+                            }
+                        }
+                        if (t >= 0) {
+                            int r = table.insert(s.clear().protocol(6).client(0, 0xC0000000L | net << 8 | me, 2000 + slot)
+                                    .virtual(0, 0x0A000001L, 80).destination(0, 0xC0A80101L, 80).state(1, 1)
+                                    .template(t), now);
+                            if (r >= 0) {
+                                inserted.incrementAndGet();
+                                mine[slot] = r; // may expire (and be reused) at the next sweep
+                            } else {
+                                assertThat(r == ConnectionTable.STALE_TEMPLATE || ConnectionTable.exists(r)).isTrue();
+                            }
+                        }
+                    }
+                }
+                for (int h : mine) {
+                    if (h >= 0) {
+                        table.remove(h); // false if it expired meanwhile
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        table.sweep(clock.get() + 10 * SECOND);
+        assertThat(table.size()).isZero();
+        assertThat(table.templateCount()).isZero();
+        assertThat(listened.get()).isEqualTo(inserted.get());
+    }
+
+    @Test
+    void racingPacketsBindAWildcardClientPortOnce() throws Exception {
+        ConnectionTable table = new ConnectionTable(1 << 14, 17L, null);
+        int entries = 5_000;
+        ConnectionSpec s = new ConnectionSpec();
+        int[] handles = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            handles[i] = table.insert(s.clear().protocol(6).flags(ConnectionFlags.NO_CPORT)
+                    .client(0, 0xC0000000L | i, 0).virtual(0, 0x0A000001L, 21).destination(0, 0xC0A80101L, 20)
+                    .state(1, 900), 0);
+        }
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        List<Callable<int[]>> tasks = new ArrayList<>();
+        for (int thread = 0; thread < THREADS; thread++) {
+            int port = 40_000 + thread;
+            tasks.add(() -> {
+                int[] found = new int[entries];
+                start.await();
+                for (int i = 0; i < entries; i++) {
+                    found[i] = table.lookupInbound(4, 6, 0, 0xC0000000L | i, port, 0, 0x0A000001L, 21, 0);
+                }
+                return found;
+            });
+        }
+        List<int[]> results = runAll(tasks);
+        for (int i = 0; i < entries; i++) {
+            int h = handles[i];
+            int port = table.clientPort(h);
+            assertThat(table.flags(h) & ConnectionFlags.NO_CPORT).isZero();
+            assertThat(port).isBetween(40_000, 40_000 + THREADS - 1);
+            assertThat(results.get(port - 40_000)[i]).isEqualTo(h);
+            for (int t = 0; t < THREADS; t++) {
+                int expected = t == port - 40_000 ? h : ConnectionTable.NOT_FOUND;
+                assertThat(table.lookupInbound(4, 6, 0, 0xC0000000L | i, 40_000 + t, 0, 0x0A000001L, 21, 0))
+                        .isEqualTo(expected);
+                assertThat(table.lookupOutbound(4, 6, 0, 0xC0A80101L, 20, 0, 0xC0000000L | i, 40_000 + t, 0))
+                        .isEqualTo(expected);
+            }
+        }
+        assertThat(table.size()).isEqualTo(entries);
+        // no wildcard is left: a packet from yet another port finds nothing
+        assertThat(table.lookupInbound(4, 6, 0, 0xC0000000L, 50_000, 0, 0x0A000001L, 21, 0))
+                .isEqualTo(ConnectionTable.NOT_FOUND);
+    }
 }

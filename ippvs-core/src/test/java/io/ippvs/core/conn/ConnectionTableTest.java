@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ippvs.api.Addresses;
+import io.ippvs.core.packet.PacketInfo;
+import io.ippvs.core.packet.PacketParser;
+import io.ippvs.core.packet.ParseStatus;
+import io.ippvs.core.testing.PacketBuilder;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -279,16 +283,23 @@ class ConnectionTableTest {
     }
 
     @Test
-    void templateHandleMustNameATemplate() {
+    void templateHandleMustNameALiveTemplate() {
+        // a handle that names a connection (a template's handle reused since its lookup) is stale
         int c = table.insert(tcp("192.0.2.7", 5555, "10.0.0.1", 80, "192.168.1.10", 80), 0);
-        assertThatThrownBy(() -> table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(c), 0))
+        assertThat(table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(c), 0))
+                .isEqualTo(ConnectionTable.STALE_TEMPLATE);
+        assertThat(table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(60), 0))
+                .isEqualTo(ConnectionTable.STALE_TEMPLATE);
+        assertThatThrownBy(() -> table.insert(tcp("192.0.2.8", 1, "10.0.0.1", 80, "192.168.1.10", 80).template(64), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("template:");
+        assertThat(table.size()).isEqualTo(1);
     }
 
     @Test
     void wildcardClientPortIsBoundByTheFirstPacket() {
-        int h = table.insert(tcp("192.0.2.1", 0, "10.0.0.1", 20, "192.168.1.10", 20)
+        int h = table.insert(tcp("192.0.2.1", 777, "10.0.0.1", 20, "192.168.1.10", 20)
                 .flags(ConnectionFlags.NO_CPORT), 0);
+        assertThat(table.clientPort(h)).isZero(); // stored as a wildcard whatever the spec said
 
         int found = lookupIn("192.0.2.1", 33333, "10.0.0.1", 20, 0);
         assertThat(found).isEqualTo(h);
@@ -339,6 +350,34 @@ class ConnectionTableTest {
         assertThatThrownBy(() -> table.insert(new ConnectionSpec().flags(0x10000), 0)).hasMessageStartingWith("flags:");
         assertThatThrownBy(() -> new ConnectionTable(0)).hasMessageStartingWith("maxConnections:");
         assertThat(table.size()).isZero();
+    }
+
+    @Test
+    void parsedPacketsFindTheirConnectionBothWays() {
+        int h4 = table.insert(tcp("192.0.2.1", 40000, "10.0.0.1", 80, "192.168.1.10", 8080), 0);
+        int h6 = table.insert(new ConnectionSpec().family(6).protocol(TCP).client(0x20010db800000000L, 1, 40000)
+                .virtual(0x20010db800000000L, 0x100, 443).destination(0x20010db800000000L, 0x200, 8443).state(1, 900), 0);
+        PacketParser parser = new PacketParser(false);
+        PacketInfo info = new PacketInfo();
+
+        assertThat(parser.parse(PacketBuilder.ipv4("192.0.2.1", "10.0.0.1").tcp(40000, 80).flags(PacketBuilder.ACK)
+                .buffer(), info)).isEqualTo(ParseStatus.OK);
+        assertThat(table.lookupInbound(info, 0)).isEqualTo(h4);
+        assertThat(table.lookupOutbound(info, 0)).isEqualTo(ConnectionTable.NOT_FOUND);
+        assertThat(parser.parse(PacketBuilder.ipv4("192.168.1.10", "192.0.2.1").tcp(8080, 40000)
+                .flags(PacketBuilder.ACK).buffer(), info)).isEqualTo(ParseStatus.OK);
+        assertThat(table.lookupOutbound(info, 0)).isEqualTo(h4);
+
+        assertThat(parser.parse(PacketBuilder.ipv6("2001:db8::1", "2001:db8::100").tcp(40000, 443)
+                .flags(PacketBuilder.SYN).buffer(), info)).isEqualTo(ParseStatus.OK);
+        assertThat(table.lookupInbound(info, 0)).isEqualTo(h6);
+        assertThat(parser.parse(PacketBuilder.ipv6("2001:db8::200", "2001:db8::1").tcp(8443, 40000)
+                .flags(PacketBuilder.ACK).buffer(), info)).isEqualTo(ParseStatus.OK);
+        assertThat(table.lookupOutbound(info, 0)).isEqualTo(h6);
+        // the same addresses over UDP are another flow
+        assertThat(parser.parse(PacketBuilder.ipv4("192.0.2.1", "10.0.0.1").udp(40000, 80).buffer(), info))
+                .isEqualTo(ParseStatus.OK);
+        assertThat(table.lookupInbound(info, 0)).isEqualTo(ConnectionTable.NOT_FOUND);
     }
 
     @Test

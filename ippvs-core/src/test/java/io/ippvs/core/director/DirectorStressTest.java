@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -226,6 +227,99 @@ class DirectorStressTest {
         VirtualService svc = d.service(http);
         long serviceConns = svc.stats().connections();
         assertThat(serviceConns).isEqualTo(flowsTotal);
+    }
+
+    @Test
+    @Timeout(60)
+    void persistenceTemplatesStayCountedExactlyUnderConcurrency() throws Exception {
+        FakeClock clock = new FakeClock();
+        Director d = Director.builder().nanoClock(clock).rewriter(new PassThrough()).maxConnections(200_000)
+                .expireNodestConn(true).expireQuiescentTemplate(true).build();
+        ServiceKey http = DirectorTest.key(Protocol.TCP, "10.0.0.1", 80);
+        d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(60).persistenceNetmask(24).build());
+        for (int i = 0; i < 3; i++) {
+            d.addRealServer(http, server(i, 1));
+        }
+        Set<RealServer> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(d.service(http).realServers());
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CyclicBarrier start = new CyclicBarrier(THREADS + 1);
+        List<Thread> threads = new ArrayList<>();
+        long[] sent = new long[THREADS];
+        for (int t = 0; t < THREADS; t++) {
+            int me = t;
+            threads.add(new Thread(() -> {
+                try {
+                    Worker w = d.newWorker();
+                    ByteBuffer[] packets = new ByteBuffer[4096];
+                    for (int f = 0; f < packets.length; f++) {
+                        // 64 client networks, shared by both threads, many ports each
+                        String client = "172.20." + (f % 64) + "." + (1 + me);
+                        packets[f] = PacketBuilder.ipv4(client, "10.0.0.1").tcp(1024 + f / 64, 80)
+                                .flags(f % 3 == 0 ? SYN : ACK).buffer();
+                    }
+                    start.await();
+                    for (int round = 0; round < 120; round++) {
+                        for (ByteBuffer b : packets) {
+                            w.process(b);
+                            sent[me]++;
+                        }
+                        if (me == 0) {
+                            clock.advanceSeconds(1); // templates (60 s) and SYN_RECV (60 s) come and go
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        Thread config = new Thread(() -> {
+            try {
+                start.await();
+                int n = 0;
+                while (!done.get()) {
+                    n++;
+                    if (n % 3 == 0) {
+                        d.removeRealServer(http, server(n % 3, 1));
+                        d.addRealServer(http, server(n % 3, 1));
+                    } else {
+                        d.editRealServer(http, server(n % 3, n % 2));
+                    }
+                    synchronized (seen) {
+                        seen.addAll(d.service(http).realServers());
+                    }
+                    d.sweep();
+                    Thread.sleep(1);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        threads.forEach(Thread::start);
+        config.start();
+        for (Thread t : threads) {
+            t.join();
+        }
+        done.set(true);
+        config.join();
+        assertThat(failure.get()).isNull();
+        long outcomes = d.forwarded() + d.passed() + d.replied() + d.dropped();
+        assertThat(outcomes).isEqualTo(sent[0] + sent[1]);
+        List<ConnectionInfo> all = d.connections(true);
+        assertThat(all).hasSize(d.connectionCount());
+        Map<RealServer, int[]> counts = new IdentityHashMap<>();
+        for (ConnectionInfo c : all) {
+            int[] n = counts.computeIfAbsent(c.realServer(), k -> new int[3]);
+            n[c.template() ? 2 : DirectorPropertyTest.World.active(c) ? 0 : 1]++;
+        }
+        assertThat(counts.values().stream().mapToInt(n -> n[2]).sum()).isPositive();
+        for (RealServer rs : seen) {
+            int[] n = counts.getOrDefault(rs, new int[3]);
+            assertThat(new int[] {rs.activeConnections(), rs.inactiveConnections(), rs.persistentConnections()})
+                    .as("counts of %s", rs).containsExactly(n);
+        }
+        assertThat(seen).containsAll(counts.keySet());
     }
 
     static long expectedFlowsOf() {
