@@ -2,5 +2,5 @@
 module io.ippvs.tunnel {
     requires transitive io.ippvs.core;
 
-    // exports io.ippvs.tunnel;  (uncomment with the first class)
+    exports io.ippvs.tunnel;
 }

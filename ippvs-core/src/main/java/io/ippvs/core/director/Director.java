@@ -116,6 +116,8 @@ public final class Director {
     private final boolean expireNodestConn;
     private final boolean expireQuiescentTemplate;
     private final boolean dropNonService;
+    private final IcmpErrorHandler icmpErrorHandler;
+    private final IcmpErrorHandler.Connections handlerConnections = this::inboundServer;
 
     private final ServerRegistry servers = new ServerRegistry();
     private final StripeAllocator stripes = new StripeAllocator();
@@ -154,6 +156,7 @@ public final class Director {
         this.expireNodestConn = b.expireNodestConn;
         this.expireQuiescentTemplate = b.expireQuiescentTemplate;
         this.dropNonService = b.dropNonService;
+        this.icmpErrorHandler = b.icmpErrorHandler;
         this.workers = ThreadLocal.withInitial(this::newWorker);
         this.lastEstimate = clock.getAsLong();
         if (secureTcp == Defence.ALWAYS) {
@@ -413,7 +416,7 @@ public final class Director {
         PacketInfo info = s.info;
         int inner = info.innerProtocol();
         if (inner != TCP && inner != UDP && inner != SCTP) {
-            return dropped(w.stripe, DropReason.UNMATCHED_ICMP);
+            return unmatchedIcmp(w, buf);
         }
         int family = info.addressFamily();
         // quoted: our packet to the client (source virtual address, destination the client)
@@ -425,7 +428,7 @@ public final class Director {
             h = table.lookupOutbound(family, inner, info.innerDstHigh(), info.innerDstLow(), info.innerDstPort(),
                     info.innerSrcHigh(), info.innerSrcLow(), info.innerSrcPort(), s.now);
             if (h < 0 || (table.flags(h) & ConnectionFlags.FWD_MASK) != ConnectionFlags.MASQ) {
-                return dropped(w.stripe, DropReason.UNMATCHED_ICMP);
+                return unmatchedIcmp(w, buf);
             }
             reply = true;
         }
@@ -451,6 +454,37 @@ public final class Director {
             totals.inPacket(w.stripe, bytes);
         }
         return rewrite(w, s, rs, hop);
+    }
+
+    /** An ICMP error no connection claims: the registered handler's (tunnel errors), else UNMATCHED_ICMP. */
+    private Verdict unmatchedIcmp(Worker w, ByteBuffer buf) {
+        IcmpErrorHandler handler = icmpErrorHandler;
+        if (handler != null) {
+            Verdict v;
+            try {
+                v = handler.handle(buf, handlerConnections);
+            } catch (RuntimeException e) {
+                v = Verdict.drop(DropReason.UNMATCHED_ICMP);
+            }
+            if (v != null) {
+                if (v.isDrop()) {
+                    return dropped(w.stripe, v.dropReason());
+                }
+                if (v.isPass()) {
+                    return passed(w.stripe);
+                }
+                outcomes.add(w.stripe, v.isReply() ? REPLIED : FORWARDED, 1);
+                return v;
+            }
+        }
+        return dropped(w.stripe, DropReason.UNMATCHED_ICMP);
+    }
+
+    private RealServer inboundServer(int family, int protocol, long clientHigh, long clientLow, int clientPort,
+                                     long virtualHigh, long virtualLow, int virtualPort) {
+        int h = table.lookupInbound(family, protocol, clientHigh, clientLow, clientPort, virtualHigh, virtualLow,
+                virtualPort, clock.getAsLong());
+        return h < 0 ? null : servers.get(table.realServer(h));
     }
 
     /**
@@ -1263,6 +1297,7 @@ public final class Director {
         private boolean expireQuiescentTemplate;
         private boolean dropNonService;
         private long hashSeed = new SecureRandom().nextLong();
+        private IcmpErrorHandler icmpErrorHandler;
 
         private Builder() {}
 
@@ -1379,6 +1414,15 @@ public final class Director {
         /** The connection table's hash seed; default random. Fix it only in tests. */
         public Builder hashSeed(long seed) {
             this.hashSeed = seed;
+            return this;
+        }
+
+        /**
+         * The handler of ICMP errors that quote none of the connections as they stand, such as errors
+         * about tunnel packets ({@code io.ippvs.tunnel.TunnelIcmpRelay}); default none.
+         */
+        public Builder icmpErrorHandler(IcmpErrorHandler handler) {
+            this.icmpErrorHandler = handler;
             return this;
         }
 

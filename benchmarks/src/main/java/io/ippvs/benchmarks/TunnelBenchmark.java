@@ -1,0 +1,420 @@
+package io.ippvs.benchmarks;
+
+import io.ippvs.api.Addresses;
+import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.Protocol;
+import io.ippvs.api.RealServer;
+import io.ippvs.api.RealServerConfig;
+import io.ippvs.api.RewriteContext;
+import io.ippvs.api.Stats;
+import io.ippvs.api.TunnelChecksum;
+import io.ippvs.api.TunnelType;
+import io.ippvs.api.Verdict;
+import io.ippvs.api.ServiceConfig;
+import io.ippvs.api.ServiceKey;
+import io.ippvs.core.director.Director;
+import io.ippvs.tunnel.DecapStatus;
+import io.ippvs.tunnel.Decapsulator;
+import io.ippvs.tunnel.TunnelRewriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Encapsulation of an established IPv4/TCP flow (a 52-byte ACK with 12 bytes of payload) by the tunnel
+ * rewriter: IPIP, GUE without and with the UDP checksum, GRE. Each invocation first restores the
+ * inner packet in the buffer (the rewriter decrements its TTL); {@link #resetOnly} measures that
+ * restore alone, to subtract. {@code director*} run the whole director (parse, lookup, TCP state,
+ * counters, encapsulation) on the established flow, one virtual service per encapsulation. Run with
+ * {@code -prof gc}: every benchmark must show 0 B/op.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class TunnelBenchmark {
+
+    private static final int HEADROOM = 64;
+
+    private final byte[] packet = tcpPacket();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+    private TunnelRewriter rewriter;
+    private Context ipip;
+    private Context gue;
+    private Context gueChecksum;
+    private Context gre;
+    private final byte[] guePacket = tcpPacket();
+    private Director director;
+    private Decapsulator decapsulator;
+    private byte[] ipipPacket;
+    private byte[] guePacketOuter;
+
+    @Setup
+    public void setUp() throws UnknownHostException {
+        rewriter = TunnelRewriter.builder().sourceAddress(InetAddress.getByName("10.0.0.2")).build();
+        ipip = new Context(buffer, server(TunnelType.IPIP, 0, TunnelChecksum.NONE));
+        gue = new Context(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.NONE));
+        gueChecksum = new Context(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.CHECKSUM));
+        gre = new Context(buffer, server(TunnelType.GRE, 0, TunnelChecksum.NONE));
+
+        prepareDecapsulation();
+        director = Director.builder().rewriter(rewriter).maxConnections(1024).build();
+        InetAddress vip = InetAddress.getByName("198.51.100.1");
+        ServiceKey ipipService = ServiceKey.of(Protocol.TCP, vip, 80);
+        ServiceKey gueService = ServiceKey.of(Protocol.TCP, vip, 81);
+        director.addService(ServiceConfig.builder(ipipService).build());
+        director.addService(ServiceConfig.builder(gueService).build());
+        director.addRealServer(ipipService, server(TunnelType.IPIP, 0, TunnelChecksum.NONE).config());
+        director.addRealServer(gueService, server(TunnelType.GUE, 6080, TunnelChecksum.NONE).config());
+        // the GUE flow goes to port 81: same packet, other port, TCP checksum adjusted (-1 on the port word)
+        ByteBuffer g = ByteBuffer.wrap(guePacket);
+        g.putShort(22, (short) 81);
+        g.putShort(36, (short) (g.getShort(36) - 1));
+        for (byte[] p : new byte[][] {packet, guePacket}) {
+            byte[] syn = p.clone();
+            ByteBuffer b = ByteBuffer.wrap(syn);
+            // ACK|PSH (0x18) -> SYN (0x02): the flags byte is the low byte of the word at 32
+            b.put(33, (byte) 0x02);
+            b.putShort(36, (short) (b.getShort(36) + 0x16));
+            ByteBuffer in = ByteBuffer.allocate(256);
+            in.position(HEADROOM);
+            in.put(syn).flip().position(HEADROOM);
+            Verdict v = director.process(in);
+            if (!v.isForward()) {
+                throw new IllegalStateException("SYN not forwarded: " + v);
+            }
+        }
+    }
+
+    private void prepareDecapsulation() throws UnknownHostException {
+        decapsulator = Decapsulator.builder().localAddress(InetAddress.getByName("10.0.0.21"))
+                .accept(TunnelType.IPIP, TunnelType.GUE).guePort(6080).build();
+        reset();
+        rewriter.rewrite(ipip);
+        ipipPacket = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), ipipPacket);
+        reset();
+        rewriter.rewrite(gueChecksum);
+        guePacketOuter = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), guePacketOuter);
+        if (decapsulateIpip() != DecapStatus.OK || decapsulateGueWithChecksum() != DecapStatus.OK) {
+            throw new IllegalStateException("the prepared tunnel packets do not decapsulate");
+        }
+    }
+
+    /** The real server's end: IPIP outer header checked and stripped. */
+    @Benchmark
+    public DecapStatus decapsulateIpip() {
+        reset(ipipPacket);
+        return decapsulator.decapsulate(buffer);
+    }
+
+    /** The real server's end: GUE with its UDP checksum verified over the whole packet. */
+    @Benchmark
+    public DecapStatus decapsulateGueWithChecksum() {
+        reset(guePacketOuter);
+        return decapsulator.decapsulate(buffer);
+    }
+
+    private void reset(byte[] p) {
+        buffer.limit(HEADROOM + p.length);
+        buffer.put(HEADROOM, p, 0, p.length);
+        buffer.position(HEADROOM);
+    }
+
+    @Benchmark
+    public Verdict directorIpip() {
+        reset(packet);
+        return director.process(buffer);
+    }
+
+    @Benchmark
+    public Verdict directorGue() {
+        reset(guePacket);
+        return director.process(buffer);
+    }
+
+    private void reset() {
+        buffer.limit(HEADROOM + packet.length);
+        buffer.put(HEADROOM, packet, 0, packet.length);
+        buffer.position(HEADROOM);
+    }
+
+    @Benchmark
+    public int resetOnly() {
+        reset();
+        return buffer.position();
+    }
+
+    @Benchmark
+    public Verdict ipip() {
+        reset();
+        return rewriter.rewrite(ipip);
+    }
+
+    @Benchmark
+    public Verdict gue() {
+        reset();
+        return rewriter.rewrite(gue);
+    }
+
+    @Benchmark
+    public Verdict gueWithChecksum() {
+        reset();
+        return rewriter.rewrite(gueChecksum);
+    }
+
+    @Benchmark
+    public Verdict gre() {
+        reset();
+        return rewriter.rewrite(gre);
+    }
+
+    private static RealServer server(TunnelType type, int port, TunnelChecksum checksum) throws UnknownHostException {
+        return new Server(RealServerConfig.builder(InetAddress.getByName("10.0.0.21"), 0)
+                .forwardingMethod(ForwardingMethod.TUNNEL).tunnelType(type).tunnelPort(port).tunnelChecksum(checksum).build());
+    }
+
+    /** 192.0.2.10:40000 -> 198.51.100.1:80, ACK|PSH, "hello tunnel", DF, TTL 64, valid checksums. */
+    private static byte[] tcpPacket() {
+        byte[] p = new byte[52];
+        ByteBuffer b = ByteBuffer.wrap(p);
+        b.putInt(0, 0x45000034);
+        b.putInt(4, 0x42424000);
+        b.putInt(8, 0x40060000);
+        b.putInt(12, 0xC000020A);
+        b.putInt(16, 0xC6336401);
+        b.putInt(20, (40000 << 16) | 80);
+        b.putInt(24, 1000);
+        b.putInt(28, 2000);
+        b.putInt(32, 0x5018FFFF);
+        b.put(40, "hello tunnel".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.putShort(10, (short) checksum(p, 0, 20, 0));
+        int pseudo = 0xC000 + 0x020A + 0xC633 + 0x6401 + 6 + 32;
+        b.putShort(36, (short) checksum(p, 20, 32, pseudo));
+        return p;
+    }
+
+    private static int checksum(byte[] p, int from, int length, int initial) {
+        long sum = initial;
+        for (int i = from; i < from + length; i += 2) {
+            sum += ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
+        }
+        while ((sum >> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        return (int) (~sum & 0xFFFF);
+    }
+
+    /** What the director would pass for this established flow. */
+    private static final class Context implements RewriteContext {
+        private final ByteBuffer buffer;
+        private final RealServer server;
+
+        Context(ByteBuffer buffer, RealServer server) {
+            this.buffer = buffer;
+            this.server = server;
+        }
+
+        @Override
+        public ByteBuffer buffer() {
+            return buffer;
+        }
+
+        @Override
+        public int addressFamily() {
+            return Addresses.IPV4;
+        }
+
+        @Override
+        public int l3Offset() {
+            return HEADROOM;
+        }
+
+        @Override
+        public int l4Offset() {
+            return HEADROOM + 20;
+        }
+
+        @Override
+        public int protocol() {
+            return 6;
+        }
+
+        @Override
+        public boolean reply() {
+            return false;
+        }
+
+        @Override
+        public boolean icmpError() {
+            return false;
+        }
+
+        @Override
+        public int innerL3Offset() {
+            return -1;
+        }
+
+        @Override
+        public int innerL4Offset() {
+            return -1;
+        }
+
+        @Override
+        public long clientAddressHigh() {
+            return 0;
+        }
+
+        @Override
+        public long clientAddressLow() {
+            return 0xC000020AL;
+        }
+
+        @Override
+        public int clientPort() {
+            return 40000;
+        }
+
+        @Override
+        public long virtualAddressHigh() {
+            return 0;
+        }
+
+        @Override
+        public long virtualAddressLow() {
+            return 0xC6336401L;
+        }
+
+        @Override
+        public int virtualPort() {
+            return 80;
+        }
+
+        @Override
+        public long destinationAddressHigh() {
+            return 0;
+        }
+
+        @Override
+        public long destinationAddressLow() {
+            return server.addressLow();
+        }
+
+        @Override
+        public int destinationPort() {
+            return 80;
+        }
+
+        @Override
+        public RealServer realServer() {
+            return server;
+        }
+
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public Object attachment() {
+            return null;
+        }
+
+        @Override
+        public void attach(Object value) {
+        }
+
+        @Override
+        public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
+            return false;
+        }
+    }
+
+    /** A real server that is only its configuration. */
+    private static final class Server implements RealServer {
+        private final RealServerConfig config;
+
+        Server(RealServerConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public RealServerConfig config() {
+            return config;
+        }
+
+        @Override
+        public int addressFamily() {
+            return config.addressFamily();
+        }
+
+        @Override
+        public long addressHigh() {
+            return config.addressHigh();
+        }
+
+        @Override
+        public long addressLow() {
+            return config.addressLow();
+        }
+
+        @Override
+        public int port() {
+            return config.port();
+        }
+
+        @Override
+        public ForwardingMethod forwardingMethod() {
+            return config.forwardingMethod();
+        }
+
+        @Override
+        public int weight() {
+            return config.weight();
+        }
+
+        @Override
+        public int activeConnections() {
+            return 0;
+        }
+
+        @Override
+        public int inactiveConnections() {
+            return 0;
+        }
+
+        @Override
+        public int persistentConnections() {
+            return 0;
+        }
+
+        @Override
+        public boolean overloaded() {
+            return false;
+        }
+
+        @Override
+        public boolean available() {
+            return true;
+        }
+
+        @Override
+        public Stats stats() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,533 @@
+package io.ippvs.tunnel;
+
+import io.ippvs.api.Addresses;
+import io.ippvs.api.DropReason;
+import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.RealServer;
+import io.ippvs.api.TunnelType;
+import io.ippvs.api.Verdict;
+import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.director.IcmpErrorHandler;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.UdpHeader;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Relays ICMP errors about tunnelled packets to the client, as Linux's ip_vs_in_icmp does for its
+ * tunnels.
+ *
+ * <p>A router between the director and a real server that cannot deliver a tunnel packet (too big,
+ * TTL exceeded, unreachable) sends its ICMP error to the director, quoting the outer header the
+ * director wrote (source = our tunnel address) followed by the tunnel header and the start of the
+ * client's packet. {@link #inspect} recognises such an error and finds the client's packet inside it;
+ * the caller checks that it belongs to a connection tunnelled to that real server (the director does,
+ * through {@link IcmpErrorHandler}, when this relay is registered as its handler); {@link #relay}
+ * then rewrites the buffer, in place, into an ICMP error from the virtual address to the client that
+ * quotes the client's packet. A fragmentation-needed / packet-too-big error carries the reported MTU
+ * minus the tunnel overhead, so the client's path MTU discovery converges on what fits in the tunnel.
+ * Errors between families (an ICMPv4 error about a 6in4 tunnel, an ICMPv6 one about 4in6) are
+ * translated to the client's family. Parameter problems point into our outer header, which the client
+ * never sent, and are not relayed.
+ *
+ * <p>The relayed packet goes to the client's address, so it is returned with {@link Verdict#REPLY}.
+ * Thread-safe (the per-call state lives in the caller's {@link Quote}), allocation-free, never throws
+ * on packet content.
+ */
+public final class TunnelIcmpRelay implements IcmpErrorHandler {
+
+    private static final ThreadLocal<Quote> QUOTES = ThreadLocal.withInitial(Quote::new);
+
+    private static final int ICMP = 1;
+    private static final int ICMPV6 = 58;
+    private static final int IPV4_MAX_ERROR = 576;
+    private static final int IPV6_MAX_ERROR = 1280;
+    private static final int ERROR_TTL = 64;
+
+    private final int[] v4Sources;
+    private final long[] v6SourceHigh;
+    private final long[] v6SourceLow;
+
+    private TunnelIcmpRelay(List<InetAddress> sources) {
+        List<Integer> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
+        for (InetAddress a : sources) {
+            if (Addresses.family(a) == Addresses.IPV4) {
+                v4.add((int) Addresses.low(a));
+            } else {
+                v6.add(a);
+            }
+        }
+        this.v4Sources = v4.stream().mapToInt(Integer::intValue).toArray();
+        this.v6SourceHigh = v6.stream().mapToLong(Addresses::high).toArray();
+        this.v6SourceLow = v6.stream().mapToLong(Addresses::low).toArray();
+    }
+
+    /**
+     * A relay for tunnels whose outer headers come from {@code sources} (the tunnel rewriter's outer
+     * source addresses).
+     *
+     * @throws IllegalArgumentException naming {@code sourceAddress} when there is none
+     */
+    public static TunnelIcmpRelay forSources(List<InetAddress> sources) {
+        if (sources == null || sources.isEmpty() || sources.stream().anyMatch(a -> a == null)) {
+            throw new IllegalArgumentException("sourceAddress: a relay needs the tunnel source addresses");
+        }
+        return new TunnelIcmpRelay(sources);
+    }
+
+    /**
+     * The director's hook ({@link io.ippvs.core.director.Director.Builder#icmpErrorHandler}):
+     * {@link #handle(ByteBuffer, Quote, Connections)} with this thread's scratch quote.
+     */
+    @Override
+    public Verdict handle(ByteBuffer packet, Connections connections) {
+        return handle(packet, QUOTES.get(), connections);
+    }
+
+    /**
+     * Recognises and relays in one step: the ICMP error in {@code [position, limit)} is relayed to the
+     * client when it quotes one of our tunnel packets whose client packet belongs to a connection
+     * tunnelled to the real server the tunnel packet went to.
+     *
+     * @param quote scratch space for this call; one per thread
+     * @return {@code null} when the packet is not an ICMP error about one of our tunnels (the caller
+     *     goes on as for any other packet); {@link Verdict#REPLY} with the relayed error in the buffer;
+     *     DROP({@link DropReason#UNMATCHED_ICMP}) when no such connection exists; DROP({@link
+     *     DropReason#UNSUPPORTED}) for an error that is not relayed (parameter problem, fragmentation
+     *     needed for a client packet without DF)
+     */
+    public Verdict handle(ByteBuffer packet, Quote quote, Connections connections) {
+        if (!inspect(packet, quote)) {
+            return null;
+        }
+        RealServer server = connections.inbound(quote.innerFamily, quote.protocol, quote.clientHigh, quote.clientLow,
+                quote.clientPort, quote.virtualHigh, quote.virtualLow, quote.virtualPort);
+        if (server == null || server.forwardingMethod() != ForwardingMethod.TUNNEL
+                || server.addressFamily() != quote.tunnelFamily || server.addressLow() != quote.tunnelDestinationLow
+                || server.addressHigh() != quote.tunnelDestinationHigh) {
+            return Verdict.drop(DropReason.UNMATCHED_ICMP);
+        }
+        return relay(packet, quote);
+    }
+
+    /**
+     * Whether the packet in {@code [position, limit)} is an ICMP or ICMPv6 error quoting a tunnel packet
+     * we sent, far enough to show the client's addresses and ports; if so, fills {@code quote}.
+     */
+    public boolean inspect(ByteBuffer buffer, Quote quote) {
+        quote.clear();
+        int p = buffer.position();
+        int limit = buffer.limit();
+        if (limit - p < 1) {
+            return false;
+        }
+        int version = (buffer.get(p) & 0xF0) >>> 4;
+        int icmp;
+        int end;
+        if (version == 4) {
+            if (limit - p < 20) {
+                return false;
+            }
+            int ihl = (buffer.get(p) & 0x0F) * 4;
+            int total = buffer.getShort(p + 2) & 0xFFFF;
+            if (ihl < 20 || total < ihl || (buffer.get(p + 9) & 0xFF) != ICMP || (buffer.getShort(p + 6) & 0x3FFF) != 0) {
+                return false;
+            }
+            icmp = p + ihl;
+            end = Math.min(limit, p + total);
+        } else if (version == 6) {
+            if (limit - p < 40 || (buffer.get(p + 6) & 0xFF) != ICMPV6) {
+                return false;
+            }
+            icmp = p + 40;
+            end = Math.min(limit, icmp + (buffer.getShort(p + 4) & 0xFFFF));
+        } else {
+            return false;
+        }
+        if (icmp + 8 > end) {
+            return false;
+        }
+        int type = buffer.get(icmp) & 0xFF;
+        boolean error = version == 4 ? type == 3 || type == 11 || type == 12 : type >= 1 && type <= 4;
+        if (!error) {
+            return false;
+        }
+        quote.icmpFamily = version;
+        quote.type = type;
+        quote.code = buffer.get(icmp + 1) & 0xFF;
+        quote.rest = buffer.getInt(icmp + 4);
+        quote.end = end;
+
+        // the quoted outer header: ours if its source is one of our tunnel addresses
+        int outer = icmp + 8;
+        if (outer + 1 > end) {
+            return false;
+        }
+        int outerVersion = (buffer.get(outer) & 0xF0) >>> 4;
+        int protocol;
+        int tunnel;
+        if (outerVersion == 4) {
+            if (outer + 20 > end) {
+                return false;
+            }
+            int ihl = (buffer.get(outer) & 0x0F) * 4;
+            int source = buffer.getInt(outer + 12);
+            if (ihl < 20 || !ourV4(source)) {
+                return false;
+            }
+            quote.tunnelFamily = Addresses.IPV4;
+            quote.tunnelDestinationLow = buffer.getInt(outer + 16) & 0xFFFFFFFFL;
+            protocol = buffer.get(outer + 9) & 0xFF;
+            tunnel = outer + ihl;
+        } else if (outerVersion == 6) {
+            if (outer + 40 > end || !ourV6(buffer.getLong(outer + 8), buffer.getLong(outer + 16))) {
+                return false;
+            }
+            quote.tunnelFamily = Addresses.IPV6;
+            quote.tunnelDestinationHigh = buffer.getLong(outer + 24);
+            quote.tunnelDestinationLow = buffer.getLong(outer + 32);
+            protocol = buffer.get(outer + 6) & 0xFF;
+            tunnel = outer + 40;
+        } else {
+            return false;
+        }
+
+        int inner;
+        int innerFamily;
+        switch (protocol) {
+            case TunnelRewriter.PROTOCOL_IPIP:
+            case TunnelRewriter.PROTOCOL_IPV6:
+                quote.tunnelType = TunnelType.IPIP;
+                inner = tunnel;
+                innerFamily = protocol == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
+                break;
+            case TunnelRewriter.PROTOCOL_UDP: {
+                int gue = tunnel + UdpHeader.LENGTH;
+                if (gue + GueHeader.LENGTH > end) {
+                    return false;
+                }
+                int first = buffer.get(gue) & 0xFF;
+                if (GueHeader.variant(first) != 0 || GueHeader.control(first)) {
+                    return false;
+                }
+                int proto = buffer.get(gue + GueHeader.PROTOCOL_OFFSET) & 0xFF;
+                if (proto != TunnelRewriter.PROTOCOL_IPIP && proto != TunnelRewriter.PROTOCOL_IPV6) {
+                    return false;
+                }
+                quote.tunnelType = TunnelType.GUE;
+                inner = gue + GueHeader.LENGTH + GueHeader.extensionLength(first);
+                innerFamily = proto == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
+                break;
+            }
+            case TunnelRewriter.PROTOCOL_GRE: {
+                if (tunnel + GreHeader.LENGTH > end) {
+                    return false;
+                }
+                int flags = buffer.getShort(tunnel) & 0xFFFF;
+                int etherType = buffer.getShort(tunnel + GreHeader.PROTOCOL_OFFSET) & 0xFFFF;
+                if ((flags & GreHeader.VERSION_MASK) != 0
+                        || etherType != GreHeader.ETHERTYPE_IPV4 && etherType != GreHeader.ETHERTYPE_IPV6) {
+                    return false;
+                }
+                quote.tunnelType = TunnelType.GRE;
+                inner = tunnel + GreHeader.length(flags);
+                innerFamily = etherType == GreHeader.ETHERTYPE_IPV4 ? Addresses.IPV4 : Addresses.IPV6;
+                break;
+            }
+            default:
+                return false;
+        }
+        quote.overhead = inner - outer;
+
+        // the client's packet: its IP header and the 8 transport bytes with the ports
+        int l4;
+        if (innerFamily == Addresses.IPV4) {
+            if (inner + 20 > end || (buffer.get(inner) & 0xF0) != 0x40) {
+                return false;
+            }
+            int ihl = (buffer.get(inner) & 0x0F) * 4;
+            if (ihl < 20) {
+                return false;
+            }
+            quote.protocol = buffer.get(inner + 9) & 0xFF;
+            quote.clientLow = buffer.getInt(inner + 12) & 0xFFFFFFFFL;
+            quote.virtualLow = buffer.getInt(inner + 16) & 0xFFFFFFFFL;
+            quote.innerDontFragment = (buffer.get(inner + 6) & 0x40) != 0;
+            quote.innerTos = buffer.get(inner + 1) & 0xFF;
+            l4 = inner + ihl;
+        } else {
+            if (inner + 40 > end || (buffer.get(inner) & 0xF0) != 0x60) {
+                return false;
+            }
+            quote.protocol = buffer.get(inner + 6) & 0xFF;
+            quote.clientHigh = buffer.getLong(inner + 8);
+            quote.clientLow = buffer.getLong(inner + 16);
+            quote.virtualHigh = buffer.getLong(inner + 24);
+            quote.virtualLow = buffer.getLong(inner + 32);
+            quote.innerDontFragment = true;
+            l4 = inner + 40;
+        }
+        if (l4 + 8 > end) {
+            return false;
+        }
+        if (quote.protocol == 6 || quote.protocol == 17 || quote.protocol == 132) {
+            quote.clientPort = buffer.getShort(l4) & 0xFFFF;
+            quote.virtualPort = buffer.getShort(l4 + 2) & 0xFFFF;
+        }
+        quote.innerFamily = innerFamily;
+        quote.innerOffset = inner;
+        return true;
+    }
+
+    /**
+     * Rewrites the buffer, in place, into the ICMP error for the client that {@link #inspect} found;
+     * {@code [position, limit)} is then that error.
+     *
+     * @return {@link Verdict#REPLY}, or DROP({@link DropReason#UNSUPPORTED}) when this error is not relayed
+     */
+    public Verdict relay(ByteBuffer buffer, Quote quote) {
+        if (buffer.isReadOnly() || quote.innerOffset < 0) {
+            return Verdict.drop(DropReason.UNSUPPORTED);
+        }
+        boolean v4 = quote.innerFamily == Addresses.IPV4;
+        int type;
+        int code;
+        int rest = 0;
+        if (quote.icmpFamily == Addresses.IPV4) {
+            boolean tooBig = quote.type == 3 && quote.code == 4;
+            boolean timeExceeded = quote.type == 11;
+            if (quote.type == 12) {
+                return Verdict.drop(DropReason.UNSUPPORTED);
+            }
+            if (tooBig) {
+                int mtu = (quote.rest & 0xFFFF) - quote.overhead;
+                if (v4) {
+                    if (!quote.innerDontFragment) {
+                        return Verdict.drop(DropReason.UNSUPPORTED);
+                    }
+                    type = 3;
+                    code = 4;
+                    rest = Math.max(mtu, Forwarding.IPV4_MIN_MTU);
+                } else {
+                    type = 2;
+                    code = 0;
+                    rest = Math.max(mtu, Forwarding.IPV6_MIN_MTU);
+                }
+            } else if (timeExceeded) {
+                type = v4 ? 11 : 3;
+                code = quote.code;
+            } else if (v4) {
+                type = 3;
+                code = quote.code;
+            } else {
+                // ICMPv4 unreachable codes in ICMPv6 terms (as RFC 7915 section 4.2 translates them)
+                type = 1;
+                code = quote.code == 2 || quote.code == 3 ? 4 : quote.code == 9 || quote.code == 10 || quote.code == 13 ? 1 : 3;
+            }
+        } else {
+            if (quote.type == 4) {
+                return Verdict.drop(DropReason.UNSUPPORTED);
+            }
+            if (quote.type == 2) {
+                long reported = quote.rest & 0xFFFFFFFFL;
+                int mtu = (int) Math.min(0xFFFF, Math.max(0, reported - quote.overhead));
+                if (v4) {
+                    if (!quote.innerDontFragment) {
+                        return Verdict.drop(DropReason.UNSUPPORTED);
+                    }
+                    type = 3;
+                    code = 4;
+                    rest = Math.max(mtu, Forwarding.IPV4_MIN_MTU);
+                } else {
+                    type = 2;
+                    code = 0;
+                    rest = Math.max(mtu, Forwarding.IPV6_MIN_MTU);
+                }
+            } else if (quote.type == 3) {
+                type = v4 ? 11 : 3;
+                code = quote.code;
+            } else if (v4) {
+                // ICMPv6 unreachable codes in ICMPv4 terms (RFC 7915 section 5.2)
+                type = 3;
+                code = quote.code == 1 ? 13 : quote.code == 4 ? 3 : 1;
+            } else {
+                type = 1;
+                code = quote.code;
+            }
+        }
+
+        int headers = v4 ? Ipv4Header.MIN_LENGTH + 8 : Ipv6Header.LENGTH + 8;
+        int quoteLength = Math.min(quote.end - quote.innerOffset, (v4 ? IPV4_MAX_ERROR : IPV6_MAX_ERROR) - headers);
+        int start = quote.innerOffset - headers;
+        int length = headers + quoteLength;
+        int icmp;
+        if (v4) {
+            buffer.putInt(start, 0x45000000 | (0xC0 | (quote.innerTos & 0x1E)) << 16 | length);
+            buffer.putInt(start + 4, 0);
+            buffer.putInt(start + 8, ERROR_TTL << 24 | ICMP << 16);
+            buffer.putInt(start + 12, (int) quote.virtualLow);
+            buffer.putInt(start + 16, (int) quote.clientLow);
+            buffer.putShort(start + 10, (short) InternetChecksum.checksum(buffer, start, Ipv4Header.MIN_LENGTH, 0));
+            icmp = start + Ipv4Header.MIN_LENGTH;
+        } else {
+            buffer.putInt(start, 0x60000000);
+            buffer.putInt(start + 4, (length - Ipv6Header.LENGTH) << 16 | ICMPV6 << 8 | ERROR_TTL);
+            buffer.putLong(start + 8, quote.virtualHigh);
+            buffer.putLong(start + 16, quote.virtualLow);
+            buffer.putLong(start + 24, quote.clientHigh);
+            buffer.putLong(start + 32, quote.clientLow);
+            icmp = start + Ipv6Header.LENGTH;
+        }
+        buffer.putInt(icmp, type << 24 | code << 16);
+        buffer.putInt(icmp + 4, rest);
+        int pseudo = v4 ? 0 : InternetChecksum.pseudoHeaderV6(buffer, start, ICMPV6, length - Ipv6Header.LENGTH);
+        buffer.putShort(icmp + 2, (short) InternetChecksum.checksum(buffer, icmp, length - (icmp - start), pseudo));
+        buffer.limit(start + length);
+        buffer.position(start);
+        return Verdict.REPLY;
+    }
+
+    private boolean ourV4(int address) {
+        for (int a : v4Sources) {
+            if (a == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean ourV6(long high, long low) {
+        for (int i = 0; i < v6SourceHigh.length; i++) {
+            if (v6SourceHigh[i] == high && v6SourceLow[i] == low) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What {@link #inspect} found in an ICMP error about a tunnel packet: the error, the tunnel, and the
+     * client's packet (its flow, which the caller looks up). Mutable scratch space; one per thread.
+     */
+    public static final class Quote {
+        int icmpFamily;
+        int type;
+        int code;
+        int rest;
+        int end;
+        int tunnelFamily;
+        long tunnelDestinationHigh;
+        long tunnelDestinationLow;
+        TunnelType tunnelType;
+        int overhead;
+        int innerOffset;
+        int innerFamily;
+        int innerTos;
+        boolean innerDontFragment;
+        int protocol;
+        long clientHigh;
+        long clientLow;
+        int clientPort;
+        long virtualHigh;
+        long virtualLow;
+        int virtualPort;
+
+        /** Empty scratch space. */
+        public Quote() {
+            clear();
+        }
+
+        void clear() {
+            icmpFamily = type = code = rest = end = tunnelFamily = overhead = innerFamily = innerTos = protocol = 0;
+            tunnelDestinationHigh = tunnelDestinationLow = clientHigh = clientLow = virtualHigh = virtualLow = 0;
+            clientPort = virtualPort = 0;
+            tunnelType = null;
+            innerDontFragment = false;
+            innerOffset = -1;
+        }
+
+        /** The family of the ICMP error that arrived: 4 (ICMP) or 6 (ICMPv6). */
+        public int icmpFamily() {
+            return icmpFamily;
+        }
+
+        /** The ICMP type that arrived. */
+        public int type() {
+            return type;
+        }
+
+        /** The ICMP code that arrived. */
+        public int code() {
+            return code;
+        }
+
+        /** The family of the real server the tunnel packet was addressed to. */
+        public int tunnelFamily() {
+            return tunnelFamily;
+        }
+
+        /** High word of the real server's address (0 for IPv4). */
+        public long tunnelDestinationHigh() {
+            return tunnelDestinationHigh;
+        }
+
+        /** Low word of the real server's address (the address itself for IPv4). */
+        public long tunnelDestinationLow() {
+            return tunnelDestinationLow;
+        }
+
+        /** The encapsulation of the quoted tunnel packet. */
+        public TunnelType tunnelType() {
+            return tunnelType;
+        }
+
+        /** Bytes of outer IP and tunnel headers before the client's packet. */
+        public int overhead() {
+            return overhead;
+        }
+
+        /** The family of the client's packet: {@link Addresses#IPV4} or {@link Addresses#IPV6}. */
+        public int addressFamily() {
+            return innerFamily;
+        }
+
+        /** The transport protocol of the client's packet. */
+        public int protocol() {
+            return protocol;
+        }
+
+        /** High word of the client's address (the quoted packet's source). */
+        public long clientAddressHigh() {
+            return clientHigh;
+        }
+
+        /** Low word of the client's address. */
+        public long clientAddressLow() {
+            return clientLow;
+        }
+
+        /** 0 for protocols without ports. */
+        public int clientPort() {
+            return clientPort;
+        }
+
+        /** High word of the virtual address (the quoted packet's destination). */
+        public long virtualAddressHigh() {
+            return virtualHigh;
+        }
+
+        /** Low word of the virtual address. */
+        public long virtualAddressLow() {
+            return virtualLow;
+        }
+
+        /** The virtual port; 0 for protocols without ports. */
+        public int virtualPort() {
+            return virtualPort;
+        }
+    }
+}
