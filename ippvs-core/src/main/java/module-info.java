@@ -7,7 +7,7 @@ module io.ippvs.core {
     requires com.google.common;
     requires org.slf4j;
 
-    // exports io.ippvs.core.admin;  (uncomment when the package has its first class)
+    exports io.ippvs.core.admin;
     // exports io.ippvs.core.checksum;  (uncomment when the package has its first class)
     // exports io.ippvs.core.conn;  (uncomment when the package has its first class)
     // exports io.ippvs.core.director;  (uncomment when the package has its first class)

@@ -1,0 +1,12 @@
+package io.ippvs.core.admin;
+
+/**
+ * The listing switches of {@code ipvsadm -L}. When several formats are asked for, ipvsadm shows the
+ * first of stats, rate, thresholds, persistent-conn, tun-info; so does {@link Listing}.
+ */
+record ListOptions(boolean numeric, boolean connections, boolean stats, boolean rate, boolean thresholds,
+        boolean persistentConn, boolean tunInfo, boolean exact, boolean noSort, boolean timeout, boolean daemon) {
+
+    /** {@code -L -n}. */
+    static final ListOptions NUMERIC = new ListOptions(true, false, false, false, false, false, false, false, false, false, false);
+}
