@@ -77,6 +77,9 @@ final class CommandParser {
                 if (o.arg == Option.Arg.NONE && value != null) {
                     throw new IllegalArgumentException(o.longName + ": --" + o.longName + " takes no value");
                 }
+                if (value != null && value.isEmpty()) {
+                    throw new IllegalArgumentException(o.longName + ": --" + o.longName + "= has an empty value");
+                }
                 if (value == null && o.arg == Option.Arg.REQUIRED) {
                     if (i >= words.size()) {
                         throw new IllegalArgumentException(o.longName + ": --" + o.longName + " needs a value");
