@@ -89,7 +89,7 @@ final class Fakes {
     record FakeService(ServiceConfig config, List<RealServer> realServers, Stats stats) implements VirtualService {}
 
     /** A director stand-in: the configuration plus counts and counters set per server address. */
-    static final class FakeTarget implements IpvsadmTarget {
+    static class FakeTarget implements IpvsadmTarget {
         Configuration configuration = Configuration.EMPTY;
         final Map<String, FakeServer> liveServers = new HashMap<>();
         final Map<ServiceKey, Stats> serviceStats = new HashMap<>();
