@@ -215,17 +215,23 @@ class ListingGoldenTest {
         target = new FakeTarget();
         ipvsadm = Ipvsadm.builder(target).build();
         ipvsadm.execute("-R", RULES);
-        target.live(TCP80, "192.168.1.10:80", 3, 12, 2, FakeStats.counters(10, 800, 700, 100_000_000L, 5));
-        target.live(TCP80, "192.168.1.9:8080", 0, 1, 0, FakeStats.counters(5, 434, 400, 23_456_789L, 99_999_999_999_999L));
-        target.serviceStats.put(TCP80, FakeStats.counters(15, 1234, 1100, 123_456_789L, 98_765_432_100L));
-        target.serviceStats.put(SCTP, FakeStats.counters(0, 0, 0, 0, 123_456_789_012_345_678L));
+        traffic(FakeStats::counters);
+    }
+
+    /** The same numbers as counters (--stats) or as rates (--rate). */
+    private void traffic(Numbers n) {
+        target.live(TCP80, "192.168.1.10:80", 3, 12, 2, n.of(10, 800, 700, 100_000_000L, 5));
+        target.live(TCP80, "192.168.1.9:8080", 0, 1, 0, n.of(5, 434, 400, 23_456_789L, 99_999_999_999_999L));
+        target.serviceStats.put(TCP80, n.of(15, 1234, 1100, 123_456_789L, 98_765_432_100L));
+        target.serviceStats.put(SCTP, n.of(0, 0, 0, 0, 123_456_789_012_345_678L));
+    }
+
+    private interface Numbers {
+        FakeStats of(long conns, long inPackets, long outPackets, long inBytes, long outBytes);
     }
 
     private void useRates() {
-        target.live(TCP80, "192.168.1.10:80", 3, 12, 2, FakeStats.rates(10, 800, 700, 100_000_000L, 5));
-        target.live(TCP80, "192.168.1.9:8080", 0, 1, 0, FakeStats.rates(5, 434, 400, 23_456_789L, 99_999_999_999_999L));
-        target.serviceStats.put(TCP80, FakeStats.rates(15, 1234, 1100, 123_456_789L, 98_765_432_100L));
-        target.serviceStats.put(SCTP, FakeStats.rates(0, 0, 0, 0, 123_456_789_012_345_678L));
+        traffic(FakeStats::rates);
     }
 
     @Test
