@@ -187,6 +187,7 @@ public final class Ipvsadm {
             return this;
         }
 
+        /** The interpreter. */
         public Ipvsadm build() {
             return new Ipvsadm(this);
         }

@@ -5,8 +5,4 @@ package io.ippvs.core.admin;
  * first of stats, rate, thresholds, persistent-conn, tun-info; so does {@link Listing}.
  */
 record ListOptions(boolean numeric, boolean connections, boolean stats, boolean rate, boolean thresholds,
-        boolean persistentConn, boolean tunInfo, boolean exact, boolean noSort, boolean timeout, boolean daemon) {
-
-    /** {@code -L -n}. */
-    static final ListOptions NUMERIC = new ListOptions(true, false, false, false, false, false, false, false, false, false, false);
-}
+        boolean persistentConn, boolean tunInfo, boolean exact, boolean noSort, boolean timeout, boolean daemon) {}

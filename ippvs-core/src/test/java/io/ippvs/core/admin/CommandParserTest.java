@@ -253,6 +253,8 @@ class CommandParserTest {
             -L -l                                                 | list: -L (--list) given twice
             -A -t 10.0.0.1:80 -u 10.0.0.1:80                      | service: -t (--tcp-service) and -u (--udp-service) are two services
             -a -t 10.0.0.1:80 -r 10.0.0.2 -m -g                   | forwarding: -m (--masquerading) and -g (--gatewaying)
+            -a -t 10.0.0.1:80 -r 10.0.0.2 -i -m                   | forwarding: -i (--ipip) and -m (--masquerading)
+            -a -t 10.0.0.1:80 -r 10.0.0.2 --gatewaying --ipip     | forwarding: -g (--gatewaying) and -i (--ipip)
             -A -t 10.0.0.1:80 -s rr -s wlc                        | scheduler: -s (--scheduler) given twice
             -A -t 10.0.0.1:80 --bogus                             | option: unknown option '--bogus'
             -A -t 10.0.0.1:80 -q                                  | option: unknown option '-q'
