@@ -8,13 +8,13 @@ module io.ippvs.core {
     requires org.slf4j;
 
     exports io.ippvs.core.admin;
-    // exports io.ippvs.core.checksum;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.conn;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.director;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.header;  (uncomment when the package has its first class)
+    exports io.ippvs.core.checksum;
+    exports io.ippvs.core.conn;
+    exports io.ippvs.core.director;
+    exports io.ippvs.core.header;
     exports io.ippvs.core.packet;
-    // exports io.ippvs.core.proto;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.sched;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.service;  (uncomment when the package has its first class)
-    // exports io.ippvs.core.stats;  (uncomment when the package has its first class)
+    exports io.ippvs.core.proto;
+    exports io.ippvs.core.sched;
+    exports io.ippvs.core.service;
+    exports io.ippvs.core.stats;
 }

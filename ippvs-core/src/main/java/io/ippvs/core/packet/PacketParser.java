@@ -1,5 +1,15 @@
 package io.ippvs.core.packet;
 
+import io.ippvs.core.checksum.Crc32c;
+import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Icmpv4Header;
+import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6ExtensionHeaders;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.SctpHeader;
+import io.ippvs.core.header.TcpHeader;
+import io.ippvs.core.header.UdpHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -7,8 +17,32 @@ import java.nio.ByteBuffer;
  *
  * <p>Never throws on packet content, never reads outside {@code [position, limit)}, never moves the
  * buffer's position or limit, never allocates. Stateless and thread-safe.
+ *
+ * <p>What is checked, in order: the IP version; the fixed header fits; IPv4 IHL &gt;= 5; the IP
+ * length fits the buffer and covers the header; the IPv4 header checksum (when verifying); the
+ * IPv6 extension chain ({@link Ipv6ExtensionHeaders#MAX_HEADERS} at most, each inside the
+ * packet); a non-first fragment stops there; then the transport header of TCP, UDP, SCTP, ICMP
+ * (over IPv4) or ICMPv6 (over IPv6) must fit, with its checksum when verifying; an ICMP error's
+ * quote is parsed into the {@code inner*} fields. Other protocols are accepted with only
+ * {@link PacketInfo#l4Offset()} set. Everything after the IP length (link padding) is ignored.
+ *
+ * <p>Checksums are verified only when the packet holds the whole transport segment: a first
+ * fragment's checksum covers bytes it does not carry. A UDP checksum of 0 passes over IPv4 and
+ * fails over IPv6. The IPv6 pseudo-header uses the header's destination, so a packet whose routing
+ * header still has segments left is verified against the wrong address (the director is the final
+ * destination of what it balances).
+ *
+ * <p>An ICMP error whose quote is too short for the quoted IP header plus 8 transport bytes is
+ * {@link ParseStatus#L4_TRUNCATED}; a quote that is not an IP packet of the outer family, or is a
+ * non-first fragment, leaves {@link PacketInfo#isIcmpError()} false and the status {@code OK}.
  */
 public final class PacketParser {
+
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int SCTP = 132;
+    private static final int ICMP = 1;
+    private static final int ICMPV6 = 58;
 
     private final boolean verifyChecksums;
 
@@ -23,6 +57,304 @@ public final class PacketParser {
 
     /** Parses the packet in {@code [position, limit)} of {@code buffer} into {@code info}. */
     public ParseStatus parse(ByteBuffer buffer, PacketInfo info) {
-        throw new UnsupportedOperationException("the parser lands with the foundation issue");
+        info.reset();
+        int position = buffer.position();
+        int limit = buffer.limit();
+        info.l3Offset = position;
+        if (limit - position < 1) {
+            return ParseStatus.TRUNCATED;
+        }
+        int version = (buffer.get(position) & 0xFF) >>> 4;
+        if (version == 4) {
+            return ipv4(buffer, position, limit, info);
+        }
+        if (version == 6) {
+            return ipv6(buffer, position, limit, info);
+        }
+        return ParseStatus.BAD_VERSION;
+    }
+
+    private ParseStatus ipv4(ByteBuffer b, int at, int limit, PacketInfo info) {
+        if (limit - at < Ipv4Header.MIN_LENGTH) {
+            return ParseStatus.TRUNCATED;
+        }
+        info.family = 4;
+        int headerLength = (b.get(at) & 0x0F) << 2;
+        if (headerLength < Ipv4Header.MIN_LENGTH) {
+            return ParseStatus.BAD_HEADER_LENGTH;
+        }
+        int total = b.getShort(at + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
+        if (total > limit - at || total < Ipv4Header.MIN_LENGTH) {
+            return ParseStatus.BAD_TOTAL_LENGTH;
+        }
+        if (headerLength > total) {
+            return ParseStatus.BAD_HEADER_LENGTH;
+        }
+        int end = at + total;
+        int protocol = b.get(at + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        int fragmentWord = b.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & 0xFFFF;
+        int fragmentOffset = (fragmentWord & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
+        boolean more = (fragmentWord & Ipv4Header.MORE_FRAGMENTS) != 0;
+        info.end = end;
+        info.protocol = protocol;
+        info.trafficClass = b.get(at + Ipv4Header.TOS_OFFSET) & 0xFF;
+        info.ttl = b.get(at + Ipv4Header.TTL_OFFSET) & 0xFF;
+        info.srcLow = b.getInt(at + Ipv4Header.SOURCE_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+        info.dstLow = b.getInt(at + Ipv4Header.DESTINATION_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+        info.fragmentId = b.getShort(at + Ipv4Header.IDENTIFICATION_OFFSET) & 0xFFFF;
+        info.dontFragment = (fragmentWord & Ipv4Header.DONT_FRAGMENT) != 0;
+        info.moreFragments = more;
+        info.fragmentOffset = fragmentOffset;
+        info.fragment = more || fragmentOffset != 0;
+        info.firstFragment = more && fragmentOffset == 0;
+        if (verifyChecksums && InternetChecksum.sum(b, at, headerLength, 0) != InternetChecksum.VALID_SUM) {
+            return ParseStatus.BAD_CHECKSUM;
+        }
+        if (fragmentOffset != 0) {
+            return ParseStatus.NON_FIRST_FRAGMENT;
+        }
+        return transport(b, at + headerLength, end, protocol, !more, info);
+    }
+
+    private ParseStatus ipv6(ByteBuffer b, int at, int limit, PacketInfo info) {
+        if (limit - at < Ipv6Header.LENGTH) {
+            return ParseStatus.TRUNCATED;
+        }
+        info.family = 6;
+        int payloadLength = b.getShort(at + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+        if (payloadLength > limit - at - Ipv6Header.LENGTH) {
+            return ParseStatus.BAD_TOTAL_LENGTH;
+        }
+        int end = at + Ipv6Header.LENGTH + payloadLength;
+        info.end = end;
+        info.trafficClass = (b.getInt(at) >>> 20) & 0xFF;
+        info.ttl = b.get(at + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
+        info.srcHigh = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET);
+        info.srcLow = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET + 8);
+        info.dstHigh = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET);
+        info.dstLow = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8);
+        info.dontFragment = true;
+        int start = at + Ipv6Header.LENGTH;
+        long chain = Ipv6ExtensionHeaders.walk(b, start, b.get(at + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF, end);
+        if (chain < 0) {
+            return ParseStatus.EXTENSION_CHAIN_TOO_LONG;
+        }
+        int protocol = Ipv6ExtensionHeaders.upperLayerProtocol(chain);
+        info.protocol = protocol;
+        boolean whole = true;
+        int fragmentAt = Ipv6ExtensionHeaders.fragmentHeaderOffset(chain, start);
+        if (fragmentAt >= 0) {
+            int fragmentOffset = Ipv6ExtensionHeaders.fragmentOffset(b, fragmentAt);
+            boolean more = Ipv6ExtensionHeaders.moreFragments(b, fragmentAt);
+            info.fragmentId = Ipv6ExtensionHeaders.fragmentIdentification(b, fragmentAt);
+            info.fragmentOffset = fragmentOffset;
+            info.moreFragments = more;
+            // an atomic fragment (offset 0, M clear) is a whole packet (RFC 6946)
+            info.fragment = more || fragmentOffset != 0;
+            info.firstFragment = more && fragmentOffset == 0;
+            if (fragmentOffset != 0) {
+                return ParseStatus.NON_FIRST_FRAGMENT;
+            }
+            whole = !more;
+        }
+        return transport(b, Ipv6ExtensionHeaders.upperLayerOffset(chain), end, protocol, whole, info);
+    }
+
+    /**
+     * The transport header at {@code at}; {@code whole} when the packet carries the whole segment
+     * (not a first fragment), so that its checksum and length fields can be checked.
+     */
+    private ParseStatus transport(ByteBuffer b, int at, int end, int protocol, boolean whole, PacketInfo info) {
+        info.l4Offset = at;
+        int available = end - at;
+        boolean verify = verifyChecksums && whole;
+        switch (protocol) {
+            case TCP: {
+                if (available < TcpHeader.MIN_LENGTH) {
+                    return ParseStatus.L4_TRUNCATED;
+                }
+                int headerLength = (b.get(at + TcpHeader.DATA_OFFSET_OFFSET) & 0xF0) >>> 2;
+                if (headerLength < TcpHeader.MIN_LENGTH) {
+                    return ParseStatus.BAD_HEADER_LENGTH;
+                }
+                if (headerLength > available) {
+                    return ParseStatus.L4_TRUNCATED;
+                }
+                info.srcPort = b.getShort(at + TcpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
+                info.dstPort = b.getShort(at + TcpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
+                info.tcpSeq = b.getInt(at + TcpHeader.SEQUENCE_OFFSET) & 0xFFFFFFFFL;
+                info.tcpAck = b.getInt(at + TcpHeader.ACKNOWLEDGMENT_OFFSET) & 0xFFFFFFFFL;
+                info.tcpFlags = b.get(at + TcpHeader.FLAGS_OFFSET) & 0xFF;
+                info.payloadOffset = at + headerLength;
+                if (verify && InternetChecksum.sum(b, at, available, pseudoHeader(info, TCP, available))
+                        != InternetChecksum.VALID_SUM) {
+                    return ParseStatus.BAD_CHECKSUM;
+                }
+                return ParseStatus.OK;
+            }
+            case UDP: {
+                if (available < UdpHeader.LENGTH) {
+                    return ParseStatus.L4_TRUNCATED;
+                }
+                info.srcPort = b.getShort(at + UdpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
+                info.dstPort = b.getShort(at + UdpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
+                info.payloadOffset = at + UdpHeader.LENGTH;
+                if (!whole) {
+                    return ParseStatus.OK; // the length field counts the whole datagram
+                }
+                int length = b.getShort(at + UdpHeader.LENGTH_OFFSET) & 0xFFFF;
+                if (length < UdpHeader.LENGTH) {
+                    return ParseStatus.BAD_TOTAL_LENGTH;
+                }
+                if (length > available) {
+                    return ParseStatus.L4_TRUNCATED;
+                }
+                if (verify) {
+                    int field = b.getShort(at + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                    if (field == 0 ? info.family == 6
+                            : InternetChecksum.sum(b, at, length, pseudoHeader(info, UDP, length))
+                                    != InternetChecksum.VALID_SUM) {
+                        return ParseStatus.BAD_CHECKSUM;
+                    }
+                }
+                return ParseStatus.OK;
+            }
+            case SCTP: {
+                if (available < SctpHeader.LENGTH) {
+                    return ParseStatus.L4_TRUNCATED;
+                }
+                info.srcPort = b.getShort(at + SctpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
+                info.dstPort = b.getShort(at + SctpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
+                info.payloadOffset = at + SctpHeader.LENGTH;
+                if (verify && Crc32c.sctpChecksum(b, at, available) != b.getInt(at + SctpHeader.CHECKSUM_OFFSET)) {
+                    return ParseStatus.BAD_CHECKSUM;
+                }
+                return ParseStatus.OK;
+            }
+            case ICMP:
+            case ICMPV6:
+                if ((protocol == ICMPV6) != (info.family == 6)) {
+                    return ParseStatus.OK; // ICMP over IPv6 or ICMPv6 over IPv4: opaque
+                }
+                return icmp(b, at, end, verify, info);
+            default:
+                return ParseStatus.OK;
+        }
+    }
+
+    private static ParseStatus icmp(ByteBuffer b, int at, int end, boolean verify, PacketInfo info) {
+        int available = end - at;
+        if (available < Icmpv4Header.LENGTH) {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        boolean v6 = info.family == 6;
+        int type = b.get(at + Icmpv4Header.TYPE_OFFSET) & 0xFF;
+        info.icmpType = type;
+        info.icmpCode = b.get(at + Icmpv4Header.CODE_OFFSET) & 0xFF;
+        info.payloadOffset = at + Icmpv4Header.LENGTH;
+        if (isEcho(type, v6)) {
+            info.srcPort = b.getShort(at + Icmpv4Header.IDENTIFIER_OFFSET) & 0xFFFF;
+        }
+        if (verify) {
+            int initial = v6 ? pseudoHeader(info, ICMPV6, available) : 0;
+            if (InternetChecksum.sum(b, at, available, initial) != InternetChecksum.VALID_SUM) {
+                return ParseStatus.BAD_CHECKSUM;
+            }
+        }
+        boolean error = v6 ? Icmpv6Header.isError(type) : Icmpv4Header.isError(type);
+        return error ? quote(b, at + Icmpv4Header.LENGTH, end, info) : ParseStatus.OK;
+    }
+
+    /** The packet an ICMP error quotes, at {@code at}: IP header and at least 8 transport bytes. */
+    private static ParseStatus quote(ByteBuffer b, int at, int end, PacketInfo info) {
+        int available = end - at;
+        if (available < 1) {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        int family = info.family;
+        if ((b.get(at) & 0xFF) >>> 4 != family) {
+            return ParseStatus.OK;
+        }
+        int protocol;
+        int l4;
+        long srcHigh = 0;
+        long srcLow;
+        long dstHigh = 0;
+        long dstLow;
+        if (family == 4) {
+            if (available < Ipv4Header.MIN_LENGTH) {
+                return ParseStatus.L4_TRUNCATED;
+            }
+            int headerLength = (b.get(at) & 0x0F) << 2;
+            if (headerLength < Ipv4Header.MIN_LENGTH) {
+                return ParseStatus.OK;
+            }
+            if ((b.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
+                return ParseStatus.OK; // a later fragment has no ports to match
+            }
+            protocol = b.get(at + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+            l4 = at + headerLength;
+            srcLow = b.getInt(at + Ipv4Header.SOURCE_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+            dstLow = b.getInt(at + Ipv4Header.DESTINATION_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+        } else {
+            if (available < Ipv6Header.LENGTH) {
+                return ParseStatus.L4_TRUNCATED;
+            }
+            int start = at + Ipv6Header.LENGTH;
+            // the quote is cut short by design: walk to the end of the ICMP message, not the quoted length
+            long chain = Ipv6ExtensionHeaders.walk(b, start, b.get(at + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF, end);
+            if (chain == Ipv6ExtensionHeaders.TRUNCATED) {
+                return ParseStatus.L4_TRUNCATED;
+            }
+            if (chain < 0) {
+                return ParseStatus.OK;
+            }
+            int fragmentAt = Ipv6ExtensionHeaders.fragmentHeaderOffset(chain, start);
+            if (fragmentAt >= 0 && Ipv6ExtensionHeaders.fragmentOffset(b, fragmentAt) != 0) {
+                return ParseStatus.OK;
+            }
+            protocol = Ipv6ExtensionHeaders.upperLayerProtocol(chain);
+            l4 = Ipv6ExtensionHeaders.upperLayerOffset(chain);
+            srcHigh = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET);
+            srcLow = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET + 8);
+            dstHigh = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET);
+            dstLow = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8);
+        }
+        if (end - l4 < 8) {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        int srcPort = 0;
+        int dstPort = 0;
+        if (protocol == TCP || protocol == UDP || protocol == SCTP) {
+            srcPort = b.getShort(l4) & 0xFFFF;
+            dstPort = b.getShort(l4 + 2) & 0xFFFF;
+        } else if ((protocol == ICMP && family == 4) || (protocol == ICMPV6 && family == 6)) {
+            if (isEcho(b.get(l4) & 0xFF, family == 6)) {
+                srcPort = b.getShort(l4 + Icmpv4Header.IDENTIFIER_OFFSET) & 0xFFFF;
+            }
+        }
+        info.icmpError = true;
+        info.innerL3Offset = at;
+        info.innerL4Offset = l4;
+        info.innerProtocol = protocol;
+        info.innerSrcHigh = srcHigh;
+        info.innerSrcLow = srcLow;
+        info.innerDstHigh = dstHigh;
+        info.innerDstLow = dstLow;
+        info.innerSrcPort = srcPort;
+        info.innerDstPort = dstPort;
+        return ParseStatus.OK;
+    }
+
+    private static boolean isEcho(int type, boolean v6) {
+        return v6 ? type == Icmpv6Header.TYPE_ECHO_REQUEST || type == Icmpv6Header.TYPE_ECHO_REPLY
+                : type == Icmpv4Header.TYPE_ECHO_REQUEST || type == Icmpv4Header.TYPE_ECHO_REPLY;
+    }
+
+    private static int pseudoHeader(PacketInfo info, int protocol, int length) {
+        if (info.family == 4) {
+            return InternetChecksum.pseudoHeaderV4((int) info.srcLow, (int) info.dstLow, protocol, length);
+        }
+        return InternetChecksum.pseudoHeaderV6(info.srcHigh, info.srcLow, info.dstHigh, info.dstLow, protocol, length);
     }
 }

@@ -9,9 +9,12 @@ public enum ParseStatus {
     TRUNCATED(DropReason.TRUNCATED),
     /** IP version neither 4 nor 6 (or not the family the caller asked for). */
     BAD_VERSION(DropReason.MALFORMED),
-    /** IPv4 IHL below 5, or options running past the total length. */
+    /** IPv4 IHL below 5, options running past the total length, or a TCP data offset below 5. */
     BAD_HEADER_LENGTH(DropReason.MALFORMED),
-    /** The IP total / payload length is beyond the buffer's limit, or below the header length. */
+    /**
+     * The IP total / payload length is beyond the buffer's limit, or below the minimal header
+     * length; or a UDP length below 8.
+     */
     BAD_TOTAL_LENGTH(DropReason.MALFORMED),
     /**
      * A fragment other than the first: its transport header is in another packet. The IP-level fields

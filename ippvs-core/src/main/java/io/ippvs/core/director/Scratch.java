@@ -1,0 +1,194 @@
+package io.ippvs.core.director;
+
+import io.ippvs.api.Protocol;
+import io.ippvs.api.RealServer;
+import io.ippvs.api.RewriteContext;
+import io.ippvs.core.conn.ConnectionSpec;
+import io.ippvs.core.conn.ConnectionTable;
+import io.ippvs.core.packet.PacketInfo;
+import io.ippvs.core.service.RealServerState;
+import java.nio.ByteBuffer;
+
+/**
+ * The per-thread working set of one packet: the parsed description, a spec for inserts, and the
+ * {@link RewriteContext} handed to rewriters. Owned by one {@link Worker}; refilled for every packet.
+ */
+final class Scratch implements RewriteContext {
+
+    final Director director;
+    final PacketInfo info = new PacketInfo();
+    final ConnectionSpec spec = new ConnectionSpec();
+
+    ByteBuffer buffer;
+    int family;
+    int l3Offset;
+    int l4Offset;
+    int protocol;
+    boolean reply;
+    boolean icmpError;
+    int innerL3Offset;
+    int innerL4Offset;
+    long clientHigh;
+    long clientLow;
+    int clientPort;
+    long virtualHigh;
+    long virtualLow;
+    int virtualPort;
+    long destinationHigh;
+    long destinationLow;
+    int destinationPort;
+    RealServerState realServer;
+    long now;
+    /** The connection's handle, or {@link ConnectionTable#NO_HANDLE} for a one-packet flow. */
+    int handle;
+    /** The transport protocol of the connection (the quoted one for ICMP errors). */
+    int connectionProtocol;
+
+    Scratch(Director director) {
+        this.director = director;
+    }
+
+    /** Fills the connection fields from entry {@code h}. */
+    void connection(ConnectionTable table, int h) {
+        handle = h;
+        clientHigh = table.clientHigh(h);
+        clientLow = table.clientLow(h);
+        clientPort = table.clientPort(h);
+        virtualHigh = table.virtualHigh(h);
+        virtualLow = table.virtualLow(h);
+        virtualPort = table.virtualPort(h);
+        destinationHigh = table.destinationHigh(h);
+        destinationLow = table.destinationLow(h);
+        destinationPort = table.destinationPort(h);
+    }
+
+    /** Fills the packet fields for a packet that is not an ICMP error. */
+    void packet(ByteBuffer buffer, boolean reply) {
+        this.buffer = buffer;
+        this.family = info.addressFamily();
+        this.l3Offset = info.l3Offset();
+        this.l4Offset = info.l4Offset();
+        this.protocol = info.protocolNumber();
+        this.reply = reply;
+        this.icmpError = false;
+        this.innerL3Offset = -1;
+        this.innerL4Offset = -1;
+    }
+
+    @Override
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    @Override
+    public int addressFamily() {
+        return family;
+    }
+
+    @Override
+    public int l3Offset() {
+        return l3Offset;
+    }
+
+    @Override
+    public int l4Offset() {
+        return l4Offset;
+    }
+
+    @Override
+    public int protocol() {
+        return protocol;
+    }
+
+    @Override
+    public boolean reply() {
+        return reply;
+    }
+
+    @Override
+    public boolean icmpError() {
+        return icmpError;
+    }
+
+    @Override
+    public int innerL3Offset() {
+        return innerL3Offset;
+    }
+
+    @Override
+    public int innerL4Offset() {
+        return innerL4Offset;
+    }
+
+    @Override
+    public long clientAddressHigh() {
+        return clientHigh;
+    }
+
+    @Override
+    public long clientAddressLow() {
+        return clientLow;
+    }
+
+    @Override
+    public int clientPort() {
+        return clientPort;
+    }
+
+    @Override
+    public long virtualAddressHigh() {
+        return virtualHigh;
+    }
+
+    @Override
+    public long virtualAddressLow() {
+        return virtualLow;
+    }
+
+    @Override
+    public int virtualPort() {
+        return virtualPort;
+    }
+
+    @Override
+    public long destinationAddressHigh() {
+        return destinationHigh;
+    }
+
+    @Override
+    public long destinationAddressLow() {
+        return destinationLow;
+    }
+
+    @Override
+    public int destinationPort() {
+        return destinationPort;
+    }
+
+    @Override
+    public RealServer realServer() {
+        return realServer;
+    }
+
+    @Override
+    public long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public Object attachment() {
+        return handle < 0 ? null : director.attachment(handle);
+    }
+
+    @Override
+    public void attach(Object value) {
+        if (handle >= 0) {
+            director.attach(handle, value);
+        }
+    }
+
+    @Override
+    public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
+        return director.expect(this, protocol, clientPort, virtualPort, destinationPort);
+    }
+}

@@ -1,0 +1,162 @@
+package io.ippvs.core.header;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Flyweight over the fixed IPv6 header (RFC 8200) at an offset in a buffer. Extension headers
+ * after it are walked by {@link Ipv6ExtensionHeaders}.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |Version| Traffic Class |           Flow Label                  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |         Payload Length        |  Next Header  |   Hop Limit   |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                                                               |
+ * +                         Source Address                        +
+ * |                          (128 bits)                           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                                                               |
+ * +                      Destination Address                      +
+ * |                          (128 bits)                           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ *
+ * <p>Addresses are two big-endian longs, high (bytes 0..7) and low (bytes 8..15), as in
+ * io.ippvs.api.Addresses. Absolute access only; nothing validated, nothing allocated.
+ */
+public final class Ipv6Header {
+
+    public static final int VERSION_CLASS_FLOW_OFFSET = 0;
+    public static final int PAYLOAD_LENGTH_OFFSET = 4;
+    public static final int NEXT_HEADER_OFFSET = 6;
+    public static final int HOP_LIMIT_OFFSET = 7;
+    public static final int SOURCE_ADDRESS_OFFSET = 8;
+    public static final int DESTINATION_ADDRESS_OFFSET = 24;
+    /** The fixed header's length. */
+    public static final int LENGTH = 40;
+    /** Same as {@link #LENGTH}: the header has no variable part. */
+    public static final int MIN_LENGTH = LENGTH;
+
+    private ByteBuffer buffer;
+    private int offset;
+
+    /** An unwrapped flyweight; {@link #wrap} it before use. */
+    public Ipv6Header() {}
+
+    /** Points this flyweight at the header starting at {@code offset}. */
+    public Ipv6Header wrap(ByteBuffer buffer, int offset) {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    private int firstWord() {
+        return buffer.getInt(offset);
+    }
+
+    private void firstWord(int word) {
+        buffer.putInt(offset, word);
+    }
+
+    public int version() {
+        return firstWord() >>> 28;
+    }
+
+    public Ipv6Header version(int version) {
+        firstWord((firstWord() & 0x0FFFFFFF) | (version << 28));
+        return this;
+    }
+
+    /** The traffic class byte: DSCP in the upper six bits, ECN in the lower two. */
+    public int trafficClass() {
+        return (firstWord() >>> 20) & 0xFF;
+    }
+
+    public Ipv6Header trafficClass(int trafficClass) {
+        firstWord((firstWord() & 0xF00FFFFF) | ((trafficClass & 0xFF) << 20));
+        return this;
+    }
+
+    /** The 20-bit flow label. */
+    public int flowLabel() {
+        return firstWord() & 0xFFFFF;
+    }
+
+    public Ipv6Header flowLabel(int flowLabel) {
+        firstWord((firstWord() & 0xFFF00000) | (flowLabel & 0xFFFFF));
+        return this;
+    }
+
+    /** Length after the fixed header, extension headers included. */
+    public int payloadLength() {
+        return buffer.getShort(offset + PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+    }
+
+    public Ipv6Header payloadLength(int length) {
+        buffer.putShort(offset + PAYLOAD_LENGTH_OFFSET, (short) length);
+        return this;
+    }
+
+    /** The first extension header's type, or the upper-layer protocol when there is none. */
+    public int nextHeader() {
+        return buffer.get(offset + NEXT_HEADER_OFFSET) & 0xFF;
+    }
+
+    public Ipv6Header nextHeader(int nextHeader) {
+        buffer.put(offset + NEXT_HEADER_OFFSET, (byte) nextHeader);
+        return this;
+    }
+
+    public int hopLimit() {
+        return buffer.get(offset + HOP_LIMIT_OFFSET) & 0xFF;
+    }
+
+    public Ipv6Header hopLimit(int hopLimit) {
+        buffer.put(offset + HOP_LIMIT_OFFSET, (byte) hopLimit);
+        return this;
+    }
+
+    public long sourceAddressHigh() {
+        return buffer.getLong(offset + SOURCE_ADDRESS_OFFSET);
+    }
+
+    public long sourceAddressLow() {
+        return buffer.getLong(offset + SOURCE_ADDRESS_OFFSET + 8);
+    }
+
+    public Ipv6Header sourceAddress(long high, long low) {
+        buffer.putLong(offset + SOURCE_ADDRESS_OFFSET, high);
+        buffer.putLong(offset + SOURCE_ADDRESS_OFFSET + 8, low);
+        return this;
+    }
+
+    public long destinationAddressHigh() {
+        return buffer.getLong(offset + DESTINATION_ADDRESS_OFFSET);
+    }
+
+    public long destinationAddressLow() {
+        return buffer.getLong(offset + DESTINATION_ADDRESS_OFFSET + 8);
+    }
+
+    public Ipv6Header destinationAddress(long high, long low) {
+        buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET, high);
+        buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET + 8, low);
+        return this;
+    }
+
+    /** Offset of the first byte after the fixed header (an extension header or the upper layer). */
+    public int payloadOffset() {
+        return offset + LENGTH;
+    }
+}

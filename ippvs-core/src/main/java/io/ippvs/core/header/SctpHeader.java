@@ -1,0 +1,144 @@
+package io.ippvs.core.header;
+
+import io.ippvs.core.checksum.Crc32c;
+import java.nio.ByteBuffer;
+
+/**
+ * Flyweight over an SCTP common header (RFC 9260 section 3.1) and the chunk that follows it.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |     Source Port Number        |     Destination Port Number   |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                      Verification Tag                         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                           Checksum                            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * chunk:
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |   Chunk Type  | Chunk  Flags  |        Chunk Length           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ *
+ * <p>The checksum is a CRC32c over the whole SCTP packet with the field taken as zero; it is
+ * not a ones' complement sum, so address changes never touch it, port changes need a
+ * recomputation ({@link #updateChecksum(int)}). Absolute access only.
+ */
+public final class SctpHeader {
+
+    public static final int SOURCE_PORT_OFFSET = 0;
+    public static final int DESTINATION_PORT_OFFSET = 2;
+    public static final int VERIFICATION_TAG_OFFSET = 4;
+    public static final int CHECKSUM_OFFSET = 8;
+    /** The common header's length; the first chunk starts here. */
+    public static final int LENGTH = 12;
+    /** Same as {@link #LENGTH}. */
+    public static final int MIN_LENGTH = LENGTH;
+    public static final int CHUNK_HEADER_LENGTH = 4;
+
+    /** Chunk types (RFC 9260 section 3.2). */
+    public static final int CHUNK_DATA = 0;
+    public static final int CHUNK_INIT = 1;
+    public static final int CHUNK_INIT_ACK = 2;
+    public static final int CHUNK_SACK = 3;
+    public static final int CHUNK_HEARTBEAT = 4;
+    public static final int CHUNK_HEARTBEAT_ACK = 5;
+    public static final int CHUNK_ABORT = 6;
+    public static final int CHUNK_SHUTDOWN = 7;
+    public static final int CHUNK_SHUTDOWN_ACK = 8;
+    public static final int CHUNK_ERROR = 9;
+    public static final int CHUNK_COOKIE_ECHO = 10;
+    public static final int CHUNK_COOKIE_ACK = 11;
+    public static final int CHUNK_SHUTDOWN_COMPLETE = 14;
+
+    private ByteBuffer buffer;
+    private int offset;
+
+    /** An unwrapped flyweight; {@link #wrap} it before use. */
+    public SctpHeader() {}
+
+    /** Points this flyweight at the header starting at {@code offset}. */
+    public SctpHeader wrap(ByteBuffer buffer, int offset) {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    public int sourcePort() {
+        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+    }
+
+    public SctpHeader sourcePort(int port) {
+        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+        return this;
+    }
+
+    public int destinationPort() {
+        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+    }
+
+    public SctpHeader destinationPort(int port) {
+        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+        return this;
+    }
+
+    /** Verification tag, unsigned 32 bits. */
+    public long verificationTag() {
+        return buffer.getInt(offset + VERIFICATION_TAG_OFFSET) & 0xFFFFFFFFL;
+    }
+
+    public SctpHeader verificationTag(long tag) {
+        buffer.putInt(offset + VERIFICATION_TAG_OFFSET, (int) tag);
+        return this;
+    }
+
+    /** The checksum field as a big-endian int (the CRC32c's bytes least significant first). */
+    public int checksum() {
+        return buffer.getInt(offset + CHECKSUM_OFFSET);
+    }
+
+    public SctpHeader checksum(int checksum) {
+        buffer.putInt(offset + CHECKSUM_OFFSET, checksum);
+        return this;
+    }
+
+    /** The checksum of the {@code length}-byte packet (common header and chunks) this header starts. */
+    public int computeChecksum(int length) {
+        return Crc32c.sctpChecksum(buffer, offset, length);
+    }
+
+    /** Stores {@link #computeChecksum(int)}. */
+    public SctpHeader updateChecksum(int length) {
+        return checksum(computeChecksum(length));
+    }
+
+    /** Offset of the first chunk. */
+    public int firstChunkOffset() {
+        return offset + LENGTH;
+    }
+
+    /** Type of the first chunk (the caller checks that it is within the packet). */
+    public int firstChunkType() {
+        return buffer.get(offset + LENGTH) & 0xFF;
+    }
+
+    /** Flags of the first chunk. */
+    public int firstChunkFlags() {
+        return buffer.get(offset + LENGTH + 1) & 0xFF;
+    }
+
+    /** Length of the first chunk, its header included and its padding excluded. */
+    public int firstChunkLength() {
+        return buffer.getShort(offset + LENGTH + 2) & 0xFFFF;
+    }
+}

@@ -1,0 +1,56 @@
+package io.ippvs.core.checksum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.core.testing.PacketBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class Crc32cTest {
+
+    @Test
+    void rfc3720Vectors() {
+        assertThat(Crc32c.compute(ByteBuffer.wrap("123456789".getBytes(StandardCharsets.US_ASCII)), 0, 9))
+                .isEqualTo(0xe3069283);
+        assertThat(Crc32c.compute(ByteBuffer.allocateDirect(32), 0, 32)).isEqualTo(0x8a9136aa);
+        byte[] ones = new byte[32];
+        java.util.Arrays.fill(ones, (byte) 0xFF);
+        assertThat(Crc32c.compute(ByteBuffer.wrap(ones), 0, 32)).isEqualTo(0x62a8ab43);
+        byte[] inc = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            inc[i] = (byte) i;
+        }
+        assertThat(Crc32c.compute(ByteBuffer.wrap(inc), 0, 32)).isEqualTo(0x46dd794e);
+        assertThat(Crc32c.updateZeros(0, 32)).isEqualTo(0x8a9136aa);
+    }
+
+    @Property(tries = 2000)
+    void agreesWithTheJdk(@ForAll @Size(max = 300) byte[] data, @ForAll @IntRange(max = 7) int shift, @ForAll boolean direct) {
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(data.length + 8) : ByteBuffer.allocate(data.length + 8);
+        b.put(shift, data);
+        java.util.zip.CRC32C jdk = new java.util.zip.CRC32C();
+        jdk.update(data);
+        assertThat(Crc32c.compute(b, shift, data.length)).isEqualTo((int) jdk.getValue());
+        int half = data.length / 2;
+        assertThat(Crc32c.update(Crc32c.update(0, b, shift, half), b, shift + half, data.length - half))
+                .isEqualTo((int) jdk.getValue());
+    }
+
+    @Test
+    void sctpChecksumMatchesTheVerifier() {
+        byte[] p = PacketBuilder.ipv4("10.0.0.1", "10.0.0.2").sctp(5000, 80, 0x11223344L)
+                .chunk(PacketBuilder.SCTP_INIT, 0, PacketBuilder.initChunkValue(7, 65536, 10, 10, 99)).bytes();
+        ByteBuffer b = ByteBuffer.wrap(p);
+        assertThat(Crc32c.sctpChecksum(b, 20, p.length - 20)).isEqualTo(b.getInt(28));
+        b.putInt(28, 0xdeadbeef);
+        assertThat(ChecksumVerifier.valid(p)).isFalse();
+        b.putInt(28, Crc32c.sctpChecksum(b, 20, p.length - 20));
+        ChecksumVerifier.assertValid(p);
+    }
+}

@@ -1,0 +1,9 @@
+package io.ippvs.core.sched;
+
+class LeastConnectionContractTest extends SchedulerContractTest {
+
+    @Override
+    String name() {
+        return "lc";
+    }
+}

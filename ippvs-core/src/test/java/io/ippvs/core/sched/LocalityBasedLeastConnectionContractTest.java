@@ -1,0 +1,9 @@
+package io.ippvs.core.sched;
+
+class LocalityBasedLeastConnectionContractTest extends SchedulerContractTest {
+
+    @Override
+    String name() {
+        return "lblc";
+    }
+}

@@ -1,0 +1,9 @@
+package io.ippvs.core.sched;
+
+class LocalityBasedLeastConnectionReplicationContractTest extends SchedulerContractTest {
+
+    @Override
+    String name() {
+        return "lblcr";
+    }
+}

@@ -1,0 +1,14 @@
+package io.ippvs.core.sched;
+
+class MaglevHashingNoFallbackContractTest extends SchedulerContractTest {
+
+    @Override
+    String name() {
+        return "mh";
+    }
+
+    @Override
+    boolean findsAnyUsable() {
+        return false;
+    }
+}

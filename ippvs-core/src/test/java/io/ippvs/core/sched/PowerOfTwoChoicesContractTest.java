@@ -1,0 +1,9 @@
+package io.ippvs.core.sched;
+
+class PowerOfTwoChoicesContractTest extends SchedulerContractTest {
+
+    @Override
+    String name() {
+        return "twos";
+    }
+}

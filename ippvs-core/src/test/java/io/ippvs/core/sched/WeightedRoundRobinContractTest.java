@@ -1,0 +1,9 @@
+package io.ippvs.core.sched;
+
+class WeightedRoundRobinContractTest extends SchedulerContractTest {
+
+    @Override
+    String name() {
+        return "wrr";
+    }
+}
