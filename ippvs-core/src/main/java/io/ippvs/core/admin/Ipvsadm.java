@@ -2,6 +2,8 @@ package io.ippvs.core.admin;
 
 import io.ippvs.api.Configuration;
 import io.ippvs.api.VirtualService;
+import io.ippvs.core.director.Director;
+import io.ippvs.core.sched.Schedulers;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -41,6 +43,20 @@ public final class Ipvsadm {
         this.resolver = b.resolver;
         this.tableSize = b.tableSize;
         this.parser = new CommandParser(b.resolver, b.schedulers);
+    }
+
+    /**
+     * An interpreter over {@code director}: numeric addresses only, {@code -s} names known to
+     * {@link Schedulers}. For schedulers registered only on the director's builder, use
+     * {@code builder(target(director)).schedulers(...)}.
+     */
+    public static Ipvsadm forDirector(Director director) {
+        return builder(target(director)).schedulers(Schedulers::exists).build();
+    }
+
+    /** {@code director} as an {@link IpvsadmTarget}. */
+    public static IpvsadmTarget target(Director director) {
+        return new DirectorTarget(director);
     }
 
     /** A builder for an interpreter over {@code target}: numeric addresses only, IPVS's schedulers. */

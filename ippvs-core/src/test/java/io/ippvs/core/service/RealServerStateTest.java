@@ -67,14 +67,14 @@ class RealServerStateTest {
         RealServerState s = new RealServerState(1, server().upperThreshold(1).build(), new TrafficStats());
         s.bind(false, false);
         assertThat(s.overloaded()).isTrue();
-        s.config(server().upperThreshold(1).weight(3).build();
+        s.config(server().upperThreshold(1).weight(3).build());
         assertThat(s.overloaded()).isTrue();
-        s.config(server().upperThreshold(5).build();
+        s.config(server().upperThreshold(5).build());
         assertThat(s.overloaded()).isFalse();
-        s.config(server().upperThreshold(1).build();
+        s.config(server().upperThreshold(1).build());
         s.bind(false, false);
         assertThat(s.overloaded()).isTrue();
-        s.config(server().build();
+        s.config(server().build());
         assertThat(s.overloaded()).isFalse();
     }
 
@@ -82,9 +82,9 @@ class RealServerStateTest {
     void weightZeroAndRemovalMakeTheServerUnavailable() throws Exception {
         RealServerState s = new RealServerState(1, server().build(), new TrafficStats());
         assertThat(s.available()).isTrue();
-        s.config(server().weight(0).build();
+        s.config(server().weight(0).build());
         assertThat(s.available()).isFalse();
-        s.config(server().weight(2).build();
+        s.config(server().weight(2).build());
         assertThat(s.available()).isTrue();
         s.remove();
         assertThat(s.available()).isFalse();
