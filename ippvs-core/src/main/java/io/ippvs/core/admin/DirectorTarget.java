@@ -3,10 +3,13 @@ package io.ippvs.core.admin;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
+import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Stats;
 import io.ippvs.api.VirtualService;
 import io.ippvs.core.director.ConnectionInfo;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.service.RealServerState;
+import io.ippvs.core.service.VirtualServiceState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,6 +62,23 @@ final class DirectorTarget implements IpvsadmTarget {
     @Override
     public void zeroCounters() {
         director.zeroCounters();
+    }
+
+    /**
+     * Zeroes one service and its real servers, as the kernel's {@code ip_vs_zero_service} does; the
+     * director has no such method yet, so this reaches its service state.
+     */
+    @Override
+    public void zeroCounters(ServiceKey key) {
+        VirtualService s = director.service(key);
+        if (!(s instanceof VirtualServiceState)) {
+            throw new IllegalArgumentException("service: " + key + " does not exist");
+        }
+        VirtualServiceState state = (VirtualServiceState) s;
+        state.stats().zero();
+        for (RealServerState r : state.servers()) {
+            r.stats().zero();
+        }
     }
 
     @Override

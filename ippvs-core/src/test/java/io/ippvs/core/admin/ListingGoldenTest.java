@@ -368,6 +368,34 @@ class ListingGoldenTest {
         assertThat(a.execute("-L -n")).contains("TCP  10.0.0.1:80 wlc\n");
     }
 
+    @Test
+    void longIpv4NamesAreCutAt33And28ColumnsAsIpvsadmDoes() {
+        HostResolver names = new HostResolver() {
+            @Override
+            public java.net.InetAddress resolve(String host) {
+                throw new IllegalArgumentException("unused");
+            }
+
+            @Override
+            public String name(java.net.InetAddress address) {
+                return address.getHostAddress().equals("10.0.0.1") ? "a-very-long-host-name.example.com"
+                        : "backend-number-ten.example.com";
+            }
+        };
+        FakeTarget t = new FakeTarget();
+        Ipvsadm a = Ipvsadm.builder(t).hostResolver(names).build();
+        a.execute("-A -t 10.0.0.1:80");
+        a.execute("-a -t 10.0.0.1:80 -r 192.168.1.10:8081 -m");
+        assertThat(a.execute("-L -t 10.0.0.1:80")).isEqualTo("Prot LocalAddress:Port Scheduler Flags\n"
+                + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+                + "TCP  a-very-long-host-name.exampl wlc\n"
+                + "  -> backend-number-ten.example.c Masq    1      0          0         \n");
+        assertThat(a.execute("-L --stats")).contains("TCP  a-very-long-host-name.exampl        0        0        0        0        0\n");
+        // -S keeps whole names: they must resolve back
+        assertThat(a.execute("-S")).isEqualTo("-A -t a-very-long-host-name.example.com:http -s wlc\n"
+                + "-a -t a-very-long-host-name.example.com:http -r backend-number-ten.example.com:8081 -m -w 1\n");
+    }
+
     private static ConnectionRow row(String p, long millis, String state, String c, int cp, String v, int vp, String d, int dp) {
         return new ConnectionRow(p, state, millis, InetAddresses.forString(c), cp, InetAddresses.forString(v), vp,
                 InetAddresses.forString(d), dp);
