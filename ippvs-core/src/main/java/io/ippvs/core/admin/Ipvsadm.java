@@ -80,11 +80,17 @@ public final class Ipvsadm {
      * @throws IllegalArgumentException naming what is wrong; the configuration is then unchanged
      */
     public String execute(String commandLine, String input) {
-        return run(parser.parse(commandLine), input);
+        if (commandLine == null) {
+            throw new IllegalArgumentException("command line: must not be null");
+        }
+        return run(parser.parse(commandLine), input == null ? "" : input);
     }
 
     /** Runs one command given as words, as a shell would pass them. */
     public String execute(List<String> words) {
+        if (words == null || words.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("command line: words must not be null");
+        }
         return run(parser.parse(words), "");
     }
 
@@ -95,6 +101,9 @@ public final class Ipvsadm {
      * @throws RulesFileException naming the file, line and problem
      */
     public synchronized void restore(String name, String rules) {
+        if (rules == null) {
+            throw new IllegalArgumentException("rules: must not be null");
+        }
         Configuration next = RulesFile.parse(name, rules, parser).applyTo(target.configuration());
         target.configure(next);
     }

@@ -126,6 +126,11 @@ class IpvsadmTest {
         assertThatThrownBy(() -> Ipvsadm.builder(target).schedulers(null)).hasMessageStartingWith("schedulers:");
         assertThatThrownBy(() -> Ipvsadm.builder(target).tableSize(0)).hasMessageStartingWith("tableSize:");
         assertThatThrownBy(() -> HostResolver.NUMERIC_ONLY.resolve("x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(HostResolver.system().resolve("127.0.0.1").getHostAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> ipvsadm.execute((String) null)).hasMessageStartingWith("command line:");
+        assertThatThrownBy(() -> ipvsadm.execute(java.util.Arrays.asList("-L", null))).hasMessageStartingWith("command line:");
+        assertThatThrownBy(() -> ipvsadm.restore("f", null)).hasMessageStartingWith("rules:");
+        assertThat(ipvsadm.execute("-C", null)).isEmpty();
         assertThatThrownBy(() -> new ConnectionRow(null, "NONE", 0, null, 0, null, 0, null, 0)).hasMessageStartingWith("connection:");
     }
 }
