@@ -49,19 +49,35 @@ final class Listing {
         return sb.toString();
     }
 
-    /** {@code ipvsadm -L -c}. */
+    /**
+     * {@code ipvsadm -L -c}; with {@code --persistent-conn} two more columns show the persistence
+     * engine's name and data, always empty here (ippvs has no SIP engine).
+     */
     static String connections(List<ConnectionRow> rows, ListOptions o, HostResolver names) {
+        boolean pe = o.persistentConn();
         StringBuilder sb = new StringBuilder("IPVS connection entries\n");
-        sb.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %s", "state", "source", "virtual", "destination"))
-                .append('\n');
+        if (pe) {
+            sb.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %-18s %-16s %s", "state", "source", "virtual",
+                    "destination", "pe name", "pe_data"));
+        } else {
+            sb.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %s", "state", "source", "virtual", "destination"));
+        }
+        sb.append('\n');
         for (ConnectionRow r : rows) {
             long s = Math.max(0, r.expiresMillis() / 1000);
             Protocol p = "TCP".equals(r.protocol()) ? Protocol.TCP : "UDP".equals(r.protocol()) ? Protocol.UDP : null;
             String expire = String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
-            sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", r.protocol(), expire, r.state(),
-                    endpoint(r.client(), r.clientPort(), p, o.numeric(), names),
-                    endpoint(r.virtualAddress(), r.virtualPort(), p, o.numeric(), names),
-                    endpoint(r.destination(), r.destinationPort(), p, o.numeric(), names))).append('\n');
+            String source = endpoint(r.client(), r.clientPort(), p, o.numeric(), names);
+            String virtual = endpoint(r.virtualAddress(), r.virtualPort(), p, o.numeric(), names);
+            String destination = endpoint(r.destination(), r.destinationPort(), p, o.numeric(), names);
+            if (pe) {
+                sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %-18s %-16s %s", r.protocol(), expire,
+                        r.state(), source, virtual, destination, "", ""));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", r.protocol(), expire, r.state(),
+                        source, virtual, destination));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

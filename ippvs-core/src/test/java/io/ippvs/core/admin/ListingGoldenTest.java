@@ -300,6 +300,14 @@ class ListingGoldenTest {
     }
 
     @Test
+    void connectionsWithPersistenceEngineColumns() {
+        target.connections.add(row("TCP", 899_999, "ESTABLISHED", "172.16.0.5", 40000, "10.0.0.1", 80, "192.168.1.10", 80));
+        assertThat(ipvsadm.execute("-L -n -c --persistent-conn")).isEqualTo("IPVS connection entries\n"
+                + "pro expire state       source             virtual            destination        pe name          pe_data\n"
+                + "TCP 14:59  ESTABLISHED 172.16.0.5:40000   10.0.0.1:80        192.168.1.10:80                     \n");
+    }
+
+    @Test
     void save() {
         assertThat(ipvsadm.execute("-S -n")).isEqualTo(SAVE);
         assertThat(ipvsadm.execute("--save --numeric")).isEqualTo(SAVE);
