@@ -57,6 +57,17 @@ class IpvsadmPropertiesTest {
         assertThat(lineByLine.configuration).isEqualTo(c);
     }
 
+    @Property(tries = 60)
+    void aRealDirectorTakesEverySavedConfigurationBack(@ForAll("configurations") Configuration c) {
+        io.ippvs.core.director.Director first = io.ippvs.core.director.Director.builder().build();
+        first.configure(c);
+        String saved = Ipvsadm.forDirector(first).save();
+        io.ippvs.core.director.Director second = io.ippvs.core.director.Director.builder().build();
+        Ipvsadm.forDirector(second).execute("-R", saved);
+        assertThat(second.configuration()).isEqualTo(c);
+        assertThat(Ipvsadm.forDirector(second).save()).isEqualTo(saved);
+    }
+
     @Property(tries = 250)
     void garbageLinesFailAndChangeNothing(@ForAll("configurations") Configuration c, @ForAll("garbage") String line) {
         FakeTarget t = new FakeTarget();
