@@ -11,7 +11,7 @@ final class Command {
     /** What the command does. */
     enum Kind {
         ADD_SERVICE, EDIT_SERVICE, DELETE_SERVICE, CLEAR, ADD_SERVER, EDIT_SERVER, DELETE_SERVER,
-        SET_TIMEOUTS, LEGACY_ADD, LEGACY_DELETE, RESTORE, SAVE, LIST, ZERO;
+        SET_TIMEOUTS, LEGACY_ADD, LEGACY_DELETE, RESTORE, SAVE, LIST, ZERO, HELP, VERSION;
 
         /** Whether the command only changes the configuration (and so may appear in a rules file). */
         boolean changesConfiguration() {

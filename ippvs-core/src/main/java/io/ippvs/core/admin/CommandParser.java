@@ -227,7 +227,8 @@ final class CommandParser {
         }
         ServiceKey key = serviceKey(given);
         boolean needsService = kind != Command.Kind.CLEAR && kind != Command.Kind.RESTORE && kind != Command.Kind.SAVE
-                && kind != Command.Kind.LIST && kind != Command.Kind.ZERO;
+                && kind != Command.Kind.LIST && kind != Command.Kind.ZERO && kind != Command.Kind.HELP
+                && kind != Command.Kind.VERSION;
         if (needsService && key == null) {
             throw new IllegalArgumentException("service: " + (legacyServer != null ? "-" + command.letter + " ... -R" : command.display())
                     + " needs a service: -t|-u|--sctp-service host:port or -f mark");
@@ -279,6 +280,8 @@ final class CommandParser {
             case DELETE_SERVER: return Command.Kind.DELETE_SERVER;
             case LIST: return Command.Kind.LIST;
             case ZERO: return Command.Kind.ZERO;
+            case HELP: return Command.Kind.HELP;
+            case VERSION: return Command.Kind.VERSION;
             default: return Command.Kind.SET_TIMEOUTS;
         }
     }

@@ -19,6 +19,8 @@ enum Option {
     LIST('L', "list", Arg.NONE, Group.COMMAND),
     ZERO('Z', "zero", Arg.NONE, Group.COMMAND),
     SET('\0', "set", Arg.REQUIRED, Group.COMMAND),
+    HELP('h', "help", Arg.NONE, Group.COMMAND),
+    VERSION('v', "version", Arg.NONE, Group.COMMAND),
     // service
     TCP_SERVICE('t', "tcp-service", Arg.REQUIRED, Group.SERVICE),
     UDP_SERVICE('u', "udp-service", Arg.REQUIRED, Group.SERVICE),

@@ -120,6 +120,16 @@ class IpvsadmTest {
     }
 
     @Test
+    void helpAndVersion() {
+        assertThat(ipvsadm.execute("-h")).startsWith("Commands (ipvsadm 1.31):\n").contains("--set tcp tcpfin udp");
+        assertThat(ipvsadm.execute("--help")).isEqualTo(ipvsadm.execute("-h"));
+        assertThat(ipvsadm.execute("--version")).contains("IPVS 1.2.1");
+        assertThat(ipvsadm.execute("-v")).isEqualTo(ipvsadm.execute("--version"));
+        assertThatThrownBy(() -> ipvsadm.execute("-h -n")).hasMessageStartingWith("numeric: -n (--numeric) is not valid with -h");
+        assertThat(target.configureCalls).isZero();
+    }
+
+    @Test
     void builderValidates() {
         assertThatThrownBy(() -> Ipvsadm.builder(null)).hasMessageStartingWith("target:");
         assertThatThrownBy(() -> Ipvsadm.builder(target).hostResolver(null)).hasMessageStartingWith("hostResolver:");
