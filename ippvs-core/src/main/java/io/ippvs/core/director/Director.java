@@ -234,7 +234,7 @@ public final class Director {
         int h = table.lookupInbound(family, proto, info.srcHigh(), info.srcLow(), info.srcPort(), info.dstHigh(),
                 info.dstLow(), info.dstPort(), s.now);
         if (h >= 0) {
-            Verdict v = inbound(w, buf, set, h, proto, event, hop);
+            Verdict v = inbound(w, buf, set, h, proto, event, hop, false);
             if (v != null) {
                 return v;
             }
@@ -256,10 +256,14 @@ public final class Director {
         return schedule(w, buf, set, svc, proto, event, hop);
     }
 
-    /** A packet of an existing connection from its client; null when the connection was expired to reschedule. */
-    private Verdict inbound(Worker w, ByteBuffer buf, ServiceSet set, int h, int proto, int event, NextHop hop) {
+    /**
+     * A packet of an existing connection from its client; null when the connection was expired to
+     * reschedule (never for a {@code fresh} one, just made for this packet).
+     */
+    private Verdict inbound(Worker w, ByteBuffer buf, ServiceSet set, int h, int proto, int event, NextHop hop,
+            boolean fresh) {
         RealServerState rs = servers.get(table.realServer(h));
-        boolean newConn = startsConnection(proto, event);
+        boolean newConn = !fresh && startsConnection(proto, event);
         if (rs == null || !rs.inService()) {
             if (expireNodestConn) {
                 table.remove(h);
@@ -431,12 +435,11 @@ public final class Director {
             rs.unbind(false, false);
             if (ConnectionTable.exists(r)) {
                 // another thread created this very connection a moment ago: it is ours too
-                Verdict v = inbound(w, buf, set, ConnectionTable.existingHandle(r), proto, event, hop);
-                return v != null ? v : dropped(w.stripe, DropReason.NO_CONNECTION);
+                return inbound(w, buf, set, ConnectionTable.existingHandle(r), proto, event, hop, true);
             }
             return dropped(w.stripe, r == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.NO_REAL_SERVER);
         }
-        return inbound(w, buf, set, r, proto, event, hop);
+        return inbound(w, buf, set, r, proto, event, hop, true);
     }
 
     /**
@@ -1070,12 +1073,17 @@ public final class Director {
 
     /** A snapshot of every live connection and template for {@code ipvsadm -c}. Allocates. */
     public List<ConnectionInfo> connections() {
+        return connections(false);
+    }
+
+    /** The snapshot, with entries already expired but not yet reclaimed when {@code expiredToo}. */
+    List<ConnectionInfo> connections(boolean expiredToo) {
         long now = clock.getAsLong();
         List<ConnectionInfo> list = new ArrayList<>();
         table.forEach((t, h) -> {
             int state = t.state(h);
             long left = t.expiresAtNanos(h) - now;
-            if (state == GONE || left < 0) {
+            if (state == GONE || (left < 0 && !expiredToo)) {
                 return true;
             }
             RealServerState rs = servers.get(t.realServer(h));
