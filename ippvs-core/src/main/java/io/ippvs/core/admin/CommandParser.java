@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -444,7 +445,7 @@ final class CommandParser {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("sched-flags: unknown flag '" + name + "'", e);
             }
-            if (!name.equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
+            if (!name.equals(name.trim().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("sched-flags: unknown flag '" + name + "'");
             }
             String owner = name.startsWith("sh-") ? "sh" : name.startsWith("mh-") ? "mh" : null;

@@ -195,8 +195,7 @@ class CommandParserTest {
 
     @Test
     void legacy1998FormAddsServiceAndMasqueradedServer() {
-        Configuration c = apply("-A -t 203.1.1.10:8080 -R 10.1.1.1:8080\nippfvsadm-is-not-needed-here -A -t 203.1.1.10:8080 -R 10.1.1.2:8080 -w 2\n"
-                .replace("ippfvsadm-is-not-needed-here ", ""));
+        Configuration c = apply("-A -t 203.1.1.10:8080 -R 10.1.1.1:8080\n-A -t 203.1.1.10:8080 -R 10.1.1.2:8080 -w 2\n");
         ServiceKey k = ServiceKey.of(Protocol.TCP, ip("203.1.1.10"), 8080);
         assertThat(c.service(k).config()).isEqualTo(ServiceConfig.builder(k).build());
         assertThat(c.service(k).realServers()).containsExactly(

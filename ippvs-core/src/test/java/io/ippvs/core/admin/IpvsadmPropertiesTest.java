@@ -225,7 +225,7 @@ class IpvsadmPropertiesTest {
                                     }
                                     int p = !key.isFwmark() && method != ForwardingMethod.MASQUERADE ? key.port() : port;
                                     RealServerConfig.Builder b = RealServerConfig.builder(a, p).forwardingMethod(method).weight(weight)
-                                            .upperThreshold(upper).lowerThreshold(upper == 0 ? lower : lower % (upper + 1L) == 0 ? 0 : (int) (lower % (upper + 1L)));
+                                            .upperThreshold(upper).lowerThreshold(upper == 0 ? lower : (int) (lower % (upper + 1L)));
                                     if (method == ForwardingMethod.TUNNEL) {
                                         b.tunnelType(type);
                                         if (type == TunnelType.GUE) {
