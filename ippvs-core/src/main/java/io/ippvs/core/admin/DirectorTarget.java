@@ -1,0 +1,88 @@
+package io.ippvs.core.admin;
+
+import io.ippvs.api.Addresses;
+import io.ippvs.api.Configuration;
+import io.ippvs.api.DropReason;
+import io.ippvs.api.ServiceKey;
+import io.ippvs.api.Stats;
+import io.ippvs.api.VirtualService;
+import io.ippvs.core.director.ConnectionInfo;
+import io.ippvs.core.director.Director;
+import io.ippvs.core.service.RealServerState;
+import io.ippvs.core.service.VirtualServiceState;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Director} seen as an {@link IpvsadmTarget}. */
+final class DirectorTarget implements IpvsadmTarget {
+
+    private final Director director;
+
+    DirectorTarget(Director director) {
+        if (director == null) {
+            throw new IllegalArgumentException("director: must not be null");
+        }
+        this.director = director;
+    }
+
+    @Override
+    public Configuration configuration() {
+        return director.configuration();
+    }
+
+    @Override
+    public void configure(Configuration next) {
+        director.configure(next);
+    }
+
+    @Override
+    public List<VirtualService> services() {
+        return director.services();
+    }
+
+    @Override
+    public Stats totals() {
+        return director.totals();
+    }
+
+    @Override
+    public List<ConnectionRow> connections() {
+        List<ConnectionInfo> infos = director.connections();
+        List<ConnectionRow> rows = new ArrayList<>(infos.size());
+        for (ConnectionInfo c : infos) {
+            rows.add(new ConnectionRow(c.protocolLabel(), c.state(), c.expiresInMillis(),
+                    Addresses.toInetAddress(c.family(), c.clientHigh(), c.clientLow()), c.clientPort(),
+                    Addresses.toInetAddress(c.family(), c.virtualHigh(), c.virtualLow()), c.virtualPort(),
+                    Addresses.toInetAddress(c.destinationFamily(), c.destinationHigh(), c.destinationLow()),
+                    c.destinationPort()));
+        }
+        return rows;
+    }
+
+    @Override
+    public void zeroCounters() {
+        director.zeroCounters();
+    }
+
+    /**
+     * Zeroes one service and its real servers, as the kernel's {@code ip_vs_zero_service} does; the
+     * director has no such method yet, so this reaches its service state.
+     */
+    @Override
+    public void zeroCounters(ServiceKey key) {
+        VirtualService s = director.service(key);
+        if (!(s instanceof VirtualServiceState)) {
+            throw new IllegalArgumentException("service: " + key + " does not exist");
+        }
+        VirtualServiceState state = (VirtualServiceState) s;
+        state.stats().zero();
+        for (RealServerState r : state.servers()) {
+            r.stats().zero();
+        }
+    }
+
+    @Override
+    public long drops(DropReason reason) {
+        return director.drops(reason);
+    }
+}

@@ -1,0 +1,116 @@
+package io.ippvs.core.admin;
+
+import io.ippvs.api.DropReason;
+import io.ippvs.api.RealServer;
+import io.ippvs.api.ServiceKey;
+import io.ippvs.api.Stats;
+import io.ippvs.api.VirtualService;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * The director's counters in the Prometheus text exposition format (version 0.0.4), under the metric
+ * names and labels of node_exporter's IPVS collector, so dashboards built for a kernel director work
+ * unchanged, plus {@code ippvs_dropped_packets_total{reason}}. No metrics library is involved.
+ *
+ * <p>Like node_exporter, a firewall-mark service has an empty {@code local_address}, port 0, protocol
+ * {@code FWM} and its mark as eight upper-case hex digits (the {@code /proc/net/ip_vs} form) in
+ * {@code local_mark}. Families come in name order and samples in label order, as client_golang writes them.
+ */
+public final class PrometheusText {
+
+    private PrometheusText() {}
+
+    /**
+     * The exposition text.
+     *
+     * @param services the services with their real servers
+     * @param totals the director's totals
+     * @param drops packets dropped per reason
+     */
+    public static String format(List<VirtualService> services, Stats totals, ToLongFunction<DropReason> drops) {
+        List<Backend> backends = new ArrayList<>();
+        for (VirtualService s : services) {
+            for (RealServer r : s.realServers()) {
+                backends.add(new Backend(s.key(), r));
+            }
+        }
+        backends.sort(Comparator.comparing((Backend b) -> b.localAddress).thenComparing(b -> b.localMark)
+                .thenComparing(b -> b.localPort).thenComparing(b -> b.proto).thenComparing(b -> b.remoteAddress)
+                .thenComparing(b -> b.remotePort));
+        StringBuilder sb = new StringBuilder();
+        gauge(sb, "node_ipvs_backend_connections_active", "Active connections per virtual service and real server.",
+                backends, RealServer::activeConnections);
+        gauge(sb, "node_ipvs_backend_connections_inactive", "Inactive connections per virtual service and real server.",
+                backends, RealServer::inactiveConnections);
+        gauge(sb, "node_ipvs_backend_weight", "Weight of each real server in its virtual service.", backends, RealServer::weight);
+        counter(sb, "node_ipvs_connections_total", "Connections scheduled since the counters were zeroed.", totals.connections());
+        counter(sb, "node_ipvs_incoming_bytes_total", "Bytes received from clients.", totals.inBytes());
+        counter(sb, "node_ipvs_incoming_packets_total", "Packets received from clients.", totals.inPackets());
+        counter(sb, "node_ipvs_outgoing_bytes_total", "Bytes sent back to clients.", totals.outBytes());
+        counter(sb, "node_ipvs_outgoing_packets_total", "Packets sent back to clients.", totals.outPackets());
+        sb.append("# HELP ippvs_dropped_packets_total Packets the director dropped, by reason.\n");
+        sb.append("# TYPE ippvs_dropped_packets_total counter\n");
+        for (DropReason r : DropReason.values()) {
+            sb.append("ippvs_dropped_packets_total{reason=\"").append(r.name().toLowerCase(Locale.ROOT)).append("\"} ")
+                    .append(Long.toUnsignedString(drops.applyAsLong(r))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        sb.append(name).append(' ').append(Long.toUnsignedString(value)).append('\n');
+    }
+
+    private static void gauge(StringBuilder sb, String name, String help, List<Backend> backends, ToIntFunction<RealServer> value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" gauge\n");
+        for (Backend b : backends) {
+            sb.append(name).append("{local_address=\"").append(escape(b.localAddress))
+                    .append("\",local_mark=\"").append(escape(b.localMark))
+                    .append("\",local_port=\"").append(b.localPort)
+                    .append("\",proto=\"").append(b.proto)
+                    .append("\",remote_address=\"").append(escape(b.remoteAddress))
+                    .append("\",remote_port=\"").append(b.remotePort)
+                    .append("\"} ").append(value.applyAsInt(b.server)).append('\n');
+        }
+    }
+
+    /** Label values escape backslash, double quote and newline. */
+    static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    /** The label values of one real server. */
+    private static final class Backend {
+        final String localAddress;
+        final String localMark;
+        final String localPort;
+        final String proto;
+        final String remoteAddress;
+        final String remotePort;
+        final RealServer server;
+
+        Backend(ServiceKey k, RealServer r) {
+            this.server = r;
+            if (k.isFwmark()) {
+                localAddress = "";
+                localMark = String.format(Locale.ROOT, "%08X", k.fwmark());
+                proto = "FWM";
+            } else {
+                localAddress = Names.address(k.addressFamily(), k.addressHigh(), k.addressLow());
+                localMark = "";
+                proto = k.protocol().label();
+            }
+            localPort = Integer.toString(k.port());
+            remoteAddress = Names.address(r.addressFamily(), r.addressHigh(), r.addressLow());
+            remotePort = Integer.toString(r.port());
+        }
+    }
+}
