@@ -4,7 +4,7 @@ package io.ippvs.api;
 public enum TunnelType {
     /** IP-in-IP: IPv4 protocol 4 / 41, or IPv6 next header 4 / 41. */
     IPIP("ipip"),
-    /** Generic UDP Encapsulation, version 0, to {@link RealServer#tunnelPort()}. */
+    /** Generic UDP Encapsulation, version 0, to {@link RealServerConfig#tunnelPort()}. */
     GUE("gue"),
     /** Generic Routing Encapsulation (IP protocol 47). */
     GRE("gre");

@@ -602,7 +602,13 @@ public final class PacketBuilder {
             default:
                 return;
         }
-        putShort(p, at, corruptChecksum ? checksum ^ 0x0101 : checksum);
+        putShort(p, at, corruptChecksum ? corrupted(checksum) : checksum);
+    }
+
+    /** A wrong checksum; never 0, which for IPv4 UDP means "no checksum" and would verify. */
+    private static int corrupted(int checksum) {
+        int bad = (checksum ^ 0x0101) & 0xFFFF;
+        return bad != 0 ? bad : checksum ^ 0x0202;
     }
 
     private static void putShort(byte[] b, int at, int v) {
