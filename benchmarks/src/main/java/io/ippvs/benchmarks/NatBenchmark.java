@@ -8,9 +8,9 @@ import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
-import io.ippvs.api.Stats;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.testing.FakeRealServer;
 import io.ippvs.core.testing.PacketBuilder;
 import io.ippvs.nat.NatRewriter;
 import java.net.InetAddress;
@@ -186,7 +186,7 @@ public class NatBenchmark {
             this.dHigh = Addresses.high(server);
             this.dLow = Addresses.low(server);
             this.dPort = dPort;
-            this.server = new Server(RealServerConfig.builder(server, dPort).forwardingMethod(ForwardingMethod.MASQUERADE).build());
+            this.server = new FakeRealServer(RealServerConfig.builder(server, dPort).forwardingMethod(ForwardingMethod.MASQUERADE).build());
         }
 
         FixedContext reset() {
@@ -309,80 +309,6 @@ public class NatBenchmark {
         @Override
         public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
             return false;
-        }
-    }
-
-    /** A real server that only has a configuration. */
-    static final class Server implements RealServer {
-        private final RealServerConfig config;
-
-        Server(RealServerConfig config) {
-            this.config = config;
-        }
-
-        @Override
-        public RealServerConfig config() {
-            return config;
-        }
-
-        @Override
-        public int addressFamily() {
-            return config.addressFamily();
-        }
-
-        @Override
-        public long addressHigh() {
-            return config.addressHigh();
-        }
-
-        @Override
-        public long addressLow() {
-            return config.addressLow();
-        }
-
-        @Override
-        public int port() {
-            return config.port();
-        }
-
-        @Override
-        public ForwardingMethod forwardingMethod() {
-            return config.forwardingMethod();
-        }
-
-        @Override
-        public int weight() {
-            return config.weight();
-        }
-
-        @Override
-        public int activeConnections() {
-            return 0;
-        }
-
-        @Override
-        public int inactiveConnections() {
-            return 0;
-        }
-
-        @Override
-        public int persistentConnections() {
-            return 0;
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public boolean available() {
-            return true;
-        }
-
-        @Override
-        public Stats stats() {
-            throw new UnsupportedOperationException("not counted in this benchmark");
         }
     }
 }

@@ -6,13 +6,13 @@ import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
-import io.ippvs.api.Stats;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.testing.FakeRealServer;
 import io.ippvs.tunnel.DecapStatus;
 import io.ippvs.tunnel.Decapsulator;
 import io.ippvs.tunnel.TunnelRewriter;
@@ -184,8 +184,9 @@ public class TunnelBenchmark {
     }
 
     private static RealServer server(TunnelType type, int port, TunnelChecksum checksum) throws UnknownHostException {
-        return new Server(RealServerConfig.builder(InetAddress.getByName("10.0.0.21"), 0)
-                .forwardingMethod(ForwardingMethod.TUNNEL).tunnelType(type).tunnelPort(port).tunnelChecksum(checksum).build());
+        return new FakeRealServer(RealServerConfig.builder(InetAddress.getByName("10.0.0.21"), 0)
+                .forwardingMethod(ForwardingMethod.TUNNEL).tunnelType(type).tunnelPort(port).tunnelChecksum(checksum).build())
+                .stats(null);
     }
 
     /** 192.0.2.10:40000 -> 198.51.100.1:80, ACK|PSH, "hello tunnel", DF, TTL 64, valid checksums. */
@@ -341,80 +342,6 @@ public class TunnelBenchmark {
         @Override
         public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
             return false;
-        }
-    }
-
-    /** A real server that is only its configuration. */
-    private static final class Server implements RealServer {
-        private final RealServerConfig config;
-
-        Server(RealServerConfig config) {
-            this.config = config;
-        }
-
-        @Override
-        public RealServerConfig config() {
-            return config;
-        }
-
-        @Override
-        public int addressFamily() {
-            return config.addressFamily();
-        }
-
-        @Override
-        public long addressHigh() {
-            return config.addressHigh();
-        }
-
-        @Override
-        public long addressLow() {
-            return config.addressLow();
-        }
-
-        @Override
-        public int port() {
-            return config.port();
-        }
-
-        @Override
-        public ForwardingMethod forwardingMethod() {
-            return config.forwardingMethod();
-        }
-
-        @Override
-        public int weight() {
-            return config.weight();
-        }
-
-        @Override
-        public int activeConnections() {
-            return 0;
-        }
-
-        @Override
-        public int inactiveConnections() {
-            return 0;
-        }
-
-        @Override
-        public int persistentConnections() {
-            return 0;
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public boolean available() {
-            return true;
-        }
-
-        @Override
-        public Stats stats() {
-            return null;
         }
     }
 }

@@ -7,7 +7,7 @@ import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
-import io.ippvs.api.Stats;
+import io.ippvs.core.testing.FakeRealServer;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ final class TestContext implements RewriteContext {
     private final int virtualPort;
     private final InetAddress destination;
     private final int destinationPort;
-    private final Server server;
+    private final FakeRealServer server;
     final List<Expectation> expectations = new ArrayList<>();
     long now = 1_000_000_000L;
     private Object attachment;
@@ -52,7 +52,7 @@ final class TestContext implements RewriteContext {
         this.virtualPort = virtualPort;
         this.destination = InetAddresses.forString(destination);
         this.destinationPort = destinationPort;
-        this.server = new Server(RealServerConfig.builder(this.destination, destinationPort)
+        this.server = new FakeRealServer(RealServerConfig.builder(this.destination, destinationPort)
                 .forwardingMethod(ForwardingMethod.MASQUERADE).mtu(mtu).build());
     }
 
@@ -213,79 +213,5 @@ final class TestContext implements RewriteContext {
         }
         expectations.add(e);
         return true;
-    }
-
-    /** A real server with a fixed configuration and no traffic. */
-    private static final class Server implements RealServer {
-        private final RealServerConfig config;
-
-        Server(RealServerConfig config) {
-            this.config = config;
-        }
-
-        @Override
-        public RealServerConfig config() {
-            return config;
-        }
-
-        @Override
-        public int addressFamily() {
-            return config.addressFamily();
-        }
-
-        @Override
-        public long addressHigh() {
-            return config.addressHigh();
-        }
-
-        @Override
-        public long addressLow() {
-            return config.addressLow();
-        }
-
-        @Override
-        public int port() {
-            return config.port();
-        }
-
-        @Override
-        public ForwardingMethod forwardingMethod() {
-            return config.forwardingMethod();
-        }
-
-        @Override
-        public int weight() {
-            return config.weight();
-        }
-
-        @Override
-        public int activeConnections() {
-            return 0;
-        }
-
-        @Override
-        public int inactiveConnections() {
-            return 0;
-        }
-
-        @Override
-        public int persistentConnections() {
-            return 0;
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public boolean available() {
-            return true;
-        }
-
-        @Override
-        public Stats stats() {
-            throw new UnsupportedOperationException("no stats in this test double");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ippvs.tunnel;
 
+import io.ippvs.core.testing.FakeRealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.PacketRewriter;

@@ -1,5 +1,6 @@
 package io.ippvs.tunnel;
 
+import io.ippvs.core.testing.FakeRealServer;
 import static io.ippvs.tunnel.Wire.CLIENT_V4;
 import static io.ippvs.tunnel.Wire.CLIENT_V6;
 import static io.ippvs.tunnel.Wire.GUE_PORT;

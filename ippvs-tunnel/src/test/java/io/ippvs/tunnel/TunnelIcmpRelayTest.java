@@ -1,5 +1,6 @@
 package io.ippvs.tunnel;
 
+import io.ippvs.core.testing.FakeRealServer;
 import static io.ippvs.tunnel.TunnelFixtures.big4;
 import static io.ippvs.tunnel.TunnelFixtures.big6;
 import static io.ippvs.tunnel.TunnelFixtures.tcp4;
