@@ -22,7 +22,7 @@ import java.nio.ByteBuffer;
  *
  * <p>The checksum covers the whole ICMP message, with no pseudo-header. Absolute access only.
  */
-public final class Icmpv4Header {
+public final class Icmpv4Header extends HeaderView {
 
     public static final int TYPE_OFFSET = 0;
     public static final int CODE_OFFSET = 1;
@@ -49,8 +49,6 @@ public final class Icmpv4Header {
     /** Time-exceeded code: TTL exceeded in transit. */
     public static final int CODE_TTL_EXCEEDED = 0;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public Icmpv4Header() {}
@@ -60,14 +58,6 @@ public final class Icmpv4Header {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int type() {

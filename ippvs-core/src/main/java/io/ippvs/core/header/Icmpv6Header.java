@@ -24,7 +24,7 @@ import java.nio.ByteBuffer;
  * sum with io.ippvs.core.checksum.InternetChecksum#pseudoHeaderV6 and pass it in. Absolute
  * access only.
  */
-public final class Icmpv6Header {
+public final class Icmpv6Header extends HeaderView {
 
     public static final int TYPE_OFFSET = 0;
     public static final int CODE_OFFSET = 1;
@@ -49,8 +49,6 @@ public final class Icmpv6Header {
     /** The IPv6 minimum MTU, which bounds an error message's length (RFC 4443 section 2.4). */
     public static final int MIN_MTU = 1280;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public Icmpv6Header() {}
@@ -60,14 +58,6 @@ public final class Icmpv6Header {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int type() {

@@ -29,7 +29,7 @@ import java.nio.ByteBuffer;
  * validated (the parser validates), nothing allocated. Setters do not touch the checksum: call
  * {@link #updateChecksum()} or update it incrementally with {@link InternetChecksum}.
  */
-public final class Ipv4Header {
+public final class Ipv4Header extends HeaderView {
 
     public static final int VERSION_IHL_OFFSET = 0;
     public static final int TOS_OFFSET = 1;
@@ -53,8 +53,6 @@ public final class Ipv4Header {
     /** The fragment offset, in 8-byte units, in the flags/fragment-offset word. */
     public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public Ipv4Header() {}
@@ -64,14 +62,6 @@ public final class Ipv4Header {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int version() {

@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * <p>Addresses are two big-endian longs, high (bytes 0..7) and low (bytes 8..15), as in
  * io.ippvs.api.Addresses. Absolute access only; nothing validated, nothing allocated.
  */
-public final class Ipv6Header {
+public final class Ipv6Header extends HeaderView {
 
     public static final int VERSION_CLASS_FLOW_OFFSET = 0;
     public static final int PAYLOAD_LENGTH_OFFSET = 4;
@@ -40,8 +40,6 @@ public final class Ipv6Header {
     /** Same as {@link #LENGTH}: the header has no variable part. */
     public static final int MIN_LENGTH = LENGTH;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public Ipv6Header() {}
@@ -51,14 +49,6 @@ public final class Ipv6Header {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     private int firstWord() {

@@ -26,7 +26,7 @@ import java.nio.ByteBuffer;
  * not a ones' complement sum, so address changes never touch it, port changes need a
  * recomputation ({@link #updateChecksum(int)}). Absolute access only.
  */
-public final class SctpHeader {
+public final class SctpHeader extends HeaderView {
 
     public static final int SOURCE_PORT_OFFSET = 0;
     public static final int DESTINATION_PORT_OFFSET = 2;
@@ -53,8 +53,6 @@ public final class SctpHeader {
     public static final int CHUNK_COOKIE_ACK = 11;
     public static final int CHUNK_SHUTDOWN_COMPLETE = 14;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public SctpHeader() {}
@@ -64,14 +62,6 @@ public final class SctpHeader {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int sourcePort() {

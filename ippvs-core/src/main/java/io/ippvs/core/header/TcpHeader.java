@@ -28,7 +28,7 @@ import java.nio.ByteBuffer;
  * <p>Absolute access only; nothing validated, nothing allocated. The checksum covers the
  * pseudo-header: see io.ippvs.core.checksum.InternetChecksum.
  */
-public final class TcpHeader {
+public final class TcpHeader extends HeaderView {
 
     public static final int SOURCE_PORT_OFFSET = 0;
     public static final int DESTINATION_PORT_OFFSET = 2;
@@ -62,8 +62,6 @@ public final class TcpHeader {
     public static final int OPTION_SACK = 5;
     public static final int OPTION_TIMESTAMPS = 8;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public TcpHeader() {}
@@ -73,14 +71,6 @@ public final class TcpHeader {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int sourcePort() {

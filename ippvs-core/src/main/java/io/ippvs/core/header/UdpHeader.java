@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  * <p>A checksum of 0 means "none" over IPv4 and is invalid over IPv6; a computed 0 is sent as
  * 0xFFFF (see io.ippvs.core.checksum.InternetChecksum#udpField). Absolute access only.
  */
-public final class UdpHeader {
+public final class UdpHeader extends HeaderView {
 
     public static final int SOURCE_PORT_OFFSET = 0;
     public static final int DESTINATION_PORT_OFFSET = 2;
@@ -29,8 +29,6 @@ public final class UdpHeader {
     /** Same as {@link #LENGTH}. */
     public static final int MIN_LENGTH = LENGTH;
 
-    private ByteBuffer buffer;
-    private int offset;
 
     /** An unwrapped flyweight; {@link #wrap} it before use. */
     public UdpHeader() {}
@@ -40,14 +38,6 @@ public final class UdpHeader {
         this.buffer = buffer;
         this.offset = offset;
         return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int sourcePort() {
