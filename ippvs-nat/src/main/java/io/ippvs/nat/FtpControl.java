@@ -1,12 +1,17 @@
 package io.ippvs.nat;
 
+import java.nio.ByteBuffer;
+
 /**
  * What the FTP helper remembers about one control connection, attached to it with
- * {@link io.ippvs.api.RewriteContext#attach}: the sequence offsets of both directions and whether the
- * client asked for passive mode. Packets of one connection may reach several threads, so every use
- * holds this object's monitor.
+ * {@link io.ippvs.api.RewriteContext#attach}: the sequence offsets of both directions, whether the
+ * client asked for passive mode, and the start of a line that a segment boundary cut. Packets of one
+ * connection may reach several threads, so every use holds this object's monitor.
  */
 final class FtpControl {
+
+    /** Longest command or reply line the helper looks into; 227, PORT and EPRT lines are far shorter. */
+    static final int MAX_LINE = 256;
 
     /** Client-to-server offsets (commands are never resized today, kept for symmetry with Linux). */
     final SequenceDelta in = new SequenceDelta();
@@ -14,4 +19,37 @@ final class FtpControl {
     final SequenceDelta out = new SequenceDelta();
     /** A PASV or EPSV was seen and its 227 / 229 answer has not been. */
     boolean passivePending;
+
+    /**
+     * The start of a client command whose end is in the next segment, copied (commands are only read,
+     * so the segment itself went on unchanged). Its bytes are {@code [0, commandLength)}.
+     */
+    ByteBuffer command;
+    int commandLength;
+    /** The sequence number the rest of {@link #command} arrives with. */
+    int commandNextSeq;
+
+    /**
+     * The start of a server reply that may have to be rewritten and whose end is in a later segment.
+     * It was cut off its segment and is put back in front of the segment that continues it, so the
+     * client never sees half a line in the server's numbering. Bytes {@code [0, heldLength)}.
+     */
+    byte[] held;
+    int heldLength;
+    /** The (server-numbered) sequence number of the first held byte. */
+    int heldSeq;
+
+    ByteBuffer command() {
+        if (command == null) {
+            command = ByteBuffer.allocate(MAX_LINE);
+        }
+        return command;
+    }
+
+    byte[] held() {
+        if (held == null) {
+            held = new byte[MAX_LINE];
+        }
+        return held;
+    }
 }

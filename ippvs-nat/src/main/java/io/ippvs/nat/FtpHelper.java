@@ -26,21 +26,32 @@ import java.util.concurrent.atomic.AtomicLong;
  *       so the command text stays as it is.
  * </ul>
  *
- * <p>A rewritten 227 may be shorter or longer than the original; the offset is kept per direction in
- * {@link SequenceDelta}s attached to the connection, and every later segment has its sequence number
- * (server to client) or acknowledgement (client to server) shifted, including a retransmission of the
- * rewritten segment, which is recognised by its sequence number and rewritten again. A longer text
- * needs room after the packet's end: when the buffer's capacity has none, the reply is left as it is
- * and counted ({@link #skippedNoRoom()}). Like Linux, a command or reply split over two segments is
- * not recognised.
+ * <p>Every line of a segment is looked at, not only its first. A rewritten 227 may be shorter or
+ * longer than the original; the offset is kept per direction in {@link SequenceDelta}s attached to
+ * the connection, and every later segment has its sequence number (server to client) or
+ * acknowledgement (client to server) shifted. A retransmission of the rewritten segment is
+ * recognised by its sequence number and rewritten again; an older retransmission that runs into it
+ * is cut where it starts, so the client never receives the old text in the new numbering. A longer
+ * text needs room after the packet's end: when the buffer's capacity has none, the reply is left as
+ * it is and counted ({@link #skippedNoRoom()}).
+ *
+ * <p>Lines split across segments (Linux does not handle them): the start of a command is copied and
+ * read together with the rest from the next segment, which both go on unchanged. The start of a reply
+ * that may need rewriting is cut off its segment (the segment still carries its acknowledgement) and
+ * put back in front of the next segment, which then holds the whole line. Nothing is lost when that
+ * next segment does not come in order or has no room: the client never acknowledged the cut bytes,
+ * so the server sends them again.
  */
 final class FtpHelper {
 
     private static final int NOT_REWRITTEN = Integer.MIN_VALUE;
     private static final int TCP = 6;
+    private static final int FIN_SYN_RST = 0x07;
+    private static final int MAX_LINE = FtpControl.MAX_LINE;
 
     private final AtomicLong skippedNoRoom = new AtomicLong();
     private final AtomicLong rewrites = new AtomicLong();
+    private final AtomicLong joinedLines = new AtomicLong();
 
     long skippedNoRoom() {
         return skippedNoRoom.get();
@@ -48,6 +59,10 @@ final class FtpHelper {
 
     long rewrites() {
         return rewrites.get();
+    }
+
+    long joinedLines() {
+        return joinedLines.get();
     }
 
     /**
@@ -68,56 +83,63 @@ final class FtpHelper {
             s = new FtpControl();
             c.attach(s);
         }
-        boolean reply = c.reply();
         synchronized (s) {
-            SequenceDelta mine = reply ? s.out : s.in;
-            SequenceDelta theirs = reply ? s.in : s.out;
-            int seq = b.getInt(l4 + 4);
-            int ack = b.getInt(l4 + 8);
-            int newSeq = mine.fixSeq(seq);
-            int newAck = theirs.fixAck(ack);
-            if (newSeq != seq || newAck != ack) {
-                int sum = b.getShort(l4 + 16) & 0xFFFF;
-                sum = InternetChecksum.update32(sum, seq, newSeq);
-                sum = InternetChecksum.update32(sum, ack, newAck);
-                b.putInt(l4 + 4, newSeq);
-                b.putInt(l4 + 8, newAck);
-                b.putShort(l4 + 16, (short) sum);
+            if (c.reply()) {
+                serverSegment(c, b, l3, l4, dataOff, end, s, v6);
+            } else {
+                clientSegment(c, b, l4, dataOff, end, s, v6);
             }
-            if (dataOff == end) {
-                return Verdict.FORWARD;
-            }
-            if (!reply) {
-                clientCommand(c, b, dataOff, end, s, v6);
-                return Verdict.FORWARD;
-            }
-            if (!s.passivePending && !mine.isRewrittenSegment(seq)) {
-                return Verdict.FORWARD;
-            }
-            int diff = serverReply(c, b, l3, dataOff, end, s, v6);
-            if (diff == NOT_REWRITTEN) {
-                return Verdict.FORWARD;
-            }
-            int newEnd = end + diff;
-            if (diff != 0) {
-                if (v6) {
-                    b.putShort(l3 + 4, (short) ((b.getShort(l3 + 4) & 0xFFFF) + diff));
-                } else {
-                    int oldTotal = b.getShort(l3 + 2) & 0xFFFF;
-                    int newTotal = oldTotal + diff;
-                    b.putShort(l3 + 2, (short) newTotal);
-                    b.putShort(l3 + 10, (short) InternetChecksum.update16(b.getShort(l3 + 10) & 0xFFFF, oldTotal, newTotal));
-                }
-                mine.update(seq, diff);
-            }
-            // the payload changed: recompute the TCP checksum in full
-            int tcpLength = newEnd - l4;
-            b.putShort(l4 + 16, (short) 0);
-            int pseudo = v6 ? InternetChecksum.pseudoHeaderV6(b, l3, TCP, tcpLength)
-                    : InternetChecksum.pseudoHeaderV4(b, l3, TCP, tcpLength);
-            b.putShort(l4 + 16, (short) InternetChecksum.checksum(b, l4, tcpLength, pseudo));
-            rewrites.incrementAndGet();
             return Verdict.FORWARD;
+        }
+    }
+
+    // ---------------------------------------------------------------- client to server
+
+    private void clientSegment(RewriteContext c, ByteBuffer b, int l4, int dataOff, int end, FtpControl s, boolean v6) {
+        int seq = b.getInt(l4 + 4);
+        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck(b.getInt(l4 + 8)), true);
+        if (dataOff == end) {
+            return;
+        }
+        int at = dataOff;
+        int carried = s.commandLength;
+        if (carried > 0) {
+            s.commandLength = 0;
+            if (seq == s.commandNextSeq) {
+                int newline = indexOf(b, dataOff, end, (byte) '\n');
+                int lineEnd = newline < 0 ? end : newline + 1;
+                int more = lineEnd - dataOff;
+                if (carried + more <= MAX_LINE) {
+                    ByteBuffer line = s.command();
+                    for (int i = 0; i < more; i++) {
+                        line.put(carried + i, b.get(dataOff + i));
+                    }
+                    if (newline < 0) {
+                        s.commandLength = carried + more;
+                        s.commandNextSeq = seq + more;
+                        return;
+                    }
+                    joinedLines.incrementAndGet();
+                    clientCommand(c, line, 0, carried + more, s, v6);
+                }
+                at = lineEnd; // the rest of a line too long to be a command is skipped
+            }
+        }
+        while (at < end) {
+            int newline = indexOf(b, at, end, (byte) '\n');
+            if (newline < 0) {
+                if (end - at < MAX_LINE && mayBeCommand(b, at, end)) {
+                    ByteBuffer line = s.command();
+                    for (int i = at; i < end; i++) {
+                        line.put(i - at, b.get(i));
+                    }
+                    s.commandLength = end - at;
+                    s.commandNextSeq = seq + (end - dataOff);
+                }
+                return;
+            }
+            clientCommand(c, b, at, newline + 1, s, v6);
+            at = newline + 1;
         }
     }
 
@@ -146,6 +168,146 @@ final class FtpHelper {
         }
         // active mode: the server connects from its control port - 1 (ftp-data) to the client's port
         c.expectConnection(Protocol.TCP, port, c.virtualPort() - 1, c.destinationPort() - 1);
+    }
+
+    // ---------------------------------------------------------------- server to client
+
+    private void serverSegment(RewriteContext c, ByteBuffer b, int l3, int l4, int dataOff, int end, FtpControl s,
+            boolean v6) {
+        SequenceDelta mine = s.out;
+        int originalEnd = end;
+        int seq = b.getInt(l4 + 4);
+        boolean payloadChanged = false;
+        if (dataOff < end && s.heldLength > 0) {
+            int held = s.heldLength;
+            s.heldLength = 0;
+            if (seq == s.heldSeq + held) {
+                if (end + held <= b.capacity() && end + held - l3 <= 0xFFFF) {
+                    // put the held start of the line back in front of its continuation
+                    if (end + held > b.limit()) {
+                        b.limit(end + held);
+                    }
+                    move(b, dataOff, dataOff + held, end - dataOff);
+                    byte[] bytes = s.held();
+                    for (int i = 0; i < held; i++) {
+                        b.put(dataOff + i, bytes[i]);
+                    }
+                    end += held;
+                    seq = s.heldSeq;
+                    payloadChanged = true;
+                    joinedLines.incrementAndGet();
+                } else {
+                    skippedNoRoom.incrementAndGet(); // the client sees a gap and the server resends
+                }
+            }
+        }
+        if (dataOff < end && mine.inside(seq)) {
+            // a resend starting inside the rewritten line: its old bytes have no place in the new
+            // numbering, so only what follows the line goes on
+            int skip = Math.min(mine.lineEnd() - seq, end - dataOff);
+            move(b, dataOff + skip, dataOff, end - dataOff - skip);
+            end -= skip;
+            seq = mine.lineEnd();
+            payloadChanged = true;
+        }
+        int newSeq = mine.fixSeq(seq);
+        int newAck = s.in.fixAck(b.getInt(l4 + 8));
+        boolean noMoreData = (b.get(l4 + 13) & FIN_SYN_RST) != 0;
+        if (dataOff < end && mine.covers(seq, end - dataOff)) {
+            // a resend of the rewritten line: rewrite it again, or hold it back until it is whole
+            int at = dataOff + (mine.lineStart() - seq);
+            int lineEnd = at + (mine.lineEnd() - mine.lineStart());
+            int diff = lineEnd <= end ? serverReply(c, b, l3, at, lineEnd, end, s) : NOT_REWRITTEN;
+            if (diff != NOT_REWRITTEN) {
+                rewrites.incrementAndGet();
+                end += diff;
+            } else {
+                hold(b, at, end, mine.lineStart(), s, noMoreData);
+                end = at;
+            }
+            payloadChanged = true;
+        } else if (dataOff < end && s.passivePending) {
+            int shift = 0;
+            int at = dataOff;
+            while (at < end) {
+                int newline = indexOf(b, at, end, (byte) '\n');
+                int lineSeq = seq + (at - dataOff) - shift;
+                if (newline < 0) {
+                    if (mayBeReply(b, at, end) && hold(b, at, end, lineSeq, s, noMoreData)) {
+                        end = at;
+                        payloadChanged = true;
+                    }
+                    break;
+                }
+                int diff = serverReply(c, b, l3, at, newline + 1, end, s);
+                if (diff != NOT_REWRITTEN) {
+                    mine.rewritten(lineSeq, lineSeq + (newline + 1 - at), diff);
+                    rewrites.incrementAndGet();
+                    shift += diff;
+                    end += diff;
+                    newline += diff;
+                    payloadChanged = true;
+                }
+                at = newline + 1;
+            }
+        }
+        if (!payloadChanged) {
+            renumber(b, l4, newSeq, newAck, true);
+            return;
+        }
+        renumber(b, l4, newSeq, newAck, false);
+        if (end != originalEnd) {
+            if (v6) {
+                b.putShort(l3 + 4, (short) (end - l3 - 40));
+            } else {
+                int oldTotal = b.getShort(l3 + 2) & 0xFFFF;
+                int newTotal = end - l3;
+                b.putShort(l3 + 2, (short) newTotal);
+                b.putShort(l3 + 10, (short) InternetChecksum.update16(b.getShort(l3 + 10) & 0xFFFF, oldTotal, newTotal));
+            }
+        }
+        b.limit(end);
+        // the payload changed: recompute the TCP checksum in full
+        int tcpLength = end - l4;
+        b.putShort(l4 + 16, (short) 0);
+        int pseudo = v6 ? InternetChecksum.pseudoHeaderV6(b, l3, TCP, tcpLength)
+                : InternetChecksum.pseudoHeaderV4(b, l3, TCP, tcpLength);
+        b.putShort(l4 + 16, (short) InternetChecksum.checksum(b, l4, tcpLength, pseudo));
+    }
+
+    /**
+     * Keeps {@code [at, end)}, the start of a line beginning at sequence number {@code lineSeq}, to be
+     * put in front of the segment that continues it; the caller cuts it off this segment either way.
+     * Not kept (false) when the sender said it has nothing more to send or the line is too long.
+     */
+    private static boolean hold(ByteBuffer b, int at, int end, int lineSeq, FtpControl s, boolean noMoreData) {
+        if (noMoreData || end - at >= MAX_LINE) {
+            return false;
+        }
+        byte[] bytes = s.held();
+        for (int i = at; i < end; i++) {
+            bytes[i - at] = b.get(i);
+        }
+        s.heldLength = end - at;
+        s.heldSeq = lineSeq;
+        return true;
+    }
+
+    /** Writes sequence and acknowledgement numbers, updating the TCP checksum when {@code incremental}. */
+    private static void renumber(ByteBuffer b, int l4, int newSeq, int newAck, boolean incremental) {
+        int seq = b.getInt(l4 + 4);
+        int ack = b.getInt(l4 + 8);
+        if (seq == newSeq && ack == newAck) {
+            return;
+        }
+        if (incremental) {
+            int sum = b.getShort(l4 + 16) & 0xFFFF;
+            sum = InternetChecksum.update32(sum, seq, newSeq);
+            sum = InternetChecksum.update32(sum, ack, newAck);
+            b.putShort(l4 + 16, (short) sum);
+        }
+        b.putInt(l4 + 4, newSeq);
+        b.putInt(l4 + 8, newAck);
     }
 
     /** {@code EPRT |1|a.b.c.d|port|} or {@code |2|v6|port|} naming the client; the port, or -1. */
@@ -193,19 +355,22 @@ final class FtpHelper {
         return -1;
     }
 
-    /** Rewrites a 227 / recognises a 229 answer; the length change, or {@link #NOT_REWRITTEN}. */
-    private int serverReply(RewriteContext c, ByteBuffer b, int l3, int at, int end, FtpControl s, boolean v6) {
-        if (startsWith(b, at, end, "229 ")) {
-            int open = indexOfInLine(b, at + 4, end, (byte) '(');
-            if (open < 0 || open + 4 > end) {
+    /**
+     * Looks at one reply line {@code [at, lineEnd)} of a segment ending at {@code end}: rewrites a 227
+     * naming the real server, recognises a 229. The segment's length change, or {@link #NOT_REWRITTEN}.
+     */
+    private int serverReply(RewriteContext c, ByteBuffer b, int l3, int at, int lineEnd, int end, FtpControl s) {
+        if (startsWith(b, at, lineEnd, "229 ")) {
+            int open = indexOf(b, at + 4, lineEnd, (byte) '(');
+            if (open < 0 || open + 4 > lineEnd) {
                 return NOT_REWRITTEN;
             }
             byte d = b.get(open + 1);
             if (b.get(open + 2) != d || b.get(open + 3) != d) {
                 return NOT_REWRITTEN;
             }
-            long port = parseNumber(b, open + 4, end, 0xFFFF);
-            if (port < 0 || (int) port >= end || b.get((int) port) != d) {
+            long port = parseNumber(b, open + 4, lineEnd, 0xFFFF);
+            if (port < 0 || (int) port >= lineEnd || b.get((int) port) != d) {
                 return NOT_REWRITTEN;
             }
             s.passivePending = false;
@@ -213,15 +378,19 @@ final class FtpHelper {
             c.expectConnection(Protocol.TCP, 0, p, p);
             return NOT_REWRITTEN; // only a port: the text stays as it is
         }
-        if (v6 || !startsWith(b, at, end, "227 ")) {
+        if (c.addressFamily() != Addresses.IPV4 || !startsWith(b, at, lineEnd, "227 ")) {
             return NOT_REWRITTEN;
         }
-        int open = indexOfInLine(b, at + 4, end, (byte) '(');
-        if (open < 0) {
-            return NOT_REWRITTEN;
+        // RFC 1123 4.1.2.6: the numbers may come with or without parentheses; take the first run
+        // of six that parses
+        int start = -1;
+        long hostPort = -1;
+        for (int i = at + 4; i < lineEnd && hostPort < 0; i++) {
+            if (isDigit(b.get(i)) && !isDigit(b.get(i - 1))) {
+                hostPort = parseHostPort(b, i, lineEnd);
+                start = i;
+            }
         }
-        int start = open + 1;
-        long hostPort = parseHostPort(b, start, end);
         if (hostPort < 0 || (int) (hostPort >>> 16) != (int) c.destinationAddressLow()) {
             return NOT_REWRITTEN; // not the real server's own address: leave it (as Linux does)
         }
@@ -241,21 +410,15 @@ final class FtpHelper {
         int newLength = digits(vip >>> 24) + digits((vip >>> 16) & 0xFF) + digits((vip >>> 8) & 0xFF)
                 + digits(vip & 0xFF) + 3;
         int diff = newLength - (addrEnd - start);
-        if (diff > 0) {
-            int total = v6 ? 40 + (b.getShort(l3 + 4) & 0xFFFF) : b.getShort(l3 + 2) & 0xFFFF;
-            if (end + diff > b.capacity() || total + diff > 0xFFFF) {
-                skippedNoRoom.incrementAndGet();
-                return NOT_REWRITTEN;
-            }
+        if (diff > 0 && (end + diff > b.capacity() || end + diff - l3 > 0xFFFF)) {
+            skippedNoRoom.incrementAndGet();
+            return NOT_REWRITTEN;
         }
-        // absolute puts are bounded by the limit: grow it before moving, shrink it after
-        if (diff > 0) {
-            b.limit(end + diff);
-            move(b, addrEnd, addrEnd + diff, end - addrEnd);
-        } else if (diff < 0) {
-            move(b, addrEnd, addrEnd + diff, end - addrEnd);
+        // absolute puts are bounded by the limit: grow it before moving (the caller sets the final one)
+        if (end + diff > b.limit()) {
             b.limit(end + diff);
         }
+        move(b, addrEnd, addrEnd + diff, end - addrEnd);
         int p = start;
         p = writeDecimal(b, p, vip >>> 24);
         b.put(p++, (byte) ',');
@@ -265,6 +428,27 @@ final class FtpHelper {
         b.put(p++, (byte) ',');
         writeDecimal(b, p, vip & 0xFF);
         return diff;
+    }
+
+    /** Whether an unterminated line could grow into a command the helper reads. */
+    private static boolean mayBeCommand(ByteBuffer b, int at, int end) {
+        return startsAsPrefix(b, at, end, "PORT ") || startsAsPrefix(b, at, end, "EPRT ")
+                || startsAsPrefix(b, at, end, "PASV") || startsAsPrefix(b, at, end, "EPSV");
+    }
+
+    /** Whether an unterminated line could grow into a passive-mode reply. */
+    private static boolean mayBeReply(ByteBuffer b, int at, int end) {
+        return startsAsPrefix(b, at, end, "227 ") || startsAsPrefix(b, at, end, "229 ");
+    }
+
+    /** Whether {@code [at, end)} starts with {@code word} or is a non-empty start of it. */
+    private static boolean startsAsPrefix(ByteBuffer b, int at, int end, String word) {
+        int n = Math.min(end - at, word.length());
+        return n > 0 && matches(b, at, word, n);
+    }
+
+    private static boolean isDigit(byte ch) {
+        return ch >= '0' && ch <= '9';
     }
 
     /** Parses {@code h1,h2,h3,h4,p1,p2}: {@code address << 16 | port}, or -1. */
@@ -320,10 +504,12 @@ final class FtpHelper {
 
     /** Case-insensitive match of an ASCII {@code word} at {@code at}. */
     private static boolean startsWith(ByteBuffer b, int at, int end, String word) {
-        if (end - at < word.length()) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
+        return end - at >= word.length() && matches(b, at, word, word.length());
+    }
+
+    /** Case-insensitive match of the first {@code n} characters of an upper-case ASCII {@code word}. */
+    private static boolean matches(ByteBuffer b, int at, String word, int n) {
+        for (int i = 0; i < n; i++) {
             int ch = b.get(at + i);
             if (ch >= 'a' && ch <= 'z') {
                 ch -= 'a' - 'A';
@@ -339,20 +525,6 @@ final class FtpHelper {
         for (int i = from; i < end; i++) {
             if (b.get(i) == value) {
                 return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Like {@link #indexOf} but stops at the end of the line. */
-    private static int indexOfInLine(ByteBuffer b, int from, int end, byte value) {
-        for (int i = from; i < end; i++) {
-            byte ch = b.get(i);
-            if (ch == value) {
-                return i;
-            }
-            if (ch == '\r' || ch == '\n') {
-                return -1;
             }
         }
         return -1;

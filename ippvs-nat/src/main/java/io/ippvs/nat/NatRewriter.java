@@ -114,6 +114,11 @@ public final class NatRewriter implements PacketRewriter {
         return ftp == null ? 0 : ftp.rewrites();
     }
 
+    /** FTP commands and replies read whole after a segment boundary had cut them. */
+    public long ftpLinesJoined() {
+        return ftp == null ? 0 : ftp.joinedLines();
+    }
+
     @Override
     public Verdict rewrite(RewriteContext c) {
         ByteBuffer b = c.buffer();
@@ -432,8 +437,10 @@ public final class NatRewriter implements PacketRewriter {
                     // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
                     return FORWARD;
                 }
+                // the sum after the address alone may be 0: only the final value is a field value
                 sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.updateUdp16(sum, oldPort, newPort));
+                sum = InternetChecksum.update16(sum, oldPort, newPort);
+                b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.udpField(sum));
                 return FORWARD;
             }
             default: {

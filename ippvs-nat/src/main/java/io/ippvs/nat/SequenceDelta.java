@@ -1,55 +1,73 @@
 package io.ippvs.nat;
 
 /**
- * The sequence-number offset one direction of a TCP connection carries once a helper has changed the
- * length of a payload in that direction (Linux {@code struct ip_vs_seq}): segments after the last
- * rewritten one are shifted by {@code delta}, the rewritten segment itself and older ones (its
- * retransmissions) by {@code previousDelta}. The other direction's acknowledgements are shifted back.
+ * The sequence-number offset one direction of a TCP connection carries once a helper has rewritten a
+ * line in that direction (Linux {@code struct ip_vs_seq}, kept per line rather than per segment).
+ * Bytes from the end of the last rewritten line on are shifted by {@code delta}, bytes up to its start
+ * by {@code previousDelta}; the line itself only ever leaves whole and rewritten. The other
+ * direction's acknowledgements are shifted back.
+ *
+ * <p>Only the last rewritten line is remembered, as in Linux: a retransmission reaching back across
+ * an earlier one is numbered as if that line had not changed length.
  *
  * <p>Not thread-safe: its owner {@link FtpControl} is locked while it is used.
  */
 final class SequenceDelta {
 
     private boolean set;
-    private int initSeq;
+    private int lineStart;
+    private int lineEnd;
     private int delta;
     private int previousDelta;
 
-    /** The sequence number to send for a segment that arrived with {@code seq}. */
+    /** The sequence number to send for a segment that starts at {@code seq} (not inside the line). */
     int fixSeq(int seq) {
-        if (delta == 0 && previousDelta == 0) {
-            return seq;
-        }
-        return after(seq, initSeq) ? seq + delta : seq + previousDelta;
+        return after(seq, lineStart) ? seq + delta : seq + previousDelta;
     }
 
     /** The acknowledgement to send in the other direction for a received {@code ack}. */
     int fixAck(int ack) {
-        if (delta == 0 && previousDelta == 0) {
-            return ack;
-        }
         // ack names the next byte the peer expects, in the rewritten numbering, where the rewritten
-        // segment starts at initSeq + previousDelta. Linux compares with initSeq + delta instead, which
-        // misplaces an ACK of exactly the segment's start when the rewrite shrank the payload.
-        return after(ack, initSeq + previousDelta) ? ack - delta : ack - previousDelta;
+        // line starts at lineStart + previousDelta. Linux compares with its start + delta instead, which
+        // misplaces an ACK of exactly the line's start when the rewrite shrank it.
+        return after(ack, lineStart + previousDelta) ? ack - delta : ack - previousDelta;
     }
 
     /**
-     * Records that the segment which arrived with {@code seq} changed length by {@code diff}; a
-     * retransmission of an already recorded segment (not after it) changes nothing.
+     * Records that the line {@code [start, end)} (sender's numbering) was rewritten with a length
+     * change of {@code diff}; the same line again (a retransmission) or an older one changes nothing.
      */
-    void update(int seq, int diff) {
-        if (!set || after(seq, initSeq)) {
+    void rewritten(int start, int end, int diff) {
+        if (!set || after(start, lineStart)) {
             previousDelta = delta;
             delta += diff;
-            initSeq = seq;
+            lineStart = start;
+            lineEnd = end;
             set = true;
         }
     }
 
-    /** Whether {@code seq} is the first sequence number of the last rewritten segment. */
-    boolean isRewrittenSegment(int seq) {
-        return set && seq == initSeq;
+    /** Whether a line was rewritten. */
+    boolean isSet() {
+        return set;
+    }
+
+    int lineStart() {
+        return lineStart;
+    }
+
+    int lineEnd() {
+        return lineEnd;
+    }
+
+    /** Whether {@code seq} lies strictly inside the last rewritten line. */
+    boolean inside(int seq) {
+        return set && after(seq, lineStart) && after(lineEnd, seq);
+    }
+
+    /** Whether a segment of {@code length} bytes from {@code seq} holds the last rewritten line's first byte. */
+    boolean covers(int seq, int length) {
+        return set && !after(seq, lineStart) && after(seq + length, lineStart);
     }
 
     int delta() {

@@ -20,12 +20,7 @@ class FtpHelperTest {
     private final TestContext c = new TestContext(CLIENT, 41000, VIP, 21, SERVER, 21, 0);
 
     private byte[] run(PacketBuilder in, boolean reply, int tailroom) {
-        Guarded g = new Guarded(in.bytes(), false, 0, tailroom);
-        assertThat(rewriter.rewrite(c.packet(g.buffer, reply))).isEqualTo(Verdict.FORWARD);
-        assertThat(g.guardsIntact()).isTrue();
-        byte[] out = g.packet();
-        ChecksumVerifier.assertValid(out);
-        return out;
+        return c.forward(rewriter, in.bytes(), reply, tailroom);
     }
 
     private static PacketBuilder seg(String src, String dst, int sport, int dport, long seq, long ack, String text, int ttl) {

@@ -67,6 +67,7 @@ final class NatFixtures {
             case "ftp": return new Connection(CLIENT, VIP, 21, FTP, 21, 0);
             case "ftp-pasv-data": return new Connection(CLIENT, VIP, 50000, FTP, 50000, 0);
             case "ftp-active-data": return new Connection(CLIENT, VIP, 20, FTP, 20, 0);
+            case "ftp-pasv-data-2": return new Connection(CLIENT, VIP, 50001, FTP, 50001, 0);
             case "web6": return new Connection(CLIENT6, VIP6, 443, WEB6, 8443, WEB6_MTU);
             case "dns6": return new Connection(CLIENT6, VIP6, 53, DNS6, 5353, 0);
             default: throw new IllegalArgumentException("connection: " + name);
@@ -342,6 +343,31 @@ final class NatFixtures {
                 157 * 256 + 1, SYN, 40000, 0, "");
         in4("ftp active data: client SYN-ACK reaches the server", "ftp-active-data", 157 * 256 + 1, 20, FTP, 20,
                 SYN | ACK, 60000, 40001, "");
+
+        // a second PASV whose command and 227 answer are both cut by segment boundaries
+        long c2 = 5007 + port.length();
+        long s2 = afterOk + "200 ok\r\n".length();
+        forward("ftp split: client sends PA", "ftp", false,
+                tcp4(CLIENT, VIP, 64, 41000, 21, PSH | ACK, c2, s2 + grow, "PA"),
+                tcp4(CLIENT, FTP, 63, 41000, 21, PSH | ACK, c2, s2, "PA"));
+        forward("ftp split: client sends SV (PASV read whole across the two)", "ftp", false,
+                tcp4(CLIENT, VIP, 64, 41000, 21, PSH | ACK, c2 + 2, s2 + grow, "SV\r\n"),
+                tcp4(CLIENT, FTP, 63, 41000, 21, PSH | ACK, c2 + 2, s2, "SV\r\n"));
+        String head = "227 Entering Passive Mode (10,1,1";
+        String rest = ",3,195,81).\r\n";
+        String whole = "227 Entering Passive Mode (192,0,2,1,195,81).\r\n";
+        forward("ftp split: the 227 cut after its address's third number is held back (bare ACK goes on)", "ftp", true,
+                tcp4(FTP, CLIENT, 64, 21, 41000, PSH | ACK, s2, c2 + 6, head),
+                tcp4(VIP, CLIENT, 63, 21, 41000, PSH | ACK, s2 + grow, c2 + 6, ""));
+        forward("ftp split: its continuation leaves with the held start, rewritten to the VIP", "ftp", true,
+                tcp4(FTP, CLIENT, 64, 21, 41000, PSH | ACK, s2 + head.length(), c2 + 6, rest),
+                tcp4(VIP, CLIENT, 63, 21, 41000, PSH | ACK, s2 + grow, c2 + 6, whole));
+        long afterSecond = s2 + head.length() + rest.length();
+        forward("ftp split: the client's ACK is shifted back by both rewrites", "ftp", false,
+                tcp4(CLIENT, VIP, 64, 41000, 21, ACK, c2 + 6, afterSecond + 2 * grow, ""),
+                tcp4(CLIENT, FTP, 63, 41000, 21, ACK, c2 + 6, afterSecond, ""));
+        in4("ftp split: the passive data connection to VIP:50001 reaches the same server", "ftp-pasv-data-2", 41002, 50001,
+                FTP, 50001, SYN, 21000, 0, "");
     }
 
     static String ascii(byte[] b) {

@@ -52,7 +52,8 @@ class NatRewriterFixturesTest {
         TestContext ftp = contexts.get("ftp");
         assertThat(ftp.expectations).containsExactly(
                 new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 0, 50000, 50000),
-                new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 157 * 256 + 1, 20, 20));
-        assertThat(rewriter.ftpRewrites()).isEqualTo(2);
+                new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 157 * 256 + 1, 20, 20),
+                new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 0, 50001, 50001));
+        assertThat(rewriter.ftpRewrites()).isEqualTo(3);
     }
 }

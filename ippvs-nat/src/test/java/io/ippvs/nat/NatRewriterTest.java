@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.testing.ChecksumVerifier;
 import io.ippvs.core.testing.PacketBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +123,35 @@ class NatRewriterTest {
         run(off, d, reply, true, 64);
         assertThat(d.expectations).isEmpty();
         assertThat(d.attachment()).isNull();
+    }
+
+    /**
+     * A UDP checksum that is 0 after the address update but before the port update (found by the
+     * round-trip property): the field must still end up a valid non-zero checksum.
+     */
+    @Test
+    void udpChecksumPassingThroughZeroMidwayStaysValid() {
+        TestContext dns6 = new TestContext("2001:db8::7", 5000, "2001:db8:1::1", 53, "2001:db8:2::4", 5353, 0);
+        long[] client = {0x20010db800000000L, 7};
+        long[] vip = {0x20010db800010000L, 1};
+        long[] server = {0x20010db800020000L, 4};
+        byte[] base = PacketBuilder.ipv6("2001:db8::7", "2001:db8:1::1").udp(5000, 53).payload(new byte[2]).bytes();
+        int field0 = ((base[46] & 0xFF) << 8) | (base[47] & 0xFF);
+        int word = -1;
+        for (int w = 0; w <= 0xFFFF && word < 0; w++) {
+            int field = InternetChecksum.udpField(InternetChecksum.update16(field0, 0, w));
+            if (InternetChecksum.update128(field, vip[0], vip[1], server[0], server[1]) == 0) {
+                word = w;
+            }
+        }
+        assertThat(word).isNotNegative();
+        assertThat(client[1]).isEqualTo(7); // the client's address is not part of the inbound update
+        PacketBuilder in = PacketBuilder.ipv6("2001:db8::7", "2001:db8:1::1").udp(5000, 53)
+                .payload((byte) (word >>> 8), (byte) word);
+        Guarded g = new Guarded(in.bytes(), false, 0, 0);
+        assertThat(NatRewriter.builder().build().rewrite(dns6.packet(g.buffer, false))).isEqualTo(Verdict.FORWARD);
+        assertThat(g.packet()).isEqualTo(PacketBuilder.ipv6("2001:db8::7", "2001:db8:2::4").ttl(63).udp(5000, 5353)
+                .payload((byte) (word >>> 8), (byte) word).bytes());
+        ChecksumVerifier.assertValid(g.packet());
     }
 }

@@ -214,4 +214,18 @@ final class TestContext implements RewriteContext {
         expectations.add(e);
         return true;
     }
+
+    /**
+     * Runs one packet of this connection through {@code rewriter} in a guarded buffer with
+     * {@code tailroom}, asserting a FORWARD verdict, no write outside the buffer and valid checksums.
+     */
+    byte[] forward(io.ippvs.api.PacketRewriter rewriter, byte[] packet, boolean isReply, int tailroom) {
+        Guarded g = new Guarded(packet, false, 0, tailroom);
+        org.assertj.core.api.Assertions.assertThat(rewriter.rewrite(packet(g.buffer, isReply)))
+                .isEqualTo(io.ippvs.api.Verdict.FORWARD);
+        org.assertj.core.api.Assertions.assertThat(g.guardsIntact()).isTrue();
+        byte[] out = g.packet();
+        io.ippvs.core.testing.ChecksumVerifier.assertValid(out);
+        return out;
+    }
 }
