@@ -36,8 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 60- or 80-byte copy, a few ns) because the rewrite changes it in place.
  *
  * <p>The {@code director*} benchmarks run the whole path through one {@link Director} holding
- * {@code connections} established connections, cycling through them: parse, connection lookup, TCP
- * state, NAT rewrite, checksums, counters. The {@code rewriter*} benchmarks time the
+ * {@code connections} established connections (1k, or 1M to compare with the C baseline), walking
+ * through them with an odd stride as {@link DirectorBenchmark} does: parse, connection lookup, TCP
+ * state, NAT rewrite, checksums, counters. {@link #copyOnly} is the packet copy alone. The {@code rewriter*} benchmarks time the
  * {@link NatRewriter} alone behind a fixed context: the rewrite and checksum share of that cost.
  *
  * <pre>
@@ -50,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgs = {"-Xms3g", "-Xmx3g"})
 public class NatBenchmark {
 
     @Param({"4", "6"})
@@ -93,65 +94,113 @@ public class NatBenchmark {
         return rewriter.rewrite(outbound.reset());
     }
 
+    /**
+     * Copying the untouched packet into the working buffer, which every benchmark here does first:
+     * subtract it to see the rewriter's (or the director's) own share.
+     */
+    @Benchmark
+    public int copyOnly() {
+        return inbound.reset().buffer().limit();
+    }
+
     // ---------------------------------------------------------------- through the director
 
-    /** Established connections, so each packet exercises parse, lookup, state, rewrite, checksums. */
-    @Param({"1024"})
-    public int connections;
+    /**
+     * A director holding {@code connections} established connections of one client and the packets
+     * of each in both directions, laid out back to back in one array.
+     */
+    @State(Scope.Thread)
+    public static class Flows {
+        /** Established connections, so each packet exercises parse, lookup, state, rewrite, checksums. */
+        @Param({"1024", "1048576"})
+        public int connections;
 
-    private Director director;
-    private byte[][] inboundPackets;
-    private byte[][] outboundPackets;
-    private ByteBuffer work;
-    private int next;
+        /** Between consecutive packets: odd, so the walk visits every connection (a power of two). */
+        static final int STRIDE = 7919;
 
-    @Setup(Level.Trial)
-    public void setUpDirector() throws UnknownHostException {
-        boolean v6 = family == 6;
-        InetAddress client = InetAddress.getByName(v6 ? "2001:db8:c::7" : "198.51.100.7");
-        InetAddress virtual = InetAddress.getByName(v6 ? "2001:db8:1::1" : "192.0.2.1");
-        InetAddress server = InetAddress.getByName(v6 ? "2001:db8:2::2" : "10.1.1.2");
-        director = Director.builder().maxConnections(connections * 4).rewriter(NatRewriter.builder().build()).build();
-        ServiceKey key = ServiceKey.of(Protocol.TCP, virtual, 80);
-        director.addService(ServiceConfig.builder(key).scheduler("rr").build());
-        director.addRealServer(key, RealServerConfig.builder(server, 8080).forwardingMethod(ForwardingMethod.MASQUERADE).build());
-        work = ByteBuffer.allocateDirect(256);
-        inboundPackets = new byte[connections][];
-        outboundPackets = new byte[connections][];
-        for (int i = 0; i < connections; i++) {
-            int port = 10000 + i;
-            // handshake: SYN in, SYN-ACK out, ACK in makes the connection ESTABLISHED
-            process(tcp(client, virtual, port, 80, PacketBuilder.SYN, 1000, 0, 0));
-            process(tcp(server, client, 8080, port, PacketBuilder.SYN | PacketBuilder.ACK, 5000, 1001, 0));
-            process(tcp(client, virtual, port, 80, PacketBuilder.ACK, 1001, 5001, 0));
-            inboundPackets[i] = tcp(client, virtual, port, 80, PacketBuilder.ACK, 1001, 5001, 20);
-            outboundPackets[i] = tcp(server, client, 8080, port, PacketBuilder.ACK, 5001, 1021, 20);
-        }
-        if (director.connectionCount() < connections) {
-            throw new IllegalStateException("only " + director.connectionCount() + " connections established");
-        }
-        if (!process(inboundPackets[0]).isForward() || !process(outboundPackets[0]).isForward()) {
-            throw new IllegalStateException("the established flow is not forwarded");
-        }
-    }
+        Director director;
+        byte[] inboundPackets;
+        byte[] outboundPackets;
+        int length;
+        ByteBuffer work;
+        int next;
 
-    private Verdict process(byte[] packet) {
-        work.clear();
-        work.put(packet);
-        work.flip();
-        return director.process(work);
+        @Setup(Level.Trial)
+        public void setUp(NatBenchmark bench) throws UnknownHostException {
+            if (Integer.bitCount(connections) != 1) {
+                throw new IllegalArgumentException("connections: " + connections + " is not a power of two");
+            }
+            boolean v6 = bench.family == 6;
+            InetAddress client = InetAddress.getByName(v6 ? "2001:db8:c::7" : "198.51.100.7");
+            InetAddress virtual = InetAddress.getByName(v6 ? "2001:db8:1::1" : "192.0.2.1");
+            InetAddress server = InetAddress.getByName(v6 ? "2001:db8:2::2" : "10.1.1.2");
+            director = Director.builder().maxConnections(connections * 4).rewriter(NatRewriter.builder().build()).build();
+            ServiceKey key = ServiceKey.of(Protocol.TCP, virtual, 80);
+            director.addService(ServiceConfig.builder(key).scheduler("rr").build());
+            director.addRealServer(key, RealServerConfig.builder(server, 8080).forwardingMethod(ForwardingMethod.MASQUERADE).build());
+            work = ByteBuffer.allocateDirect(256);
+            length = tcp(client, virtual, 10000, 80, PacketBuilder.ACK, 1001, 5001, 20).length;
+            inboundPackets = new byte[connections * length];
+            outboundPackets = new byte[connections * length];
+            for (int i = 0; i < connections; i++) {
+                // client ports 1024.. and further client addresses past 64512 connections
+                InetAddress c = i < 64512 ? client : clientNumber(v6, i / 64512);
+                int port = 1024 + i % 64512;
+                // handshake: SYN in, SYN-ACK out, ACK in makes the connection ESTABLISHED
+                handshake(tcp(c, virtual, port, 80, PacketBuilder.SYN, 1000, 0, 0));
+                handshake(tcp(server, c, 8080, port, PacketBuilder.SYN | PacketBuilder.ACK, 5000, 1001, 0));
+                handshake(tcp(c, virtual, port, 80, PacketBuilder.ACK, 1001, 5001, 0));
+                System.arraycopy(tcp(c, virtual, port, 80, PacketBuilder.ACK, 1001, 5001, 20), 0, inboundPackets,
+                        i * length, length);
+                System.arraycopy(tcp(server, c, 8080, port, PacketBuilder.ACK, 5001, 1021, 20), 0, outboundPackets,
+                        i * length, length);
+            }
+            if (director.connectionCount() < connections) {
+                throw new IllegalStateException("only " + director.connectionCount() + " connections established");
+            }
+            for (int i = 0; i < connections; i++) {
+                if (!process(inboundPackets, i).isForward() || !process(outboundPackets, i).isForward()) {
+                    throw new IllegalStateException("established flow " + i + " is not forwarded");
+                }
+            }
+        }
+
+        private static InetAddress clientNumber(boolean v6, int n) throws UnknownHostException {
+            return InetAddress.getByName(v6 ? "2001:db8:d::" + Integer.toHexString(n) : "198.51." + (101 + n / 250) + "." + (n % 250 + 1));
+        }
+
+        private void handshake(byte[] packet) {
+            work.clear();
+            work.put(packet);
+            work.flip();
+            if (!director.process(work).isForward()) {
+                throw new IllegalStateException("a handshake packet was not forwarded");
+            }
+        }
+
+        /** Copies packet {@code i} of {@code packets} into the working buffer and processes it. */
+        Verdict process(byte[] packets, int i) {
+            work.clear();
+            work.put(packets, i * length, length);
+            work.flip();
+            return director.process(work);
+        }
+
+        /** The packets of the next connection of the walk. */
+        int advance() {
+            next = (next + STRIDE) & (connections - 1);
+            return next;
+        }
     }
 
     @Benchmark
-    public Verdict directorInbound() {
-        next = (next + 1) & (connections - 1);
-        return process(inboundPackets[next]);
+    public Verdict directorInbound(Flows flows) {
+        return flows.process(flows.inboundPackets, flows.advance());
     }
 
     @Benchmark
-    public Verdict directorOutbound() {
-        next = (next + 1) & (connections - 1);
-        return process(outboundPackets[next]);
+    public Verdict directorOutbound(Flows flows) {
+        return flows.process(flows.outboundPackets, flows.advance());
     }
 
     /** A context for one connection and one packet, as the director would fill it. */
