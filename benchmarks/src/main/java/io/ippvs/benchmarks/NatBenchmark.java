@@ -10,6 +10,7 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.director.Worker;
 import io.ippvs.core.testing.FakeRealServer;
 import io.ippvs.core.testing.PacketBuilder;
 import io.ippvs.nat.NatRewriter;
@@ -38,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The {@code director*} benchmarks run the whole path through one {@link Director} holding
  * {@code connections} established connections (1k, or 1M to compare with the C baseline), walking
  * through them with an odd stride as {@link DirectorBenchmark} does: parse, connection lookup, TCP
- * state, NAT rewrite, checksums, counters. {@link #copyOnly} is the packet copy alone. The {@code rewriter*} benchmarks time the
+ * state, NAT rewrite, checksums, counters; {@code director*} through {@link Director#process(ByteBuffer)}
+ * (a thread-local lookup and a clock reading per packet), {@code worker*} through a {@link Worker}
+ * with one clock reading per burst of 32 packets. {@link #copyOnly} is the packet copy alone. The {@code rewriter*} benchmarks time the
  * {@link NatRewriter} alone behind a fixed context: the rewrite and checksum share of that cost.
  *
  * <pre>
@@ -124,6 +127,12 @@ public class NatBenchmark {
         int length;
         ByteBuffer work;
         int next;
+        Worker worker;
+        int count;
+        long now;
+
+        /** Packets per clock reading in the {@code worker*} benchmarks. */
+        static final int BURST = 32;
 
         @Setup(Level.Trial)
         public void setUp(NatBenchmark bench) throws UnknownHostException {
@@ -158,6 +167,7 @@ public class NatBenchmark {
             if (director.connectionCount() < connections) {
                 throw new IllegalStateException("only " + director.connectionCount() + " connections established");
             }
+            worker = director.newWorker();
             for (int i = 0; i < connections; i++) {
                 if (!process(inboundPackets, i).isForward() || !process(outboundPackets, i).isForward()) {
                     throw new IllegalStateException("established flow " + i + " is not forwarded");
@@ -186,6 +196,20 @@ public class NatBenchmark {
             return director.process(work);
         }
 
+        /**
+         * The same through a {@link Worker} (no thread-local lookup) that reads the director's clock
+         * once per burst of {@link #BURST} packets, as an I/O loop draining a ring would.
+         */
+        Verdict processInBurst(byte[] packets, int i) {
+            if ((count++ & (BURST - 1)) == 0) {
+                now = director.nanoTime();
+            }
+            work.clear();
+            work.put(packets, i * length, length);
+            work.flip();
+            return worker.process(work, 0, null, now);
+        }
+
         /** The packets of the next connection of the walk. */
         int advance() {
             next = (next + STRIDE) & (connections - 1);
@@ -201,6 +225,18 @@ public class NatBenchmark {
     @Benchmark
     public Verdict directorOutbound(Flows flows) {
         return flows.process(flows.outboundPackets, flows.advance());
+    }
+
+    /** {@link #directorInbound} through a worker, the clock read once per burst of 32 packets. */
+    @Benchmark
+    public Verdict workerInbound(Flows flows) {
+        return flows.processInBurst(flows.inboundPackets, flows.advance());
+    }
+
+    /** {@link #directorOutbound} through a worker, the clock read once per burst of 32 packets. */
+    @Benchmark
+    public Verdict workerOutbound(Flows flows) {
+        return flows.processInBurst(flows.outboundPackets, flows.advance());
     }
 
     /** A context for one connection and one packet, as the director would fill it. */

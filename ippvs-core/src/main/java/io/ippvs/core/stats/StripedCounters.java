@@ -28,13 +28,18 @@ public final class StripedCounters {
     private final int stride;
     private final long[] cells;
 
-    /** @param width how many counters; each stripe holds all of them, rounded up to whole cache lines */
+    /**
+     * @param width how many counters; each stripe holds all of them, rounded up to whole cache lines,
+     *     plus one line of padding
+     */
     public StripedCounters(int width) {
         if (width < 1) {
             throw new IllegalArgumentException("width: " + width + " must be at least 1");
         }
         this.width = width;
-        this.stride = (width + LONGS_PER_LINE - 1) / LONGS_PER_LINE * LONGS_PER_LINE;
+        // the array is only 8-byte aligned, so a stripe may straddle two lines: a whole line of gap
+        // after each keeps two stripes from ever sharing one (false sharing between packet threads)
+        this.stride = (width + LONGS_PER_LINE - 1) / LONGS_PER_LINE * LONGS_PER_LINE + LONGS_PER_LINE;
         // one extra line in front keeps stripe 0 off the array header's line
         this.cells = new long[LONGS_PER_LINE + STRIPES * stride];
     }
