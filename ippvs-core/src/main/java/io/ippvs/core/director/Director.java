@@ -277,13 +277,9 @@ public final class Director {
         s.realServer = rs;
         int bytes = info.end() - info.l3Offset();
         if (reply) {
-            rs.stats().outPacket(w.stripe, bytes);
-            rs.serviceStats().outPacket(w.stripe, bytes);
-            totals.outPacket(w.stripe, bytes);
+            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            rs.stats().inPacket(w.stripe, bytes);
-            rs.serviceStats().inPacket(w.stripe, bytes);
-            totals.inPacket(w.stripe, bytes);
+            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -397,9 +393,7 @@ public final class Director {
         s.connectionProtocol = proto;
         s.realServer = rs;
         int bytes = s.info.end() - s.info.l3Offset();
-        rs.stats().inPacket(w.stripe, bytes);
-        rs.serviceStats().inPacket(w.stripe, bytes);
-        totals.inPacket(w.stripe, bytes);
+        TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -420,9 +414,7 @@ public final class Director {
         s.connectionProtocol = proto;
         s.realServer = rs;
         int bytes = s.info.end() - s.info.l3Offset();
-        rs.stats().outPacket(w.stripe, bytes);
-        rs.serviceStats().outPacket(w.stripe, bytes);
-        totals.outPacket(w.stripe, bytes);
+        TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -461,13 +453,9 @@ public final class Director {
         s.realServer = rs;
         int bytes = info.end() - info.l3Offset();
         if (reply) {
-            rs.stats().outPacket(w.stripe, bytes);
-            rs.serviceStats().outPacket(w.stripe, bytes);
-            totals.outPacket(w.stripe, bytes);
+            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            rs.stats().inPacket(w.stripe, bytes);
-            rs.serviceStats().inPacket(w.stripe, bytes);
-            totals.inPacket(w.stripe, bytes);
+            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -569,9 +557,7 @@ public final class Director {
             s.destinationPort = dport;
             s.connectionProtocol = proto;
             s.realServer = rs;
-            rs.stats().inPacket(w.stripe, bytes);
-            svc.stats().inPacket(w.stripe, bytes);
-            totals.inPacket(w.stripe, bytes);
+            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), svc.stats(), totals);
             Verdict v = rewrite(w, s, rs, hop);
             rs.unbind(false, false);
             return v;

@@ -72,6 +72,32 @@ public final class StripedCounters {
         }
     }
 
+    /**
+     * {@link #add2} on three sets of counters of the same width at once (a packet counts for its
+     * real server, its service and the director): one stripe test and one offset for all three.
+     */
+    public static void add2(int stripe, int index1, long delta1, int index2, long delta2, StripedCounters a,
+            StripedCounters b, StripedCounters c) {
+        int stride = a.stride;
+        if (stripe == SHARED || b.stride != stride || c.stride != stride) {
+            a.add2(stripe, index1, delta1, index2, delta2);
+            b.add2(stripe, index1, delta1, index2, delta2);
+            c.add2(stripe, index1, delta1, index2, delta2);
+            return;
+        }
+        int i1 = LONGS_PER_LINE + stripe * stride + index1;
+        int i2 = i1 - index1 + index2;
+        long[] x = a.cells;
+        long[] y = b.cells;
+        long[] z = c.cells;
+        CELL.setRelease(x, i1, (long) CELL.getOpaque(x, i1) + delta1);
+        CELL.setRelease(x, i2, (long) CELL.getOpaque(x, i2) + delta2);
+        CELL.setRelease(y, i1, (long) CELL.getOpaque(y, i1) + delta1);
+        CELL.setRelease(y, i2, (long) CELL.getOpaque(y, i2) + delta2);
+        CELL.setRelease(z, i1, (long) CELL.getOpaque(z, i1) + delta1);
+        CELL.setRelease(z, i2, (long) CELL.getOpaque(z, i2) + delta2);
+    }
+
     /** The sum of counter {@code index} over all stripes. */
     public long sum(int index) {
         long s = 0;
