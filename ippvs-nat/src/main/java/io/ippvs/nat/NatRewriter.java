@@ -19,6 +19,7 @@ import io.ippvs.core.header.UdpHeader;
 import io.ippvs.core.icmp.IcmpErrors;
 import io.ippvs.core.icmp.IcmpRateLimiter;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -129,12 +130,69 @@ public final class NatRewriter implements PacketRewriter {
         }
         int version = (b.get(l3) & 0xF0) >>> 4;
         if (version == 4 && c.addressFamily() == Addresses.IPV4) {
-            return rewrite4(c, b, l3, limit);
+            // the fast path reads several fields in one word, which needs network byte order
+            return b.order() == ByteOrder.BIG_ENDIAN && l3 + Ipv4Header.MIN_LENGTH <= limit && tcp4(c, b, l3, limit)
+                    ? FORWARD : rewrite4(c, b, l3, limit);
         }
         if (version == 6 && c.addressFamily() == Addresses.IPV6) {
             return rewrite6(c, b, l3, limit);
         }
         return MALFORMED;
+    }
+
+    // ---------------------------------------------------------------- the common case
+
+    /**
+     * The established TCP segment, which is nearly every packet: a whole IPv4 datagram without
+     * options to check beyond their length, TTL above 1, within the MTU, not an FTP control
+     * connection. Rewrites it and returns true; returns false, having written nothing, for anything
+     * else, which {@link #rewrite4} then handles (and refuses) in full. The header is read as two
+     * longs and an int, each checksum updated with one fold.
+     */
+    private boolean tcp4(RewriteContext c, ByteBuffer b, int l3, int limit) {
+        long w0 = b.getLong(l3); // version, IHL, TOS, total length, identification, flags, fragment offset
+        long w1 = b.getLong(l3 + Ipv4Header.TTL_OFFSET); // TTL, protocol, checksum, source
+        int ihl = (int) (w0 >>> 54) & 0x3C;
+        int total = (int) (w0 >>> 32) & 0xFFFF;
+        int fragField = (int) w0 & 0xFFFF;
+        int ttl = (int) (w1 >>> 56);
+        if ((int) (w1 >>> 48 & 0xFF) != TCP || ihl < Ipv4Header.MIN_LENGTH || total < ihl || total > limit - l3
+                || (fragField & (Ipv4Header.MORE_FRAGMENTS | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0
+                || (decrementTtl && ttl <= 1) || c.icmpError()) {
+            return false;
+        }
+        int end = l3 + total;
+        int l4 = c.l4Offset();
+        if (l4 < l3 + ihl || l4 > end - TcpHeader.MIN_LENGTH) {
+            return false;
+        }
+        boolean reply = c.reply();
+        if ((ftp != null && isFtpControl(c.virtualPort()))
+                || (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && total > mtu(c.realServer()))) {
+            return false;
+        }
+        int newPort = reply ? c.virtualPort() : c.destinationPort();
+        int addrOff = reply ? l3 + Ipv4Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET;
+        int oldAddr = reply ? (int) w1 : b.getInt(addrOff);
+        int newAddr = (int) (reply ? c.virtualAddressLow() : c.destinationAddressLow());
+        // header checksum: address and, with the TTL, the TTL/protocol word (RFC 1624, one fold)
+        long acc = (~(w1 >>> 32) & 0xFFFF) + (~oldAddr >>> 16) + (~oldAddr & 0xFFFF) + (newAddr >>> 16)
+                + (newAddr & 0xFFFF);
+        if (decrementTtl) {
+            // the TTL is the high byte of its word: one less is 0x100 less, ~m + m' = 0xFFFF - 0x100
+            acc += 0xFEFF;
+            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
+        }
+        b.putInt(addrOff, newAddr);
+        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(acc));
+        int ports = b.getInt(l4);
+        int oldPort = reply ? ports >>> 16 : ports & 0xFFFF;
+        int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+        long tacc = (~sum & 0xFFFF) + (~oldAddr >>> 16) + (~oldAddr & 0xFFFF) + (newAddr >>> 16) + (newAddr & 0xFFFF)
+                + (~oldPort & 0xFFFF) + newPort;
+        b.putInt(l4, reply ? (newPort << 16) | (ports & 0xFFFF) : (ports & 0xFFFF0000) | newPort);
+        b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(tacc));
+        return true;
     }
 
     // ---------------------------------------------------------------- IPv4

@@ -646,6 +646,32 @@ public final class ConnectionTable {
         LONGS.setOpaque(entries, e + W_EXPIRY, nowNanos + timeout * 1_000_000_000L);
     }
 
+    /**
+     * How far an entry's expiry may stay behind the one {@link #touch} would set (about 1 ms): IPVS's
+     * timers are as coarse (jiffies), and a packet that writes nothing leaves its entry's cache line
+     * shared between the cores that carry the flow.
+     */
+    public static final long TOUCH_SLACK_NANOS = 1L << 20;
+
+    /**
+     * An established flow's packet: sets the timeout to {@code timeoutSeconds} if it differs and
+     * restarts it at {@code nowNanos}, except that an expiry less than {@link #TOUCH_SLACK_NANOS}
+     * earlier than the new one is left as it is. One read of the state word instead of the two of
+     * {@link #timeoutSeconds(int)} plus {@link #refresh}.
+     */
+    public void touch(int handle, int timeoutSeconds, long nowNanos) {
+        int e = base(handle);
+        long[] en = entries;
+        if ((int) (long) LONGS.getOpaque(en, e + W_STATE) != timeoutSeconds) {
+            timeoutSeconds(handle, timeoutSeconds);
+        }
+        long expiry = nowNanos + timeoutSeconds * 1_000_000_000L;
+        long ahead = expiry - (long) LONGS.getOpaque(en, e + W_EXPIRY);
+        if (ahead < 0 || ahead >= TOUCH_SLACK_NANOS) {
+            LONGS.setOpaque(en, e + W_EXPIRY, expiry);
+        }
+    }
+
     /** Sets the expiry time directly (e.g. 0 with an old clock value to expire on the next sweep). */
     public void expiresAtNanos(int handle, long nanos) {
         LONGS.setOpaque(entries, base(handle) + W_EXPIRY, nanos);

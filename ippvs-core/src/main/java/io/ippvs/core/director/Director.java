@@ -95,6 +95,8 @@ public final class Director {
     /** How long an expected (FTP data) connection waits for its first packet. */
     private static final int EXPECTED_TIMEOUT_SECONDS = 60;
     private static final long SECOND = 1_000_000_000L;
+    /** drop_entry spares any entry that has seen more inbound packets than this. */
+    private static final int DROP_ENTRY_MAX_PACKETS = 8;
 
     private static final int FORWARDED = 0;
     private static final int REPLIED = 1;
@@ -198,30 +200,41 @@ public final class Director {
         return process(workers.get(), packet, fwmark, hop);
     }
 
+    /** The director's clock: what an I/O loop passes to {@link Worker#process(ByteBuffer, int, NextHop, long)}. */
+    public long nanoTime() {
+        return clock.getAsLong();
+    }
+
     Verdict process(Worker w, ByteBuffer buf, int fwmark, NextHop hop) {
+        return process(w, buf, fwmark, hop, false, 0);
+    }
+
+    /** {@code timed}: {@code now} is the time to use; otherwise the clock is read once the packet parsed. */
+    Verdict process(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
         if (hop != null) {
             hop.clear();
         }
         try {
-            return handle(w, buf, fwmark, hop);
+            return handle(w, buf, fwmark, hop, timed, now);
         } catch (RuntimeException e) {
             // last resort: a defect must cost one packet, never the caller's thread
             return dropped(w.stripe, DropReason.MALFORMED);
         }
     }
 
-    private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop) {
+    private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
         ParseStatus status = parser.parse(buf, info);
         if (status != ParseStatus.OK) {
             if (status == ParseStatus.NON_FIRST_FRAGMENT) {
+                s.now = timed ? now : clock.getAsLong();
                 return nonFirstFragment(w, buf, info, hop);
             }
             return dropped(w.stripe, status.dropReason());
         }
         info.fwmark(fwmark);
-        s.now = clock.getAsLong();
+        s.now = timed ? now : clock.getAsLong();
         int proto = info.protocolNumber();
         if (proto == TCP || proto == UDP || proto == SCTP) {
             return transport(w, buf, proto, fwmark, hop);
@@ -242,7 +255,6 @@ public final class Director {
             return dropped(w.stripe, DropReason.FRAGMENT);
         }
         Scratch s = w.scratch;
-        s.now = clock.getAsLong();
         long v = fragments.get((int) info.srcLow(), (int) info.dstLow(), (int) info.fragmentId(), info.protocolNumber(), s.now);
         if (v == FragmentCache.NONE) {
             return dropped(w.stripe, DropReason.FRAGMENT);
@@ -265,13 +277,9 @@ public final class Director {
         s.realServer = rs;
         int bytes = info.end() - info.l3Offset();
         if (reply) {
-            rs.stats().outPacket(w.stripe, bytes);
-            rs.serviceStats().outPacket(w.stripe, bytes);
-            totals.outPacket(w.stripe, bytes);
+            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            rs.stats().inPacket(w.stripe, bytes);
-            rs.serviceStats().inPacket(w.stripe, bytes);
-            totals.inPacket(w.stripe, bytes);
+            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -374,16 +382,18 @@ public final class Director {
         int flags = table.flags(h);
         advance(h, rs, proto, (flags & ConnectionFlags.NO_OUTPUT) != 0 ? TcpStateMachine.INPUT_ONLY : TcpStateMachine.IN,
                 event, s.now, set.timeouts);
-        table.incrementPackets(h);
+        if (table.packets(h) <= DROP_ENTRY_MAX_PACKETS) {
+            // only drop_entry reads the count, and only up to 8: past that an established flow's
+            // packets leave the entry unwritten (no locked add, no cache line pulled between cores)
+            table.incrementPackets(h);
+        }
         s.packet(buf, false);
         s.connection(table, h);
         rememberFirstFragment(s, h, false);
         s.connectionProtocol = proto;
         s.realServer = rs;
         int bytes = s.info.end() - s.info.l3Offset();
-        rs.stats().inPacket(w.stripe, bytes);
-        rs.serviceStats().inPacket(w.stripe, bytes);
-        totals.inPacket(w.stripe, bytes);
+        TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -404,9 +414,7 @@ public final class Director {
         s.connectionProtocol = proto;
         s.realServer = rs;
         int bytes = s.info.end() - s.info.l3Offset();
-        rs.stats().outPacket(w.stripe, bytes);
-        rs.serviceStats().outPacket(w.stripe, bytes);
-        totals.outPacket(w.stripe, bytes);
+        TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -445,13 +453,9 @@ public final class Director {
         s.realServer = rs;
         int bytes = info.end() - info.l3Offset();
         if (reply) {
-            rs.stats().outPacket(w.stripe, bytes);
-            rs.serviceStats().outPacket(w.stripe, bytes);
-            totals.outPacket(w.stripe, bytes);
+            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            rs.stats().inPacket(w.stripe, bytes);
-            rs.serviceStats().inPacket(w.stripe, bytes);
-            totals.inPacket(w.stripe, bytes);
+            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -553,9 +557,7 @@ public final class Director {
             s.destinationPort = dport;
             s.connectionProtocol = proto;
             s.realServer = rs;
-            rs.stats().inPacket(w.stripe, bytes);
-            svc.stats().inPacket(w.stripe, bytes);
-            totals.inPacket(w.stripe, bytes);
+            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), svc.stats(), totals);
             Verdict v = rewrite(w, s, rs, hop);
             rs.unbind(false, false);
             return v;
@@ -692,10 +694,7 @@ public final class Director {
             int timeout = timeouts.timeout(proto, next);
             if (next == state) {
                 // IPVS re-reads the state's timeout on every packet, so --set applies at once
-                if (table.timeoutSeconds(h) != timeout) {
-                    table.timeoutSeconds(h, timeout);
-                }
-                table.refresh(h, now);
+                table.touch(h, timeout, now);
                 return;
             }
             if (table.compareAndSetState(h, state, next, timeout, now)) {
@@ -790,21 +789,19 @@ public final class Director {
         if (v == null) {
             return dropped(w.stripe, DropReason.UNSUPPORTED);
         }
-        switch (v.action()) {
-            case FORWARD:
-                if (hop != null) {
-                    hop.set(rs);
-                }
-                outcomes.add(w.stripe, FORWARDED, 1);
-                return v;
-            case REPLY:
-                outcomes.add(w.stripe, REPLIED, 1);
-                return v;
-            case PASS:
-                return passed(w.stripe);
-            default:
-                return dropped(w.stripe, v.dropReason());
+        // tests in order of likelihood (an enum switch costs a table lookup)
+        if (v.isForward()) {
+            if (hop != null) {
+                hop.set(rs);
+            }
+            outcomes.add(w.stripe, FORWARDED, 1);
+            return v;
         }
+        if (v.isReply()) {
+            outcomes.add(w.stripe, REPLIED, 1);
+            return v;
+        }
+        return v.isPass() ? passed(w.stripe) : dropped(w.stripe, v.dropReason());
     }
 
     private Verdict dropped(int stripe, DropReason reason) {
@@ -973,7 +970,7 @@ public final class Director {
             return false;
         }
         long packets = t.packets(h);
-        if (packets <= 0 || packets > 8) {
+        if (packets <= 0 || packets > DROP_ENTRY_MAX_PACKETS) {
             return false;
         }
         int i = (int) packets;

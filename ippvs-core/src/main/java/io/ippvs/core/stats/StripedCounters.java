@@ -28,13 +28,18 @@ public final class StripedCounters {
     private final int stride;
     private final long[] cells;
 
-    /** @param width how many counters; each stripe holds all of them, rounded up to whole cache lines */
+    /**
+     * @param width how many counters; each stripe holds all of them, rounded up to whole cache lines,
+     *     plus one line of padding
+     */
     public StripedCounters(int width) {
         if (width < 1) {
             throw new IllegalArgumentException("width: " + width + " must be at least 1");
         }
         this.width = width;
-        this.stride = (width + LONGS_PER_LINE - 1) / LONGS_PER_LINE * LONGS_PER_LINE;
+        // the array is only 8-byte aligned, so a stripe may straddle two lines: a whole line of gap
+        // after each keeps two stripes from ever sharing one (false sharing between packet threads)
+        this.stride = (width + LONGS_PER_LINE - 1) / LONGS_PER_LINE * LONGS_PER_LINE + LONGS_PER_LINE;
         // one extra line in front keeps stripe 0 off the array header's line
         this.cells = new long[LONGS_PER_LINE + STRIPES * stride];
     }
@@ -65,6 +70,32 @@ public final class StripedCounters {
             CELL.setRelease(cells, base + index1, (long) CELL.getOpaque(cells, base + index1) + delta1);
             CELL.setRelease(cells, base + index2, (long) CELL.getOpaque(cells, base + index2) + delta2);
         }
+    }
+
+    /**
+     * {@link #add2} on three sets of counters of the same width at once (a packet counts for its
+     * real server, its service and the director): one stripe test and one offset for all three.
+     */
+    public static void add2(int stripe, int index1, long delta1, int index2, long delta2, StripedCounters a,
+            StripedCounters b, StripedCounters c) {
+        int stride = a.stride;
+        if (stripe == SHARED || b.stride != stride || c.stride != stride) {
+            a.add2(stripe, index1, delta1, index2, delta2);
+            b.add2(stripe, index1, delta1, index2, delta2);
+            c.add2(stripe, index1, delta1, index2, delta2);
+            return;
+        }
+        int i1 = LONGS_PER_LINE + stripe * stride + index1;
+        int i2 = i1 - index1 + index2;
+        long[] x = a.cells;
+        long[] y = b.cells;
+        long[] z = c.cells;
+        CELL.setRelease(x, i1, (long) CELL.getOpaque(x, i1) + delta1);
+        CELL.setRelease(x, i2, (long) CELL.getOpaque(x, i2) + delta2);
+        CELL.setRelease(y, i1, (long) CELL.getOpaque(y, i1) + delta1);
+        CELL.setRelease(y, i2, (long) CELL.getOpaque(y, i2) + delta2);
+        CELL.setRelease(z, i1, (long) CELL.getOpaque(z, i1) + delta1);
+        CELL.setRelease(z, i2, (long) CELL.getOpaque(z, i2) + delta2);
     }
 
     /** The sum of counter {@code index} over all stripes. */

@@ -52,6 +52,16 @@ public final class TrafficStats implements Stats {
         counters.add2(stripe, IN_PKTS, 1, IN_BYTES, bytes);
     }
 
+    /** {@link #inPacket(int, int)} on a real server's, its service's and the director's counters at once. */
+    public static void inPacket(int stripe, int bytes, TrafficStats server, TrafficStats service, TrafficStats total) {
+        StripedCounters.add2(stripe, IN_PKTS, 1, IN_BYTES, bytes, server.counters, service.counters, total.counters);
+    }
+
+    /** {@link #outPacket(int, int)} on a real server's, its service's and the director's counters at once. */
+    public static void outPacket(int stripe, int bytes, TrafficStats server, TrafficStats service, TrafficStats total) {
+        StripedCounters.add2(stripe, OUT_PKTS, 1, OUT_BYTES, bytes, server.counters, service.counters, total.counters);
+    }
+
     /** Counts one packet from a real server of {@code bytes} bytes. */
     public void outPacket(int stripe, int bytes) {
         counters.add2(stripe, OUT_PKTS, 1, OUT_BYTES, bytes);
