@@ -1,0 +1,448 @@
+/*
+ * natbench: times the C baseline of one Java benchmark (see README.md).
+ *
+ *   natbench nat-in  N   NatBenchmark.directorInbound (IPv4): copy the 60-byte packet of
+ *                        connection next = (next + 1) & (N - 1) into the work buffer, process it
+ *   natbench nat-out N   NatBenchmark.directorOutbound (IPv4): the real server's reply
+ *   natbench dr      N   DirectorBenchmark.established, 1 thread: pass-through rewriter, a fake
+ *                        clock, one 40-byte buffer whose client address is set per call, stride 7919
+ *
+ * Options after N: -w warm-up runs (3), -r measured runs (7), -t seconds per run (1.0),
+ * -c mono|fake: the director's clock (nat modes default to mono, clock_gettime(CLOCK_MONOTONIC)
+ * as Java's System::nanoTime; dr defaults to fake, an atomic load, as DirectorBenchmark's).
+ * Prints every run's ns/op, then the median, mean, min and max, and checks the output (full
+ * checksum recomputation) and the counters before and after timing.
+ */
+#define _GNU_SOURCE
+#include "ippvs_nat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int service_table_init(struct service_table *st, struct virtual_service **services, int n);
+
+static const uint32_t CLIENT = 0xC6336407;  /* 198.51.100.7 */
+static const uint32_t VIP = 0xC0000201;     /* 192.0.2.1 */
+static const uint32_t SERVER = 0x0A010102;  /* 10.1.1.2 */
+static const uint32_t DR_CLIENT_BASE = 0x0A000000; /* 10.0.0.0/8 */
+static const uint32_t DR_SERVER_BASE = 0xC633640A; /* 198.51.100.10 .. 17 */
+/* NatBenchmark's client ports are 10000 + i; beyond 50000 connections the client address moves on */
+#define PORTS_PER_CLIENT 50000
+#define TEMPLATE_STRIDE 64
+
+enum mode { NAT_IN, NAT_OUT, DR };
+
+struct bench {
+    enum mode mode;
+    uint32_t connections;
+    struct director d;
+    struct worker *worker; /* dr only; nat goes through the thread-local, as Director.process(ByteBuffer) */
+    struct service_set set;
+    struct virtual_service service;
+    struct real_server_config rs_config[8];
+    struct real_server rs[8];
+    struct real_server *by_id[9];
+    struct nat_rewriter nat;
+    uint8_t *templates; /* nat: one packet per connection, TEMPLATE_STRIDE apart */
+    int template_length;
+    struct pbuf work;
+    uint32_t next;      /* nat: NatBenchmark.next */
+    int index;          /* dr: Lane.index */
+    uint64_t processed; /* packets handed to the director */
+    uint64_t sink;
+    bool fake_clock;
+};
+
+static _Atomic int64_t fake_now = 1000000000000LL;
+
+static int64_t fake_clock(void *arg)
+{
+    (void)arg;
+    return atomic_load(&fake_now); /* AtomicLong::get, a volatile read */
+}
+
+static int64_t wall_nanos(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---------------------------------------------------------------- reference checksums (independent) */
+
+static uint32_t sum16(const uint8_t *p, int length, uint32_t initial)
+{
+    uint64_t acc = initial;
+    int i = 0;
+    for (; i + 1 < length; i += 2) {
+        acc += (uint32_t)p[i] << 8 | p[i + 1];
+    }
+    if (i < length) {
+        acc += (uint32_t)p[i] << 8;
+    }
+    while (acc >> 16) {
+        acc = (acc & 0xFFFF) + (acc >> 16);
+    }
+    return (uint32_t)acc;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t rd16(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static void wr16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static uint32_t tcp_pseudo(const uint8_t *ip, int tcp_length)
+{
+    return sum16(ip + 12, 8, 6u + (uint32_t)tcp_length);
+}
+
+/* PacketBuilder.ipv4(src, dst).tcp(sport, dport).flags(ACK).seq(seq).ack(ack).payload(20 zero bytes) */
+static int build_tcp(uint8_t *p, uint32_t src, uint32_t dst, int sport, int dport, uint32_t seq, uint32_t ack)
+{
+    int total = 60;
+    memset(p, 0, (size_t)total);
+    p[0] = 0x45;
+    wr16(p + 2, (uint32_t)total);
+    wr16(p + 4, 0x1c46);
+    p[8] = 64;
+    p[9] = P_TCP;
+    wr32(p + 12, src);
+    wr32(p + 16, dst);
+    wr16(p + 10, ~sum16(p, 20, 0) & 0xFFFF);
+    uint8_t *t = p + 20;
+    wr16(t, (uint32_t)sport);
+    wr16(t + 2, (uint32_t)dport);
+    wr32(t + 4, seq);
+    wr32(t + 8, ack);
+    t[12] = 5 << 4;
+    t[13] = 0x10;
+    wr16(t + 14, 65535);
+    wr16(t + 16, ~sum16(t, total - 20, tcp_pseudo(p, total - 20)) & 0xFFFF);
+    return total;
+}
+
+static uint32_t nat_client(uint32_t i)
+{
+    return CLIENT + i / PORTS_PER_CLIENT;
+}
+
+static int nat_port(uint32_t i)
+{
+    return 10000 + (int)(i % PORTS_PER_CLIENT);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static void setup(struct bench *b)
+{
+    struct director *d = &b->d;
+    bool nat = b->mode != DR;
+    uint32_t n = b->connections;
+    uint32_t max = nat ? n * 4 : (n * 4 > 65536 ? n * 4 : 65536);
+    if (ct_init(&d->table, max, 7) != 0) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    d->clock = b->fake_clock ? fake_clock : monotonic_nanos; /* NatBenchmark: System::nanoTime, the default */
+    d->clock_arg = NULL;
+    d->conn_reuse_mode = 1;
+    atomic_store(&d->tcp_machine, tcp_machine_normal());
+    static const int tcp_timeouts[TS_COUNT] = {2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120};
+    memcpy(b->set.timeouts.tcp, tcp_timeouts, sizeof tcp_timeouts);
+    b->set.timeouts.udp = 300;
+    b->service = (struct virtual_service){.protocol = P_TCP, .address = VIP, .port = 80};
+    struct virtual_service *services[] = {&b->service};
+    if (service_table_init(&b->set.table, services, 1) != 0) {
+        exit(2);
+    }
+    atomic_store(&d->current, &b->set);
+    nat_rewriter_init(&b->nat);
+    d->rewriters[FWD_MASQUERADE] = &b->nat.base;
+    d->rewriters[FWD_DIRECT_ROUTE] = &pass_through_rewriter;
+    int servers = nat ? 1 : 8;
+    for (int k = 0; k < servers; k++) {
+        b->rs_config[k] = nat ? (struct real_server_config){SERVER, 8080, FWD_MASQUERADE, 1, 0}
+                              : (struct real_server_config){DR_SERVER_BASE + (uint32_t)k, 80, FWD_DIRECT_ROUTE, 1, 0};
+        b->rs[k].id = k + 1;
+        b->rs[k].config = &b->rs_config[k];
+        atomic_store(&b->rs[k].in_service, true);
+        b->rs[k].stats = aligned_alloc(64, sizeof(struct traffic_stats));
+        memset(b->rs[k].stats, 0, sizeof(struct traffic_stats));
+        b->rs[k].service_stats = &b->service.stats;
+        b->by_id[k + 1] = &b->rs[k];
+    }
+    d->servers_by_id = b->by_id;
+    d->servers_length = servers + 1;
+
+    /* the connections, as the handshake leaves them: ESTABLISHED, handles 0..n-1 in order */
+    int64_t now = d->clock(d->clock_arg);
+    for (uint32_t i = 0; i < n; i++) {
+        struct conn_spec s = {.family = IPV4, .protocol = P_TCP, .timeout_seconds = 900,
+                              .state = TS_ESTABLISHED, .template_handle = NO_HANDLE};
+        if (nat) {
+            s.client = nat_client(i);
+            s.client_port = nat_port(i);
+            s.virtual_addr = VIP;
+            s.virtual_port = 80;
+            s.destination = SERVER;
+            s.destination_port = 8080;
+            s.flags = CF_MASQ; /* the SYN-ACK cleared NO_OUTPUT */
+            s.real_server = 1;
+        } else {
+            s.client = DR_CLIENT_BASE + i;
+            s.client_port = 40000;
+            s.virtual_addr = VIP;
+            s.virtual_port = 80;
+            s.destination = DR_SERVER_BASE + i % 8; /* wlc over 8 equal servers spreads them evenly */
+            s.destination_port = 80;
+            s.flags = CF_DROUTE | CF_NO_OUTPUT;
+            s.real_server = 1 + (int)(i % 8);
+        }
+        int h = ct_insert(&d->table, &s, now);
+        if (h != (int)i) {
+            fprintf(stderr, "insert %u gave %d\n", i, h);
+            exit(2);
+        }
+        atomic_fetch_add(&b->rs[s.real_server - 1].active, 1);
+    }
+
+    b->work.capacity = 256;
+    b->work.data = aligned_alloc(64, 256);
+    if (nat) {
+        b->templates = aligned_alloc(64, (size_t)n * TEMPLATE_STRIDE);
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t *p = b->templates + (size_t)i * TEMPLATE_STRIDE;
+            b->template_length = b->mode == NAT_IN
+                ? build_tcp(p, nat_client(i), VIP, nat_port(i), 80, 1001, 5001)
+                : build_tcp(p, SERVER, nat_client(i), 8080, nat_port(i), 5001, 1021);
+        }
+    } else {
+        /* DirectorBenchmark.packet(): no checksums (the director does not verify them) */
+        uint8_t *p = b->work.data;
+        memset(p, 0, 40);
+        p[0] = 0x45;
+        wr16(p + 2, 40);
+        p[8] = 64;
+        p[9] = P_TCP;
+        wr32(p + 12, DR_CLIENT_BASE);
+        wr32(p + 16, VIP);
+        wr16(p + 20, 40000);
+        wr16(p + 22, 80);
+        p[32] = 0x50;
+        p[33] = 0x10;
+        wr16(p + 34, 65535);
+        b->work.position = 0;
+        b->work.limit = 40;
+        b->worker = calloc(1, sizeof *b->worker);
+        b->worker->director = d;
+        b->worker->scratch.info.icmp_type = -1;
+    }
+}
+
+/* ---------------------------------------------------------------- one benchmark operation */
+
+static inline int op(struct bench *b)
+{
+    if (b->mode != DR) {
+        /* NatBenchmark.directorInbound / directorOutbound */
+        b->next = (b->next + 1) & (b->connections - 1);
+        const uint8_t *packet = b->templates + (size_t)b->next * TEMPLATE_STRIDE;
+        b->work.position = 0;
+        memcpy(b->work.data, packet, (size_t)b->template_length);
+        b->work.limit = b->template_length;
+        return director_process(&b->d, &b->work);
+    }
+    /* DirectorBenchmark.established */
+    int n = (int)b->connections;
+    int i = b->index + 7919;
+    if (i >= n) {
+        i -= n;
+        if (i >= n) {
+            i %= n;
+        }
+    }
+    b->index = i;
+    wr32(b->work.data + 12, DR_CLIENT_BASE + (uint32_t)i);
+    return director_process_worker(b->worker, &b->work);
+}
+
+#define CHUNK 4096
+
+/* runs whole chunks of operations for at least `seconds`; returns ns per operation */
+static double timed_run(struct bench *b, double seconds)
+{
+    uint64_t sink = 0;
+    uint64_t ops = 0;
+    int64_t limit = (int64_t)(seconds * 1e9);
+    int64_t start = wall_nanos();
+    int64_t elapsed;
+    do {
+        for (int k = 0; k < CHUNK; k++) {
+            sink += (uint64_t)op(b);
+        }
+        ops += CHUNK;
+        elapsed = wall_nanos() - start;
+    } while (elapsed < limit);
+    b->processed += ops;
+    /* every verdict must be FORWARD (0); the sum keeps the calls alive */
+    b->sink += sink + b->work.data[b->mode == NAT_OUT ? 12 : 16];
+    return (double)elapsed / (double)ops;
+}
+
+/* ---------------------------------------------------------------- verification */
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "VERIFY FAILED: %s\n", what);
+        failures++;
+    }
+}
+
+/* processes connection i's packet once more and recomputes every checksum of the result */
+static void verify_packet(struct bench *b, uint32_t i)
+{
+    if (b->mode == DR) {
+        uint8_t before[40];
+        memcpy(before, b->work.data, 40);
+        int v = director_process_worker(b->worker, &b->work);
+        b->processed++;
+        check(v == V_FORWARD, "dr verdict is FORWARD");
+        check(memcmp(before, b->work.data, 40) == 0, "dr leaves the packet as it was");
+        return;
+    }
+    const uint8_t *in = b->templates + (size_t)i * TEMPLATE_STRIDE;
+    int len = b->template_length;
+    memcpy(b->work.data, in, (size_t)len);
+    b->work.position = 0;
+    b->work.limit = len;
+    int v = director_process(&b->d, &b->work);
+    b->processed++;
+    const uint8_t *out = b->work.data;
+    check(v == V_FORWARD, "verdict is FORWARD");
+    check(sum16(out, 20, 0) == 0xFFFF, "IPv4 header checksum (full recomputation)");
+    check(sum16(out + 20, len - 20, tcp_pseudo(out, len - 20)) == 0xFFFF, "TCP checksum (full recomputation)");
+    check(out[8] == in[8] - 1, "TTL decremented");
+    if (b->mode == NAT_IN) {
+        check(rd32(out + 12) == nat_client(i) && rd16(out + 20) == (uint32_t)nat_port(i), "source kept");
+        check(rd32(out + 16) == SERVER && rd16(out + 22) == 8080, "destination is the real server");
+    } else {
+        check(rd32(out + 12) == VIP && rd16(out + 20) == 80, "source is the virtual address");
+        check(rd32(out + 16) == nat_client(i) && rd16(out + 22) == (uint32_t)nat_port(i), "destination kept");
+    }
+    check(memcmp(out + 24, in + 24, 12) == 0 && memcmp(out + 40, in + 40, (size_t)len - 40) == 0,
+          "sequence numbers, flags, window and payload untouched");
+}
+
+/* the counters must have seen every packet: the work was done, not skipped */
+static void verify_counters(struct bench *b)
+{
+    struct director *d = &b->d;
+    int index = b->mode == NAT_OUT ? TS_OUT_PKTS : TS_IN_PKTS;
+    int bytes = b->mode == NAT_OUT ? TS_OUT_BYTES : TS_IN_BYTES;
+    int length = b->mode == DR ? 40 : b->template_length;
+    check(stats_sum(d->totals.cells, LONGS_PER_LINE, index) == b->processed, "total packet counter");
+    check(stats_sum(d->totals.cells, LONGS_PER_LINE, bytes) == b->processed * (uint64_t)length, "total byte counter");
+    check(stats_sum(b->service.stats.cells, LONGS_PER_LINE, index) == b->processed, "service packet counter");
+    check(stats_sum(d->outcomes.cells, OUTCOME_STRIDE, V_FORWARD) == b->processed, "forwarded counter");
+    uint64_t packets = 0;
+    bool established = true;
+    for (uint32_t h = 0; h < b->connections; h++) {
+        packets += ct_packets(&d->table, (int)h);
+        established &= ct_state(&d->table, (int)h) == TS_ESTABLISHED;
+    }
+    check(established, "every connection still ESTABLISHED");
+    /* only inbound packets count per connection, as in Java */
+    check(packets == (b->mode == NAT_OUT ? 0 : b->processed), "per-connection packet counters");
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s nat-in|nat-out|dr CONNECTIONS [-w warmups] [-r runs] [-t seconds]\n", argv[0]);
+        return 2;
+    }
+    static struct bench b;
+    b.mode = strcmp(argv[1], "nat-in") == 0 ? NAT_IN : strcmp(argv[1], "nat-out") == 0 ? NAT_OUT : DR;
+    if (b.mode == DR && strcmp(argv[1], "dr") != 0) {
+        fprintf(stderr, "unknown mode %s\n", argv[1]);
+        return 2;
+    }
+    b.connections = (uint32_t)strtoul(argv[2], NULL, 10);
+    int warmups = 3, runs = 7;
+    double seconds = 1.0;
+    const char *clock_name = b.mode == DR ? "fake" : "mono";
+    for (int a = 3; a + 1 < argc; a += 2) {
+        if (strcmp(argv[a], "-w") == 0) {
+            warmups = atoi(argv[a + 1]);
+        } else if (strcmp(argv[a], "-r") == 0) {
+            runs = atoi(argv[a + 1]);
+        } else if (strcmp(argv[a], "-t") == 0) {
+            seconds = atof(argv[a + 1]);
+        } else if (strcmp(argv[a], "-c") == 0) {
+            clock_name = argv[a + 1];
+        }
+    }
+    if (b.connections == 0 || (b.mode != DR && (b.connections & (b.connections - 1)) != 0) || runs < 1
+        || runs > 100) {
+        fprintf(stderr, "nat modes need a power-of-two number of connections; 1..100 runs\n");
+        return 2;
+    }
+    b.fake_clock = strcmp(clock_name, "fake") == 0;
+    setup(&b);
+    verify_packet(&b, 0); /* the setup check, as NatBenchmark.setUpDirector does */
+    for (int k = 0; k < warmups; k++) {
+        printf("warm-up %d: %.2f ns/op\n", k + 1, timed_run(&b, seconds));
+    }
+    double results[100];
+    for (int k = 0; k < runs; k++) {
+        results[k] = timed_run(&b, seconds);
+        printf("run %d: %.2f ns/op\n", k + 1, results[k]);
+    }
+    verify_packet(&b, b.mode == DR ? 0 : (b.next + 1) & (b.connections - 1));
+    verify_counters(&b);
+    double mean = 0;
+    for (int k = 0; k < runs; k++) {
+        mean += results[k];
+    }
+    mean /= runs;
+    qsort(results, (size_t)runs, sizeof(double), compare_doubles);
+    double median = runs % 2 ? results[runs / 2] : (results[runs / 2 - 1] + results[runs / 2]) / 2;
+    printf("%s clock=%s connections=%u median=%.2f mean=%.2f min=%.2f max=%.2f ns/op (%d x %.1f s after %d warm-up)"
+           " table=%.1f B/conn-slot verified=%s sink=%llu\n",
+           argv[1], clock_name, b.connections, median, mean, results[0], results[runs - 1], runs, seconds, warmups,
+           (double)ct_footprint_bytes(&b.d.table) / b.d.table.max_connections, failures ? "NO" : "yes",
+           (unsigned long long)(b.sink & 0xFF));
+    return failures ? 1 : 0;
+}
