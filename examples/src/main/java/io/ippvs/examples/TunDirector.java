@@ -20,8 +20,13 @@ import java.util.concurrent.TimeUnit;
  * rewritten packet back, and the kernel routes it on. {@code examples/README.md} shows the routing.
  *
  * <pre>
- * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--no-commands]
+ * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--mtu 1500] [--no-commands]
  * </pre>
+ *
+ * <p>{@code --mtu} is the MTU of the links towards the real servers. The director must know it: a
+ * packet too big for a link behind the device would get its fragmentation-needed from the kernel,
+ * quoting the translated packet the client cannot match, so the director answers it itself, from
+ * the virtual address, before translating.
  *
  * <p>Standard input takes ipvsadm command lines ({@code -L -n --stats}, {@code -e ... -w 0}, ...) and
  * {@code counters} (verdict and drop counts, packets the kernel refused, the FTP helper's rewrites);
@@ -37,7 +42,7 @@ public final class TunDirector {
 
     private static final int SWEEP_NANOS = 1_000_000_000;
     private static final String USAGE =
-            "usage: TunDirector [--dev NAME] [--rules FILE] [--no-commands]";
+            "usage: TunDirector [--dev NAME] [--rules FILE] [--mtu BYTES] [--no-commands]";
 
     private final TunDevice tun;
     private final Director director;
@@ -63,16 +68,23 @@ public final class TunDirector {
     public static void main(String[] args) throws IOException {
         String dev = "tun0";
         Path rules = null;
+        int mtu = 1500;
         boolean commands = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dev" -> dev = value(args, ++i);
                 case "--rules" -> rules = Path.of(value(args, ++i));
+                case "--mtu" -> mtu = number(value(args, ++i));
                 case "--no-commands" -> commands = false;
                 default -> fail("unknown argument '" + args[i] + "'");
             }
         }
-        NatRewriter nat = NatRewriter.builder().build();
+        NatRewriter nat = null;
+        try {
+            nat = NatRewriter.builder().defaultMtu(mtu).build();
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+        }
         Director director = Director.builder().rewriter(nat).build();
         if (rules != null) {
             try {
@@ -95,6 +107,15 @@ public final class TunDirector {
         if (commands) {
             CommandLoop.run(d::command);
             d.stop();
+        }
+    }
+
+    private static int number(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            fail("'" + text + "' is not a number");
+            return 0;
         }
     }
 
