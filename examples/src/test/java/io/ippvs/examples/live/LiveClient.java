@@ -1,0 +1,141 @@
+package io.ippvs.examples.live;
+
+import io.ippvs.examples.CommandLoop;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The client of the live test, run inside the client namespace and driven through standard input:
+ * <ul>
+ *   <li>{@code http HOST PORT COUNT}: COUNT connections one after another; per connection a line
+ *       {@code PEER_ADDRESS ANSWER} (the address the socket is connected to, the server's line).
+ *   <li>{@code ftp HOST FILE pasv|pasv-split|epsv}: log in, open a passive data connection the way the
+ *       server's reply says, RETR FILE; lines {@code banner}, {@code passive} (the reply as received),
+ *       {@code data} (the data connection's peer), {@code received LENGTH SHA256}, {@code done}.
+ * </ul>
+ */
+public final class LiveClient {
+
+    private static final int TIMEOUT_MILLIS = 5000;
+    private static final Pattern PASV = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)");
+    private static final Pattern EPSV = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)");
+
+    private LiveClient() {}
+
+    public static void main(String[] args) throws IOException {
+        CommandLoop.ready("client");
+        CommandLoop.run(line -> {
+            String[] w = line.split("\\s+");
+            return switch (w[0]) {
+                case "http" -> http(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                case "ftp" -> ftp(InetAddress.getByName(w[1]), w[2], w[3]);
+                default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
+            };
+        });
+        System.exit(0);
+    }
+
+    private static String http(InetAddress host, int port, int count) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            try (Socket socket = connect(host, port)) {
+                BufferedReader in = reader(socket.getInputStream());
+                String answer = in.readLine();
+                s.append(socket.getInetAddress().getHostAddress()).append(' ').append(answer).append('\n');
+            }
+        }
+        return s.toString();
+    }
+
+    private static String ftp(InetAddress host, String file, String mode) throws IOException {
+        StringBuilder s = new StringBuilder();
+        try (Socket control = connect(host, 21)) {
+            BufferedReader in = reader(control.getInputStream());
+            OutputStream out = control.getOutputStream();
+            s.append("banner ").append(expect(in, "220")).append('\n');
+            command(out, in, "USER anonymous", "331");
+            command(out, in, "PASS live@test", "230");
+            command(out, in, "TYPE I", "200");
+            if (mode.equals("pasv-split")) {
+                command(out, in, "SITE SPLIT", "200");
+            }
+            InetSocketAddress dataAddress;
+            if (mode.equals("epsv")) {
+                String reply = command(out, in, "EPSV", "229");
+                s.append("passive ").append(reply).append('\n');
+                dataAddress = new InetSocketAddress(control.getInetAddress(), Integer.parseInt(match(EPSV, reply).group(1)));
+            } else {
+                String reply = command(out, in, "PASV", "227");
+                s.append("passive ").append(reply).append('\n');
+                Matcher m = match(PASV, reply);
+                String address = m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4);
+                int port = Integer.parseInt(m.group(5)) << 8 | Integer.parseInt(m.group(6));
+                dataAddress = new InetSocketAddress(InetAddress.getByName(address), port);
+            }
+            try (Socket data = new Socket()) {
+                data.connect(dataAddress, TIMEOUT_MILLIS);
+                data.setSoTimeout(TIMEOUT_MILLIS);
+                command(out, in, "RETR " + file, "150");
+                byte[] bytes = data.getInputStream().readAllBytes();
+                s.append("data ").append(data.getInetAddress().getHostAddress()).append(':').append(data.getPort()).append('\n');
+                s.append("received ").append(bytes.length).append(' ').append(sha256(bytes)).append('\n');
+            }
+            s.append("done ").append(expect(in, "226")).append('\n');
+            command(out, in, "QUIT", "221");
+        }
+        return s.toString();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Socket connect(InetAddress host, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        return socket;
+    }
+
+    private static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
+    }
+
+    private static String command(OutputStream out, BufferedReader in, String command, String code) throws IOException {
+        out.write((command + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return expect(in, code);
+    }
+
+    private static String expect(BufferedReader in, String code) throws IOException {
+        String reply = in.readLine();
+        if (reply == null || !reply.startsWith(code + " ")) {
+            throw new IOException("expected a " + code + " reply, got " + reply);
+        }
+        return reply;
+    }
+
+    private static Matcher match(Pattern p, String reply) throws IOException {
+        Matcher m = p.matcher(reply);
+        if (!m.find()) {
+            throw new IOException("no address in '" + reply + "'");
+        }
+        return m;
+    }
+}
