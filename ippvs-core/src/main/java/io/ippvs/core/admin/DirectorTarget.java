@@ -64,21 +64,9 @@ final class DirectorTarget implements IpvsadmTarget {
         director.zeroCounters();
     }
 
-    /**
-     * Zeroes one service and its real servers, as the kernel's {@code ip_vs_zero_service} does; the
-     * director has no such method yet, so this reaches its service state.
-     */
     @Override
     public void zeroCounters(ServiceKey key) {
-        VirtualService s = director.service(key);
-        if (!(s instanceof VirtualServiceState)) {
-            throw new IllegalArgumentException("service: " + key + " does not exist");
-        }
-        VirtualServiceState state = (VirtualServiceState) s;
-        state.stats().zero();
-        for (RealServerState r : state.servers()) {
-            r.stats().zero();
-        }
+        director.zeroCounters(key);
     }
 
     @Override

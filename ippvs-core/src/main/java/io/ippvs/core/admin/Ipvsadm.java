@@ -195,28 +195,7 @@ public final class Ipvsadm {
 
     /** Builds an {@link Ipvsadm}. */
     public static final class Builder {
-        private static final String USAGE = String.join("\n",
-            "Commands (ipvsadm 1.31):",
-            "  -A|-E -t|-u|--sctp-service addr:port | -f mark [-6] [-s sched] [-b flags] [-p [secs]] [-M mask] [-o]",
-            "  -D -t|-u|--sctp-service addr:port | -f mark [-6]",
-            "  -C                                   remove every service",
-            "  -a|-e service -r server[:port] [-g|-i|-m] [-w weight] [-x upper] [-y lower]",
-            "        [--tun-type ipip|gue|gre] [--tun-port port] [--tun-nocsum|--tun-csum|--tun-remcsum]",
-            "  -d service -r server[:port]",
-            "  -R                                   apply the rules on the input, all or none",
-            "  -S [-n]                              print the rules -R reads back",
-            "  -L|-l [-n] [service | -c | --timeout | --daemon]",
-            "        [--stats|--rate|--thresholds|--persistent-conn|--tun-info] [--exact] [--nosort]",
-            "  -Z [service]                         zero the counters",
-            "  --set tcp tcpfin udp                 connection timeouts in seconds, 0 keeps one",
-            "  -A -t vip:port -R rip:port           the 1998 ippfvsadm form: add a masqueraded server",
-            "Long names: --add-service --edit-service --delete-service --clear --add-server --edit-server",
-            "  --delete-server --restore --save --list --zero --tcp-service --udp-service --fwmark-service",
-            "  --ipv6 --scheduler --sched-flags --persistent --netmask --ops --real-server --gatewaying --ipip",
-            "  --masquerading --weight --u-threshold --l-threshold --numeric --connection",
-            "");
-
-    private final IpvsadmTarget target;
+        private final IpvsadmTarget target;
         private HostResolver resolver = HostResolver.NUMERIC_ONLY;
         private Predicate<String> schedulers = IPVS_SCHEDULERS::contains;
         private int tableSize = 4096;

@@ -1216,6 +1216,25 @@ public final class Director {
         }
     }
 
+    /**
+     * {@code ipvsadm -Z -t|-u|-f service}: zero the traffic counters and rates of one service and its
+     * real servers (the kernel's {@code ip_vs_zero_service}); the director's totals are kept.
+     *
+     * @throws IllegalArgumentException naming {@code service} when no running service has {@code key}
+     */
+    public void zeroCounters(ServiceKey key) {
+        synchronized (configLock) {
+            VirtualServiceState v = key == null ? null : current.byKey.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException("service: " + key + " does not exist");
+            }
+            v.stats().zero();
+            for (RealServerState rs : v.servers()) {
+                rs.stats().zero();
+            }
+        }
+    }
+
     /** Live connections and templates. */
     public int connectionCount() {
         return table.size();

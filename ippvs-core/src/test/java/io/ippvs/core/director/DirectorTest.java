@@ -607,6 +607,26 @@ class DirectorTest {
     }
 
     @Test
+    void zeroingOneServiceLeavesTheOthersAndTheTotals() {
+        Director d = natDirector("rr", "192.168.1.10");
+        ServiceKey dns = key(Protocol.UDP, VIP, 53);
+        d.addService(ServiceConfig.builder(dns).scheduler("rr").build());
+        RealServer dnsServer = d.addRealServer(dns, server("192.168.1.20", 53, ForwardingMethod.MASQUERADE));
+        d.process(tcp(CLIENT, 1000, VIP, 80, SYN));
+        d.process(tcp(CLIENT, 1001, VIP, 80, SYN));
+        d.process(udp(CLIENT, 2000, VIP, 53));
+        d.zeroCounters(http);
+        assertThat(d.service(http).stats().connections()).isZero();
+        assertThat(d.service(http).stats().inPackets()).isZero();
+        assertThat(d.service(http).realServers().get(0).stats().inPackets()).isZero();
+        assertThat(d.service(dns).stats().inPackets()).isEqualTo(1);
+        assertThat(dnsServer.stats().connections()).isEqualTo(1);
+        assertThat(d.totals().inPackets()).isEqualTo(3);
+        assertThatThrownBy(() -> d.zeroCounters(key(Protocol.TCP, VIP, 81)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("service: ");
+    }
+
+    @Test
     void sctpAssociationsStartOnInitAndWalkTheirStates() {
         Director d = builder().build();
         ServiceKey sctp = key(Protocol.SCTP, VIP, 3868);
