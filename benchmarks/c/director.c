@@ -29,6 +29,14 @@ static inline uint32_t get16(const uint8_t *p)
     return (uint32_t)p[0] << 8 | p[1];
 }
 
+/* ByteBuffer.getLong in big-endian order: an unaligned load and a byte swap */
+static inline uint64_t get64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_bswap64(v);
+}
+
 static inline void put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);
@@ -216,28 +224,63 @@ enum parse_status parse_packet(const struct pbuf *buf, struct packet_info *info)
 
 /* ================================================================ counters */
 
-/* StripedCounters.add2 on an exclusive stripe: plain read, release store (no locked instruction) */
-static inline void stats_add2(struct traffic_stats *s, int stripe, int i1, uint64_t d1, int i2, uint64_t d2)
+_Static_assert(V_COUNT <= OUTCOME_WIDTH, "an outcome counter per verdict");
+
+/* StripedCounters.add: a plain read and a release store on an exclusive stripe, a locked add on the shared one */
+static inline void counter_add(_Atomic uint64_t *cell, int stripe, uint64_t delta)
 {
-    _Atomic uint64_t *base = s->cells + LONGS_PER_LINE + stripe * LONGS_PER_LINE;
-    atomic_store_explicit(base + i1, LOAD(base + i1) + d1, RELEASE);
-    atomic_store_explicit(base + i2, LOAD(base + i2) + d2, RELEASE);
+    if (stripe == SHARED_STRIPE) {
+        atomic_fetch_add(cell, delta);
+    } else {
+        atomic_store_explicit(cell, LOAD(cell) + delta, RELEASE);
+    }
 }
 
-static inline void stats_in_packet(struct traffic_stats *s, int stripe, int bytes)
+/*
+ * StripedCounters.add2(stripe, i1, d1, i2, d2, a, b, c), as TrafficStats.inPacket / outPacket(stripe,
+ * bytes, server, service, total) call it: one stripe test and one offset for the real server's, the
+ * service's and the director's packet and byte counters. (Java also compares the three strides,
+ * which are equal here by type.)
+ */
+static inline void stats_add2_3(int stripe, int i1, uint64_t d1, int i2, uint64_t d2, struct traffic_stats *a,
+                                struct traffic_stats *b, struct traffic_stats *c)
 {
-    stats_add2(s, stripe, TS_IN_PKTS, 1, TS_IN_BYTES, (uint64_t)bytes);
+    size_t at = LONGS_PER_LINE + (size_t)stripe * STATS_STRIDE;
+    if (stripe == SHARED_STRIPE) {
+        struct traffic_stats *all[3] = {a, b, c};
+        for (int k = 0; k < 3; k++) {
+            atomic_fetch_add(all[k]->cells + at + i1, d1);
+            atomic_fetch_add(all[k]->cells + at + i2, d2);
+        }
+        return;
+    }
+    _Atomic uint64_t *x = a->cells + at, *y = b->cells + at, *z = c->cells + at;
+    atomic_store_explicit(x + i1, LOAD(x + i1) + d1, RELEASE);
+    atomic_store_explicit(x + i2, LOAD(x + i2) + d2, RELEASE);
+    atomic_store_explicit(y + i1, LOAD(y + i1) + d1, RELEASE);
+    atomic_store_explicit(y + i2, LOAD(y + i2) + d2, RELEASE);
+    atomic_store_explicit(z + i1, LOAD(z + i1) + d1, RELEASE);
+    atomic_store_explicit(z + i2, LOAD(z + i2) + d2, RELEASE);
 }
 
-static inline void stats_out_packet(struct traffic_stats *s, int stripe, int bytes)
+/* TrafficStats.inPacket(stripe, bytes, server, service, total) */
+static inline void stats_in_packet(int stripe, int bytes, struct traffic_stats *server, struct traffic_stats *service,
+                                   struct traffic_stats *total)
 {
-    stats_add2(s, stripe, TS_OUT_PKTS, 1, TS_OUT_BYTES, (uint64_t)bytes);
+    stats_add2_3(stripe, TS_IN_PKTS, 1, TS_IN_BYTES, (uint64_t)bytes, server, service, total);
 }
 
+/* TrafficStats.outPacket(stripe, bytes, server, service, total) */
+static inline void stats_out_packet(int stripe, int bytes, struct traffic_stats *server, struct traffic_stats *service,
+                                    struct traffic_stats *total)
+{
+    stats_add2_3(stripe, TS_OUT_PKTS, 1, TS_OUT_BYTES, (uint64_t)bytes, server, service, total);
+}
+
+/* Director.outcomes.add(stripe, index, 1) */
 static inline void outcome_add(struct outcome_counters *o, int stripe, int index)
 {
-    _Atomic uint64_t *cell = o->cells + LONGS_PER_LINE + stripe * OUTCOME_STRIDE + index;
-    atomic_store_explicit(cell, LOAD(cell) + 1, RELEASE);
+    counter_add(o->cells + LONGS_PER_LINE + (size_t)stripe * OUTCOME_STRIDE + index, stripe, 1);
 }
 
 uint64_t stats_sum(const _Atomic uint64_t *cells, int stride, int index)
@@ -641,7 +684,7 @@ int ct_insert(struct conn_table *t, const struct conn_spec *s, int64_t now)
     STORE(e + W_STATE, (uint64_t)s->flags << 48 | (uint64_t)s->state << 40 | (uint32_t)s->timeout_seconds);
     STORE(e + W_LINKS, (uint64_t)(uint32_t)s->real_server << 32 | (uint32_t)s->template_handle);
     STORE(e + W_AUX, 0);
-    STORE(e + W_PACKETS, 0);
+    STORE(e + W_PACKETS, s->packets);
     atomic_store_explicit(e + W_CTL, (uint64_t)s->destination_port << 48 | (uint64_t)s->protocol << 40
                                          | (uint64_t)kind << 32 | ctl, RELEASE);
     ct_index(t, in_hash, h, IN);
@@ -662,26 +705,19 @@ int ct_state(const struct conn_table *t, int h)
     return (int)(LOAD(entry(t, h) + W_STATE) >> 40) & 0xFF;
 }
 
-static inline int ct_timeout_seconds(const struct conn_table *t, int h)
-{
-    return (int)(uint32_t)LOAD(entry(t, h) + W_STATE);
-}
-
 static inline int ct_real_server(const struct conn_table *t, int h)
 {
     return (int)(LOAD(entry(t, h) + W_LINKS) >> 32);
 }
 
+int64_t ct_expiry(const struct conn_table *t, int h)
+{
+    return (int64_t)LOAD(entry(t, h) + W_EXPIRY);
+}
+
 uint64_t ct_packets(const struct conn_table *t, int h)
 {
     return LOAD(entry(t, h) + W_PACKETS);
-}
-
-static inline void ct_refresh(struct conn_table *t, int h, int64_t now)
-{
-    _Atomic uint64_t *e = entry(t, h);
-    uint64_t timeout = LOAD(e + W_STATE) & 0xFFFFFFFFu;
-    STORE(e + W_EXPIRY, (uint64_t)(now + (int64_t)timeout * 1000000000));
 }
 
 static void ct_set_timeout_seconds(struct conn_table *t, int h, int seconds)
@@ -714,6 +750,26 @@ static void ct_clear_flags(struct conn_table *t, int h, int bits)
     _Atomic uint64_t *e = entry(t, h);
     uint64_t w = atomic_load(e + W_STATE);
     while (!atomic_compare_exchange_weak(e + W_STATE, &w, w & ~((uint64_t)(bits & ~(CF_NO_CPORT | CF_TEMPLATE)) << 48))) {
+    }
+}
+
+/* ConnectionTable.TOUCH_SLACK_NANOS: how far an expiry may stay behind the one touch would set */
+#define TOUCH_SLACK_NANOS (1LL << 20)
+
+/*
+ * ConnectionTable.touch: set the timeout if it differs, restart it at now, except that an expiry
+ * less than TOUCH_SLACK_NANOS earlier than the new one is left alone (nothing written).
+ */
+static inline void ct_touch(struct conn_table *t, int h, int timeout_seconds, int64_t now)
+{
+    _Atomic uint64_t *e = entry(t, h);
+    if ((int)(uint32_t)LOAD(e + W_STATE) != timeout_seconds) {
+        ct_set_timeout_seconds(t, h, timeout_seconds);
+    }
+    int64_t expiry = now + (int64_t)timeout_seconds * 1000000000;
+    int64_t ahead = expiry - (int64_t)LOAD(e + W_EXPIRY);
+    if (ahead < 0 || ahead >= TOUCH_SLACK_NANOS) {
+        STORE(e + W_EXPIRY, (uint64_t)expiry);
     }
 }
 
@@ -846,10 +902,7 @@ static inline void advance(struct director *d, int h, struct real_server *rs, in
         int timeout = timeout_for(timeouts, proto, next);
         if (next == state) {
             /* IPVS re-reads the state's timeout on every packet, so --set applies at once */
-            if (ct_timeout_seconds(t, h) != timeout) {
-                ct_set_timeout_seconds(t, h, timeout);
-            }
-            ct_refresh(t, h, now);
+            ct_touch(t, h, timeout, now);
             return;
         }
         if (ct_compare_and_set_state(t, h, state, next, timeout, now)) {
@@ -917,19 +970,20 @@ static inline int do_rewrite(struct director *d, struct worker *w, struct scratc
         return dropped(d, w->stripe, DROP_UNSUPPORTED);
     }
     int v = rewriter->rewrite(rewriter, s);
-    switch (v) {
-    case V_FORWARD:
+    /* tests in order of likelihood, as Java does */
+    if (v == V_FORWARD) {
         outcome_add(&d->outcomes, w->stripe, V_FORWARD);
         return v;
-    case V_REPLY:
+    }
+    if (v == V_REPLY) {
         outcome_add(&d->outcomes, w->stripe, V_REPLY);
         return v;
-    case V_PASS:
-        return passed(d, w->stripe);
-    default:
-        return dropped(d, w->stripe, v);
     }
+    return v == V_PASS ? passed(d, w->stripe) : dropped(d, w->stripe, v);
 }
+
+/* Director.DROP_ENTRY_MAX_PACKETS: drop_entry spares any entry that has seen more inbound packets */
+#define DROP_ENTRY_MAX_PACKETS 8
 
 /* Director.inbound for an existing connection; -1 when it was expired to reschedule (never here) */
 static int inbound(struct director *d, struct worker *w, struct pbuf *buf, struct service_set *set, int h, int proto,
@@ -950,7 +1004,10 @@ static int inbound(struct director *d, struct worker *w, struct pbuf *buf, struc
     struct scratch *s = &w->scratch;
     int flags = ct_flags(t, h);
     advance(d, h, rs, proto, (flags & CF_NO_OUTPUT) ? DIR_INPUT_ONLY : DIR_IN, event, s->now, &set->timeouts);
-    ct_increment_packets(t, h);
+    if (ct_packets(t, h) <= DROP_ENTRY_MAX_PACKETS) {
+        /* only drop_entry reads the count, and only up to 8: past that the entry is not written */
+        ct_increment_packets(t, h);
+    }
     scratch_packet(s, buf, false);
     scratch_connection(s, t, h);
     /* rememberFirstFragment: only an IPv4 first fragment goes to the fragment cache */
@@ -960,9 +1017,7 @@ static int inbound(struct director *d, struct worker *w, struct pbuf *buf, struc
     s->connection_protocol = proto;
     s->real_server = rs;
     int bytes = s->info.end - s->info.l3_offset;
-    stats_in_packet(rs->stats, w->stripe, bytes);
-    stats_in_packet(rs->service_stats, w->stripe, bytes);
-    stats_in_packet(&d->totals, w->stripe, bytes);
+    stats_in_packet(w->stripe, bytes, rs->stats, rs->service_stats, &d->totals);
     return do_rewrite(d, w, s, rs);
 }
 
@@ -988,9 +1043,7 @@ static int outbound(struct director *d, struct worker *w, struct pbuf *buf, stru
     s->connection_protocol = proto;
     s->real_server = rs;
     int bytes = s->info.end - s->info.l3_offset;
-    stats_out_packet(rs->stats, w->stripe, bytes);
-    stats_out_packet(rs->service_stats, w->stripe, bytes);
-    stats_out_packet(&d->totals, w->stripe, bytes);
+    stats_out_packet(w->stripe, bytes, rs->stats, rs->service_stats, &d->totals);
     return do_rewrite(d, w, s, rs);
 }
 
@@ -1027,18 +1080,19 @@ static int transport(struct director *d, struct worker *w, struct pbuf *buf, int
     return dropped(d, w->stripe, DROP_NO_CONNECTION);
 }
 
-/* Director.handle */
-int director_process_worker(struct worker *w, struct pbuf *buf)
+/* Director.handle: timed, now is the caller's time; otherwise the clock is read once the packet is parsed */
+static inline int handle(struct worker *w, struct pbuf *buf, bool timed, int64_t now)
 {
     struct director *d = w->director;
     struct scratch *s = &w->scratch;
     struct packet_info *info = &s->info;
     enum parse_status status = parse_packet(buf, info);
     if (status != PARSE_OK) {
+        /* non-first fragments (Java: the fragment cache, after reading the time) are not mirrored */
         return dropped(d, w->stripe, status == PARSE_NON_FIRST_FRAGMENT ? DROP_FRAGMENT : DROP_MALFORMED);
     }
     info->fwmark = 0;
-    s->now = d->clock(d->clock_arg);
+    s->now = timed ? now : d->clock(d->clock_arg);
     int proto = info->protocol;
     if (proto == P_TCP || proto == P_UDP || proto == P_SCTP) {
         return transport(d, w, buf, proto, 0);
@@ -1046,17 +1100,45 @@ int director_process_worker(struct worker *w, struct pbuf *buf)
     return passed(d, w->stripe);
 }
 
+/* Worker.process(ByteBuffer) */
+int director_process_worker(struct worker *w, struct pbuf *buf)
+{
+    return handle(w, buf, false, 0);
+}
+
+/* Worker.process(packet, fwmark, hop, nowNanos) with fwmark 0 and no next hop */
+int director_process_at(struct worker *w, struct pbuf *buf, int64_t now)
+{
+    return handle(w, buf, true, now);
+}
+
+/* Director.nanoTime() */
+int64_t director_nano_time(const struct director *d)
+{
+    return d->clock(d->clock_arg);
+}
+
+/* Director.newWorker: the first STRIPES - 1 workers get an exclusive stripe, later ones the shared one */
+struct worker *director_new_worker(struct director *d)
+{
+    struct worker *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        abort();
+    }
+    int n = atomic_fetch_add(&d->next_stripe, 1);
+    w->director = d;
+    w->stripe = n < SHARED_STRIPE && n >= 0 ? n : SHARED_STRIPE;
+    w->scratch.info.icmp_type = -1;
+    return w;
+}
+
 static _Thread_local struct worker *thread_worker;
-static _Atomic int next_stripe;
 
 int director_process(struct director *d, struct pbuf *buf)
 {
     struct worker *w = thread_worker;
     if (w == NULL || w->director != d) {
-        w = calloc(1, sizeof *w);
-        w->director = d;
-        w->stripe = atomic_fetch_add(&next_stripe, 1) % (STRIPES - 1);
-        w->scratch.info.icmp_type = -1;
+        w = director_new_worker(d);
         thread_worker = w; /* one director per thread in this program: the old worker is not freed */
     }
     return director_process_worker(w, buf);
@@ -1184,6 +1266,58 @@ static int nat_rewrite4(const struct nat_rewriter *r, struct scratch *c, uint8_t
     return nat_transport(r, c, b, l4, proto, reply, old_addr, new_addr);
 }
 
+/*
+ * NatRewriter.tcp4: the established TCP segment (a whole IPv4 datagram, TTL above 1, within the MTU,
+ * not an FTP control connection) rewritten with the header read as two longs and an int and each
+ * checksum updated with one fold. Returns false, having written nothing, for anything else, which
+ * nat_rewrite4 then handles in full.
+ */
+static inline bool nat_tcp4(const struct nat_rewriter *r, const struct scratch *c, uint8_t *b, int l3, int limit)
+{
+    uint64_t w0 = get64(b + l3);     /* version, IHL, TOS, total length, identification, flags, fragment offset */
+    uint64_t w1 = get64(b + l3 + 8); /* TTL, protocol, checksum, source */
+    int ihl = (int)(w0 >> 54) & 0x3C;
+    int total = (int)(w0 >> 32) & 0xFFFF;
+    uint32_t frag_field = (uint32_t)w0 & 0xFFFF;
+    int ttl = (int)(w1 >> 56);
+    if ((int)((w1 >> 48) & 0xFF) != P_TCP || ihl < 20 || total < ihl || total > limit - l3
+        || (frag_field & (0x2000 | 0x1FFF)) != 0 || (r->decrement_ttl && ttl <= 1) || c->icmp_error) {
+        return false;
+    }
+    int end = l3 + total;
+    int l4 = c->l4_offset;
+    if (l4 < l3 + ihl || l4 > end - 20) {
+        return false;
+    }
+    bool reply = c->reply;
+    if ((r->ftp_helper && is_ftp_control(r, c->virtual_port))
+        || (!reply && (frag_field & 0x4000) != 0 && total > rs_mtu(r, c->real_server))) {
+        return false;
+    }
+    uint32_t new_port = (uint32_t)(reply ? c->virtual_port : c->destination_port);
+    int addr_off = reply ? l3 + 12 : l3 + 16;
+    uint32_t old_addr = reply ? (uint32_t)w1 : get32(b + addr_off);
+    uint32_t new_addr = (uint32_t)(reply ? c->virtual_low : c->destination_low);
+    /* header checksum: address and, with the TTL, the TTL/protocol word (RFC 1624, one fold) */
+    uint64_t acc = (~(w1 >> 32) & 0xFFFF) + (~old_addr >> 16) + (~old_addr & 0xFFFF) + (new_addr >> 16)
+                 + (new_addr & 0xFFFF);
+    if (r->decrement_ttl) {
+        /* the TTL is the high byte of its word: ~m + m' = 0xFFFF - 0x100 */
+        acc += 0xFEFF;
+        b[l3 + 8] = (uint8_t)(ttl - 1);
+    }
+    put32(b + addr_off, new_addr);
+    put16(b + l3 + 10, ~csum_fold(acc) & 0xFFFF);
+    uint32_t ports = get32(b + l4);
+    uint32_t old_port = reply ? ports >> 16 : ports & 0xFFFF;
+    uint32_t sum = get16(b + l4 + 16);
+    uint64_t tacc = (~sum & 0xFFFF) + (~old_addr >> 16) + (~old_addr & 0xFFFF) + (new_addr >> 16)
+                  + (new_addr & 0xFFFF) + (~old_port & 0xFFFF) + new_port;
+    put32(b + l4, reply ? new_port << 16 | (ports & 0xFFFF) : (ports & 0xFFFF0000u) | new_port);
+    put16(b + l4 + 16, ~csum_fold(tacc) & 0xFFFF);
+    return true;
+}
+
 /* NatRewriter.rewrite */
 static int nat_rewrite(const struct rewriter *self, struct scratch *c)
 {
@@ -1196,7 +1330,9 @@ static int nat_rewrite(const struct rewriter *self, struct scratch *c)
     }
     int version = (buf->data[l3] & 0xF0) >> 4;
     if (version == 4 && c->family == IPV4) {
-        return nat_rewrite4(r, c, buf->data, l3, limit);
+        /* the fast path reads several fields in one word, which needs network byte order */
+        return buf->big_endian && l3 + 20 <= limit && nat_tcp4(r, c, buf->data, l3, limit)
+            ? V_FORWARD : nat_rewrite4(r, c, buf->data, l3, limit);
     }
     return version == 6 ? DROP_UNSUPPORTED : DROP_MALFORMED;
 }

@@ -61,6 +61,7 @@ struct pbuf {
     int position;
     int limit;
     int capacity;
+    bool big_endian; /* ByteBuffer.order(): the NAT fast path needs network byte order */
 };
 
 /* ---------------------------------------------------------------- PacketInfo */
@@ -83,16 +84,22 @@ enum parse_status parse_packet(const struct pbuf *b, struct packet_info *info);
 /* ---------------------------------------------------------------- counters */
 
 #define STRIPES 16 /* StripedCounters.STRIPES on a 2-core machine: max(16, ...) */
+#define SHARED_STRIPE (STRIPES - 1) /* StripedCounters.SHARED: written with locked adds */
 #define LONGS_PER_LINE 8
+/* StripedCounters' stride: the width rounded up to whole lines, plus one line of padding */
+#define STRIPE_STRIDE(width) (((width) + LONGS_PER_LINE - 1) / LONGS_PER_LINE * LONGS_PER_LINE + LONGS_PER_LINE)
 
-/* StripedCounters of width 5 (TrafficStats): one cache line per stripe, one line in front */
+/* TrafficStats: StripedCounters of width 5, so a stride of 16 longs; one line in front */
+#define STATS_WIDTH 5
+#define STATS_STRIDE STRIPE_STRIDE(STATS_WIDTH)
 struct traffic_stats {
-    _Alignas(64) _Atomic uint64_t cells[LONGS_PER_LINE + STRIPES * LONGS_PER_LINE];
+    _Alignas(64) _Atomic uint64_t cells[LONGS_PER_LINE + STRIPES * STATS_STRIDE];
 };
 enum { TS_CONNS, TS_IN_PKTS, TS_OUT_PKTS, TS_IN_BYTES, TS_OUT_BYTES };
 
-/* the director's outcome counters: forwarded, replied, passed, one per drop reason */
-#define OUTCOME_STRIDE 16
+/* the director's outcome counters: forwarded, replied, passed, one per DropReason (14): width 17 */
+#define OUTCOME_WIDTH 17
+#define OUTCOME_STRIDE STRIPE_STRIDE(OUTCOME_WIDTH)
 struct outcome_counters {
     _Alignas(64) _Atomic uint64_t cells[LONGS_PER_LINE + STRIPES * OUTCOME_STRIDE];
 };
@@ -179,6 +186,7 @@ struct conn_spec {
     uint32_t client, virtual_addr, destination;
     int client_port, virtual_port, destination_port;
     int flags, state, timeout_seconds, real_server, template_handle;
+    uint64_t packets; /* inbound packets already counted */
 };
 
 int ct_init(struct conn_table *t, uint32_t max_connections, uint64_t seed);
@@ -191,6 +199,7 @@ int ct_lookup_outbound(struct conn_table *t, int family, int protocol, uint64_t 
                        uint64_t server_low, int server_port, uint64_t client_high,
                        uint64_t client_low, int client_port, int64_t now);
 uint64_t ct_packets(const struct conn_table *t, int h);
+int64_t ct_expiry(const struct conn_table *t, int h);
 int ct_state(const struct conn_table *t, int h);
 size_t ct_footprint_bytes(const struct conn_table *t);
 
@@ -245,6 +254,7 @@ struct director {
     int conn_reuse_mode;
     bool expire_nodest_conn;
     bool drop_non_service;
+    _Atomic int next_stripe; /* the director's StripeAllocator */
 };
 
 struct worker {
@@ -253,7 +263,14 @@ struct worker {
     int stripe;
 };
 
+/* Worker.process(ByteBuffer): the director's clock is read once the packet is parsed */
 int director_process_worker(struct worker *w, struct pbuf *packet);
+/* Worker.process(packet, 0, null, nowNanos): the caller's time, no clock reading */
+int director_process_at(struct worker *w, struct pbuf *packet, int64_t now);
+/* Director.nanoTime(): the director's clock, which a caller reads once per burst */
+int64_t director_nano_time(const struct director *d);
+/* Director.newWorker() */
+struct worker *director_new_worker(struct director *d);
 /* Director.process(ByteBuffer): the worker comes from a thread-local, as Java's does */
 int director_process(struct director *d, struct pbuf *packet);
 int64_t monotonic_nanos(void *unused);
