@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * for the quote, an ICMP error itself) is dropped as {@link DropReason#TTL_EXPIRED} or
  * {@link DropReason#TOO_BIG}.
  *
- * <p>Non-first IPv4 fragments (no transport header) get their addresses translated only; the director
- * finds their connection in its fragment cache. An SCTP first fragment whose port would change is
+ * <p>Non-first IPv4 and IPv6 fragments (no transport header) get their addresses translated only;
+ * the director finds their connection in its fragment cache. An SCTP first fragment whose port would change is
  * dropped ({@link DropReason#FRAGMENT}): its CRC covers bytes this packet does not hold.
  *
  * <p>With the FTP helper on, TCP connections to a control port (21 by default) are watched: see
@@ -318,6 +318,9 @@ public final class NatRewriter implements PacketRewriter {
         int end = l3 + total;
         int hopLimit = b.get(l3 + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
         boolean reply = c.reply();
+        if (!c.icmpError() && isNonFirstFragment6(b, l3, end)) {
+            return nonFirstFragment6(c, b, l3, total, hopLimit, reply);
+        }
         int proto = c.protocol();
         int l4 = c.l4Offset();
         if (l4 < l3 + Ipv6Header.LENGTH || l4 > end) {
@@ -349,6 +352,55 @@ public final class NatRewriter implements PacketRewriter {
         b.putLong(addrOff, newHigh);
         b.putLong(addrOff + 8, newLow);
         return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow);
+    }
+
+    /**
+     * A later IPv6 fragment, which the director placed by its fragment cache: only the address and
+     * hop limit change; the transport checksum it does not hold was updated in the first fragment.
+     */
+    private Verdict nonFirstFragment6(RewriteContext c, ByteBuffer b, int l3, int total, int hopLimit, boolean reply) {
+        if (decrementTtl && hopLimit <= 1) {
+            return timeExceeded(c, b, l3);
+        }
+        if (!reply && total > mtu(c.realServer())) {
+            return tooBig(c, b, l3, mtu(c.realServer()));
+        }
+        int addrOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
+        if (decrementTtl) {
+            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
+        }
+        b.putLong(addrOff, reply ? c.virtualAddressHigh() : c.destinationAddressHigh());
+        b.putLong(addrOff + 8, reply ? c.virtualAddressLow() : c.destinationAddressLow());
+        return FORWARD;
+    }
+
+    /**
+     * Whether the extension headers of the IPv6 packet at {@code l3} hold a fragment header with a
+     * non-zero offset. Walks hop-by-hop, routing, destination options, AH and fragment headers,
+     * bounded by {@code end} and a few headers; anything else ends the chain.
+     */
+    private static boolean isNonFirstFragment6(ByteBuffer b, int l3, int end) {
+        int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int at = l3 + Ipv6Header.LENGTH;
+        for (int i = 0; i < 8 && at + 8 <= end; i++) {
+            switch (next) {
+                case 44:
+                    return (b.getShort(at + 2) & 0xFFF8) != 0;
+                case 0:
+                case 43:
+                case 60:
+                    next = b.get(at) & 0xFF;
+                    at += ((b.get(at + 1) & 0xFF) + 1) << 3;
+                    break;
+                case 51:
+                    next = b.get(at) & 0xFF;
+                    at += ((b.get(at + 1) & 0xFF) + 2) << 2;
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return false;
     }
 
     private Verdict icmpError6(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int hopLimit, boolean reply) {

@@ -301,6 +301,20 @@ final class NatFixtures {
         drop("fragments: a non-first fragment of an unknown datagram is dropped", null, false,
                 PacketBuilder.ipv4(CLIENT, VIP).id(0x4343).fragment(80, false).raw(17, new byte[28]).bytes(),
                 DropReason.FRAGMENT);
+        byte[] answer6 = PacketBuilder.ipv6(DNS6, CLIENT6).udp(5353, 5001).payload(data).bytes();
+        byte[] answer6AsSent = PacketBuilder.ipv6(VIP6, CLIENT6).udp(53, 5001).payload(data).bytes();
+        byte[] a6 = Arrays.copyOfRange(answer6, 40, answer6.length);
+        byte[] a6AsSent = Arrays.copyOfRange(answer6AsSent, 40, answer6AsSent.length);
+        forward("fragments v6: the first fragment of an IPv6 answer leaves as [VIP6]:53", "dns6", true,
+                PacketBuilder.ipv6(DNS6, CLIENT6).fragmentHeader(0, true, 0x0A0B0C0D).raw(17, Arrays.copyOf(a6, 64)),
+                PacketBuilder.ipv6(VIP6, CLIENT6).ttl(63).fragmentHeader(0, true, 0x0A0B0C0D).raw(17, Arrays.copyOf(a6AsSent, 64)));
+        forward("fragments v6: its last fragment follows it from VIP6", "dns6", true,
+                PacketBuilder.ipv6(DNS6, CLIENT6).fragmentHeader(64, false, 0x0A0B0C0D).raw(17, Arrays.copyOfRange(a6, 64, a6.length)),
+                PacketBuilder.ipv6(VIP6, CLIENT6).ttl(63).fragmentHeader(64, false, 0x0A0B0C0D)
+                        .raw(17, Arrays.copyOfRange(a6AsSent, 64, a6AsSent.length)));
+        drop("fragments v6: a later fragment of an unknown IPv6 datagram is dropped", null, false,
+                PacketBuilder.ipv6(CLIENT6, VIP6).fragmentHeader(64, false, 0x0A0B0C0E).raw(17, new byte[16]).bytes(),
+                DropReason.FRAGMENT);
     }
 
     private void ftp() {

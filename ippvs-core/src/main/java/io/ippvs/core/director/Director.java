@@ -1,5 +1,6 @@
 package io.ippvs.core.director;
 
+import io.ippvs.api.Addresses;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
@@ -59,9 +60,10 @@ import java.util.function.LongSupplier;
  * protocol state advances (tunnel and direct-route connections use the input-only rows throughout,
  * NAT connections until their first reply), the real server's active and inactive counts follow
  * each state change, and the {@link PacketRewriter} registered for the server's forwarding method
- * rewrites the packet. An IPv4 first fragment leaves its connection in a small fragment cache
- * (source, destination, identification, protocol), so the later fragments, which carry no ports,
- * follow it without reassembly; other non-first fragments are dropped ({@link DropReason#FRAGMENT}).
+ * rewrites the packet. A first fragment (IPv4 or IPv6) leaves its connection in a small fragment
+ * cache (source, destination, identification, protocol), so the later fragments, which carry no
+ * ports, follow it without reassembly; other non-first fragments are dropped
+ * ({@link DropReason#FRAGMENT}).
  * Every packet ends in exactly one of forwarded, replied, passed or dropped-for-a-reason, each counted.
  *
  * <h2>Threads</h2>
@@ -248,23 +250,26 @@ public final class Director {
 
     /**
      * A non-first fragment has no transport header: it follows the connection its first fragment
-     * took, as the fragment cache remembers it (IPv4 only; without reassembly). Unknown: dropped.
+     * took, as the fragment cache remembers it (without reassembly). Unknown: dropped.
      */
     private Verdict nonFirstFragment(Worker w, ByteBuffer buf, PacketInfo info, NextHop hop) {
-        if (info.addressFamily() != io.ippvs.api.Addresses.IPV4) {
-            return dropped(w.stripe, DropReason.FRAGMENT);
-        }
         Scratch s = w.scratch;
-        long v = fragments.get((int) info.srcLow(), (int) info.dstLow(), (int) info.fragmentId(), info.protocolNumber(), s.now);
+        int family = info.addressFamily();
+        long v = fragments.get(fragmentSource(info), fragmentDestination(info), (int) info.fragmentId(),
+                info.protocolNumber(), s.now);
         if (v == FragmentCache.NONE) {
             return dropped(w.stripe, DropReason.FRAGMENT);
         }
         int h = (int) (v >>> 1);
         boolean reply = (v & 1) != 0;
-        // the handle may have been reused since the first fragment: it must still be this flow's entry
-        if (!table.isLive(h) || table.family(h) != io.ippvs.api.Addresses.IPV4 || table.protocol(h) != info.protocolNumber()
-                || (reply ? table.destinationLow(h) != info.srcLow() || table.clientLow(h) != info.dstLow()
-                        : table.clientLow(h) != info.srcLow() || table.virtualLow(h) != info.dstLow())) {
+        // the handle may have been reused since the first fragment, and an IPv6 key holds folded
+        // addresses: the entry must still be this flow's, compared in full
+        boolean same = table.isLive(h) && table.family(h) == family && table.protocol(h) == info.protocolNumber()
+                && (reply ? table.destinationHigh(h) == info.srcHigh() && table.destinationLow(h) == info.srcLow()
+                        && table.clientHigh(h) == info.dstHigh() && table.clientLow(h) == info.dstLow()
+                        : table.clientHigh(h) == info.srcHigh() && table.clientLow(h) == info.srcLow()
+                        && table.virtualHigh(h) == info.dstHigh() && table.virtualLow(h) == info.dstLow());
+        if (!same) {
             return dropped(w.stripe, DropReason.FRAGMENT);
         }
         RealServerState rs = servers.get(table.realServer(h));
@@ -284,13 +289,22 @@ public final class Director {
         return rewrite(w, s, rs, hop);
     }
 
-    /** Lets the later fragments of an IPv4 first fragment find connection {@code h}. */
+    /** Lets the later fragments of a first fragment find connection {@code h}. */
     private void rememberFirstFragment(Scratch s, int h, boolean reply) {
         PacketInfo info = s.info;
-        if (info.isFirstFragment() && info.addressFamily() == io.ippvs.api.Addresses.IPV4) {
-            fragments.put((int) info.srcLow(), (int) info.dstLow(), (int) info.fragmentId(), info.protocolNumber(),
+        if (info.isFirstFragment()) {
+            fragments.put(fragmentSource(info), fragmentDestination(info), (int) info.fragmentId(), info.protocolNumber(),
                     ((long) h << 1) | (reply ? 1 : 0), s.now);
         }
+    }
+
+    /** The source address as the fragment cache keys it: IPv4 as it is, IPv6 folded to 32 bits. */
+    private static int fragmentSource(PacketInfo info) {
+        return Addresses.fold32(info.addressFamily(), info.srcHigh(), info.srcLow());
+    }
+
+    private static int fragmentDestination(PacketInfo info) {
+        return Addresses.fold32(info.addressFamily(), info.dstHigh(), info.dstLow());
     }
 
     private Verdict transport(Worker w, ByteBuffer buf, int proto, int fwmark, NextHop hop) {

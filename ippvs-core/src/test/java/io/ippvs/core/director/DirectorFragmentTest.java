@@ -12,7 +12,7 @@ import io.ippvs.core.testing.PacketBuilder;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** The fragment cache seam: later IPv4 fragments follow the connection their first fragment found. */
+/** The fragment cache seam: later fragments follow the connection their first fragment found. */
 class DirectorFragmentTest {
 
     private static final String VIP = "10.0.0.1";
@@ -65,9 +65,39 @@ class DirectorFragmentTest {
         // the cache forgets after a few seconds
         base.clock.advanceSeconds(6);
         assertThat(d.process(fragment(CLIENT, VIP, 7, 32, false, 0, 0))).isEqualTo(Verdict.drop(DropReason.FRAGMENT));
-        // IPv6 later fragments have no cache
+        // an IPv6 later fragment of an unknown datagram
         ByteBuffer v6 = PacketBuilder.ipv6("2001:db8::7", "2001:db8::1").fragmentHeader(32, false, 7).raw(17, new byte[16]).buffer();
         assertThat(d.process(v6)).isEqualTo(Verdict.drop(DropReason.FRAGMENT));
         assertThat(d.drops(DropReason.FRAGMENT)).isEqualTo(5);
+    }
+
+    private static ByteBuffer fragment6(String src, String dst, int id, int offset, boolean more, int sport, int dport) {
+        PacketBuilder p = PacketBuilder.ipv6(src, dst).fragmentHeader(offset, more, id);
+        return offset == 0 ? p.udp(sport, dport).payload(new byte[24]).buffer() : p.raw(17, new byte[16]).buffer();
+    }
+
+    @Test
+    void ipv6LaterFragmentsFollowTheFirstAndForeignOnesAreDropped() {
+        Director d = base.builder().build();
+        ServiceKey dns6 = DirectorTest.key(Protocol.UDP, "2001:db8::1", 53);
+        d.addService(ServiceConfig.builder(dns6).build());
+        d.addRealServer(dns6, DirectorTest.server("2001:db8:2::4", 5353, ForwardingMethod.MASQUERADE));
+        assertThat(d.process(fragment6("2001:db8::7", "2001:db8::1", 0x01020304, 0, true, 5000, 53))).isEqualTo(Verdict.FORWARD);
+        base.nat.calls = 0;
+        assertThat(d.process(fragment6("2001:db8::7", "2001:db8::1", 0x01020304, 32, false, 0, 0))).isEqualTo(Verdict.FORWARD);
+        assertThat(base.nat.calls).isEqualTo(1);
+        assertThat(base.nat.reply).isFalse();
+        assertThat(base.nat.destination).isEqualTo("2001:db8:2::4");
+        assertThat(base.nat.destinationPort).isEqualTo(5353);
+        // the reply's fragments
+        assertThat(d.process(fragment6("2001:db8:2::4", "2001:db8::7", 99, 0, true, 5353, 5000))).isEqualTo(Verdict.FORWARD);
+        assertThat(d.process(fragment6("2001:db8:2::4", "2001:db8::7", 99, 32, false, 0, 0))).isEqualTo(Verdict.FORWARD);
+        assertThat(base.nat.reply).isTrue();
+        // another id; and a source whose folded address equals the client's (::7 vs 7::) is compared in full
+        assertThat(d.process(fragment6("2001:db8::7", "2001:db8::1", 0x01020305, 32, false, 0, 0)))
+                .isEqualTo(Verdict.drop(DropReason.FRAGMENT));
+        assertThat(d.process(fragment6("2001:db8:0:7::", "2001:db8::1", 0x01020304, 32, false, 0, 0)))
+                .isEqualTo(Verdict.drop(DropReason.FRAGMENT));
+        assertThat(d.drops(DropReason.FRAGMENT)).isEqualTo(2);
     }
 }
