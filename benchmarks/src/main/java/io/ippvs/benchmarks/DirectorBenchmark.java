@@ -2,6 +2,7 @@ package io.ippvs.benchmarks;
 
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.PacketRewriter;
+import io.ippvs.api.NextHop;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
@@ -48,6 +49,7 @@ public class DirectorBenchmark {
 
     private static final int CLIENT_BASE = 0x0A000000; // 10.0.0.0/8
     private static final int VIP = 0xC0000201; // 192.0.2.1
+    private static final long START_NANOS = 1_000_000_000_000L;
 
     /** The director, shared by all benchmark threads, and its clock. */
     @State(Scope.Benchmark)
@@ -55,7 +57,7 @@ public class DirectorBenchmark {
         @Param({"1000", "1000000"})
         public int connections;
 
-        final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        final AtomicLong now = new AtomicLong(START_NANOS);
         final AtomicInteger threads = new AtomicInteger();
         Director director;
 
@@ -99,6 +101,7 @@ public class DirectorBenchmark {
         int stride;
         int fresh;
         int count;
+        final NextHop hop = new NextHop();
 
         @Setup(Level.Trial)
         public void setup(Shared shared) {
@@ -158,6 +161,25 @@ public class DirectorBenchmark {
         shared.now.addAndGet(60_000_000_000L / shared.connections);
         client(lane.syn, lane.fresh + (n & 0xFFFFF));
         return lane.worker.process(lane.syn);
+    }
+
+    /**
+     * {@link #newConnection} with each thread's own time passed to {@link Worker#process(ByteBuffer,
+     * int, NextHop, long)}, as an I/O loop reading the clock once per burst does: the shared
+     * {@code AtomicLong} clock of {@code newConnection} is written by every call of every thread,
+     * which puts one contended cache line into each operation. The sweep still reads the shared clock,
+     * which the sweeping thread sets to its own time first.
+     */
+    @Benchmark
+    public Verdict newConnectionOwnClock(Shared shared, Lane lane) {
+        int n = lane.count++;
+        long now = START_NANOS + n * (60_000_000_000L / shared.connections);
+        if (n % Math.max(1024, shared.connections / 4) == 0) {
+            shared.now.set(now);
+            shared.director.sweep();
+        }
+        client(lane.syn, lane.fresh + (n & 0xFFFFF));
+        return lane.worker.process(lane.syn, 0, lane.hop, now);
     }
 
     /** A director with room for 4M connections that never expire: setup cost without any sweep. */
