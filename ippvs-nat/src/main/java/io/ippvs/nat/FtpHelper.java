@@ -4,7 +4,6 @@ import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RewriteContext;
-import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -69,16 +68,16 @@ final class FtpHelper {
      * Handles one segment of a control connection whose addresses and ports are already translated
      * (the TCP checksum is valid for the bytes as they are).
      */
-    Verdict segment(RewriteContext c, ByteBuffer b, int l3, int l4, int end, boolean v6) {
+    void segment(RewriteContext c, ByteBuffer b, int l3, int l4, int end, boolean v6) {
         int dataOff = l4 + ((b.get(l4 + 12) & 0xF0) >>> 2);
         if (dataOff < l4 + 20 || dataOff > end) {
-            return Verdict.FORWARD;
+            return;
         }
         Object attached = c.attachment();
         FtpControl s = attached instanceof FtpControl ? (FtpControl) attached : null;
         if (s == null) {
             if (dataOff == end) {
-                return Verdict.FORWARD; // handshake and bare ACKs before the first command need no state
+                return; // handshake and bare ACKs before the first command need no state
             }
             s = new FtpControl();
             c.attach(s);
@@ -89,7 +88,6 @@ final class FtpHelper {
             } else {
                 clientSegment(c, b, l4, dataOff, end, s, v6);
             }
-            return Verdict.FORWARD;
         }
     }
 

@@ -536,7 +536,7 @@ public final class NatRewriter implements PacketRewriter {
                 b.putShort(portOff, (short) newPort);
                 b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) sum);
                 if (ftp != null && isFtpControl(c.virtualPort())) {
-                    return ftp.segment(c, b, l3, l4, end, v6);
+                    ftp.segment(c, b, l3, l4, end, v6);
                 }
                 return FORWARD;
             }

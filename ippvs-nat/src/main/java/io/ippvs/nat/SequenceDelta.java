@@ -47,11 +47,6 @@ final class SequenceDelta {
         }
     }
 
-    /** Whether a line was rewritten. */
-    boolean isSet() {
-        return set;
-    }
-
     int lineStart() {
         return lineStart;
     }
@@ -68,14 +63,6 @@ final class SequenceDelta {
     /** Whether a segment of {@code length} bytes from {@code seq} holds the last rewritten line's first byte. */
     boolean covers(int seq, int length) {
         return set && !after(seq, lineStart) && after(seq + length, lineStart);
-    }
-
-    int delta() {
-        return delta;
-    }
-
-    int previousDelta() {
-        return previousDelta;
     }
 
     /** RFC 793 modular comparison: {@code a} comes after {@code b}. */
