@@ -72,14 +72,21 @@ public final class PrometheusText {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
         sb.append("# TYPE ").append(name).append(" gauge\n");
         for (Backend b : backends) {
-            sb.append(name).append("{local_address=\"").append(escape(b.localAddress))
-                    .append("\",local_mark=\"").append(escape(b.localMark))
-                    .append("\",local_port=\"").append(b.localPort)
-                    .append("\",proto=\"").append(b.proto)
-                    .append("\",remote_address=\"").append(escape(b.remoteAddress))
-                    .append("\",remote_port=\"").append(b.remotePort)
-                    .append("\"} ").append(value.applyAsInt(b.server)).append('\n');
+            sb.append(name).append('{');
+            b.labels(sb);
+            sb.append("} ").append(value.applyAsInt(b.server)).append('\n');
         }
+    }
+
+    /**
+     * Appends the labels node_exporter gives one real server of one service, without braces
+     * ({@code local_address="10.0.0.1",local_mark="",local_port="80",proto="TCP",remote_address="192.168.1.10",remote_port="80"}),
+     * so that other modules' metrics about the same server (health checks) join these series.
+     */
+    public static StringBuilder appendBackendLabels(StringBuilder sb, ServiceKey service, int family, long high, long low,
+            int port) {
+        new Backend(service, family, high, low, port, null).labels(sb);
+        return sb;
     }
 
     /** Label values escape backslash, double quote and newline. */
@@ -98,6 +105,10 @@ public final class PrometheusText {
         final RealServer server;
 
         Backend(ServiceKey k, RealServer r) {
+            this(k, r.addressFamily(), r.addressHigh(), r.addressLow(), r.port(), r);
+        }
+
+        Backend(ServiceKey k, int family, long high, long low, int port, RealServer r) {
             this.server = r;
             if (k.isFwmark()) {
                 localAddress = "";
@@ -109,8 +120,17 @@ public final class PrometheusText {
                 proto = k.protocol().label();
             }
             localPort = Integer.toString(k.port());
-            remoteAddress = Names.address(r.addressFamily(), r.addressHigh(), r.addressLow());
-            remotePort = Integer.toString(r.port());
+            remoteAddress = Names.address(family, high, low);
+            remotePort = Integer.toString(port);
+        }
+
+        void labels(StringBuilder sb) {
+            sb.append("local_address=\"").append(escape(localAddress))
+                    .append("\",local_mark=\"").append(escape(localMark))
+                    .append("\",local_port=\"").append(localPort)
+                    .append("\",proto=\"").append(proto)
+                    .append("\",remote_address=\"").append(escape(remoteAddress))
+                    .append("\",remote_port=\"").append(remotePort).append('"');
         }
     }
 }

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A Linux Virtual Server director over {@link ByteBuffer}s: the one place where parsing, connection
@@ -1104,6 +1105,28 @@ public final class Director {
                 .random(schedulerDefaults.random())
                 .build();
         return f.create(sc);
+    }
+
+    /**
+     * Applies {@code change} to the configuration in force and installs the result with
+     * {@link #configure(Configuration)}, atomically with respect to every other configuration change:
+     * no command can slip in between the read and the write. A health checker uses it to swap
+     * several real servers (a sorry server in, the failed ones out) in one generation. A change that
+     * returns the configuration it was given changes nothing.
+     *
+     * @throws IllegalArgumentException what {@code change} or {@link #configure} throws; nothing changes then
+     */
+    public void update(UnaryOperator<Configuration> change) {
+        if (change == null) {
+            throw new IllegalArgumentException("change: must not be null");
+        }
+        synchronized (configLock) {
+            Configuration now = configuration();
+            Configuration next = change.apply(now);
+            if (next != now) {
+                configure(next);
+            }
+        }
     }
 
     /** Adds a service ({@code ipvsadm -A}); see {@link Configuration#withService}. */
