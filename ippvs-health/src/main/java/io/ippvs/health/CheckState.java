@@ -4,11 +4,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 
 /**
- * One running check: keepalived's {@code checker_t} fields and its epilog. Touched only on the
- * monitor's timer thread; the counters are read by metrics from anywhere.
+ * One running check: keepalived's {@code checker_t} fields and its epilog. Touched only under the
+ * monitor's state lock; the counters are read by metrics from anywhere.
  */
 final class CheckState {
 
@@ -27,9 +26,10 @@ final class CheckState {
 
     /** Bumped per probe; a late result of an abandoned probe carries an old value and is dropped. */
     long attempt;
+    /** The probe running now, or null. */
     Future<?> inFlight;
-    ScheduledFuture<?> watchdog;
-    ScheduledFuture<?> next;
+    /** When the watchdog abandons the probe running now. */
+    long deadline;
 
     volatile long successes;
     volatile long failures;

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every change goes through {@link Director#update}, the director's normal configuration path:
  * a server taken out is removed exactly as {@code ipvsadm -d} removes it, so its established
  * connections drain, or expire on their next packet with expire_nodest_conn. Packet threads never
- * wait for a check: probes run on their own threads ({@code ippvs-health-probe-N}, at most one per
- * check at a time) and every state change on one timer thread ({@code ippvs-health-timer}), in
- * order.
+ * wait for a check: a timer thread ({@code ippvs-health-timer}) starts each probe on a probe thread
+ * ({@code ippvs-health-probe-N}, at most one probe per check at a time), which then applies the
+ * result under one lock, so transitions, director changes and listener calls happen one at a time
+ * and in order.
  *
  * <p>{@link #start()} adds each service to the director when it is not there (and edits it to the
  * configured scheduler and persistence when it is), puts the servers that start up in it, and
@@ -45,6 +46,8 @@ public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     /** How long after its timeout a probe that has not returned is abandoned and counted as failed. */
     private static final long WATCHDOG_GRACE_NANOS = 500_000_000L;
+    /** How often the watchdog looks for such probes. */
+    private static final long WATCHDOG_PERIOD_MILLIS = 100;
 
     private final Director director;
     private final HealthConfig config;
@@ -54,6 +57,8 @@ public final class HealthMonitor implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService probes;
     private final List<HealthEvent> pending = new ArrayList<>();
+    /** Guards every check's, server's and service's state, the pending events and the director changes. */
+    private final Object state = new Object();
     private volatile boolean running;
     private boolean started;
 
@@ -117,6 +122,13 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** ipwrapper.c init_services, then check_api.c register_checkers_thread. */
     private void install() {
+        synchronized (state) {
+            installLocked();
+        }
+        timer.scheduleWithFixedDelay(this::watchdog, WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void installLocked() {
         for (ServiceState s : services) {
             ServiceConfig sc = s.config.config();
             director.update(c -> {
@@ -139,31 +151,48 @@ public final class HealthMonitor implements AutoCloseable {
                 for (CheckState c : r.checks) {
                     long warmup = c.config.warmup().toNanos();
                     long first = warmup == 0 ? 0 : (long) (random.nextDouble() * warmup);
-                    c.next = timer.schedule(() -> probe(c), first, TimeUnit.NANOSECONDS);
+                    timer.schedule(() -> probe(c), first, TimeUnit.NANOSECONDS);
                 }
             }
         }
     }
 
-    /** Starts one probe on a probe thread; its result comes back to the timer thread. */
+    /** Starts one probe on a probe thread, which then runs the check's epilog itself. */
     private void probe(CheckState c) {
-        if (!running) {
-            return;
+        synchronized (state) {
+            if (!running) {
+                return;
+            }
+            long attempt = ++c.attempt;
+            c.deadline = System.nanoTime() + c.target.timeout().toNanos() + WATCHDOG_GRACE_NANOS;
+            try {
+                c.inFlight = probes.submit(() -> complete(c, attempt, run(c)));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                c.inFlight = null; // closing
+            }
         }
-        long attempt = ++c.attempt;
-        try {
-            c.inFlight = probes.submit(() -> {
-                CheckResult r = run(c);
-                timer.execute(() -> complete(c, attempt, r));
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return; // closing
+    }
+
+    /** Abandons probes past their deadline: each counts as a failure and its check goes on. */
+    private void watchdog() {
+        long now = System.nanoTime();
+        for (ServiceState s : services) {
+            for (ServerState r : s.servers) {
+                for (CheckState c : r.checks) {
+                    Future<?> f;
+                    long attempt;
+                    synchronized (state) {
+                        f = c.inFlight;
+                        attempt = c.attempt;
+                        if (f == null || now - c.deadline < 0) {
+                            continue;
+                        }
+                    }
+                    f.cancel(true);
+                    complete(c, attempt, CheckResult.down("no result within " + c.target.timeout()));
+                }
+            }
         }
-        long deadline = c.target.timeout().toNanos() + WATCHDOG_GRACE_NANOS;
-        c.watchdog = timer.schedule(() -> {
-            c.inFlight.cancel(true);
-            complete(c, attempt, CheckResult.down("no result within " + c.target.timeout()));
-        }, deadline, TimeUnit.NANOSECONDS);
     }
 
     private static CheckResult run(CheckState c) {
@@ -175,16 +204,25 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * keepalived's epilog for one result, under the state lock so that transitions, director changes
+     * and listener calls happen one at a time and in order, whichever thread brings the result.
+     */
     private void complete(CheckState c, long attempt, CheckResult r) {
-        if (!running || c.attempt != attempt || c.inFlight == null) {
-            return; // closing, or the watchdog (or the probe) came first
+        synchronized (state) {
+            if (!running || c.attempt != attempt || c.inFlight == null) {
+                return; // closing, or the watchdog (or the probe) came first
+            }
+            c.inFlight = null;
+            LOG.debug("{} of {} in {}: {}", c.config.checker().name(), c.target.address(), c.target.service(), r);
+            Duration delay = c.epilog(r, transitions);
+            deliver();
+            try {
+                timer.schedule(() -> probe(c), delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
         }
-        c.inFlight = null;
-        c.watchdog.cancel(false);
-        LOG.debug("{} of {} in {}: {}", c.config.checker().name(), c.target.address(), c.target.service(), r);
-        Duration delay = c.epilog(r, transitions);
-        deliver();
-        c.next = timer.schedule(() -> probe(c), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private final CheckState.Transitions transitions = new CheckState.Transitions() {

@@ -4,7 +4,7 @@ import io.ippvs.api.RealServerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One checked real server at run time (keepalived's {@code real_server_t}); timer thread only, but for the volatiles. */
+/** One checked real server at run time (keepalived's {@code real_server_t}); touched under the monitor's state lock, read by metrics through the volatiles. */
 final class ServerState {
 
     final CheckedRealServer config;

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One checked service at run time: quorum state and the director configuration it implies.
- * Timer thread only, but for the volatile.
+ * Touched under the monitor's state lock, read by metrics through the volatile.
  */
 final class ServiceState {
 

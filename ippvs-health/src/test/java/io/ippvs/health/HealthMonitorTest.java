@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HealthMonitorTest {
 
-    private static final Duration DELAY = Duration.ofMillis(300);
+    private static final Duration DELAY = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofMillis(200);
     /** keepalived's retry: retries after the first failure, so down after RETRY + 1 failed probes. */
     private static final int RETRY = 2;

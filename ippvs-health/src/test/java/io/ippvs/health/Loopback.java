@@ -81,6 +81,14 @@ final class Loopback {
                         try {
                             Socket c = s.accept();
                             accepted.incrementAndGet();
+                            // the checker closes first, as it does against a real server: a server that
+                            // closed first would leave TIME_WAITs that a later probe's SYN may run into
+                            c.setSoTimeout(2000);
+                            try {
+                                c.getInputStream().read();
+                            } catch (IOException e) {
+                                // timed out or reset: close anyway
+                            }
                             c.close();
                         } catch (IOException e) {
                             return;
