@@ -26,8 +26,10 @@ final class CheckState {
 
     /** Bumped per probe; a late result of an abandoned probe carries an old value and is dropped. */
     long attempt;
-    /** The probe running now, or null. */
-    Future<?> inFlight;
+    /** Whether a probe runs now. */
+    boolean probing;
+    /** The probe running on a probe thread, or null (none, or a TCP connect on the loop). */
+    Future<?> future;
     /** When the watchdog abandons the probe running now. */
     long deadline;
 

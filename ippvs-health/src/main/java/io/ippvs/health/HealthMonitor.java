@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every change goes through {@link Director#update}, the director's normal configuration path:
  * a server taken out is removed exactly as {@code ipvsadm -d} removes it, so its established
  * connections drain, or expire on their next packet with expire_nodest_conn. Packet threads never
- * wait for a check: a timer thread ({@code ippvs-health-timer}) starts each probe on a probe thread
- * ({@code ippvs-health-probe-N}, at most one probe per check at a time), which then applies the
- * result under one lock, so transitions, director changes and listener calls happen one at a time
- * and in order.
+ * wait for a check: one thread ({@code ippvs-health-timer}) keeps the timers and runs TCP_CHECK's
+ * non-blocking connects itself, as keepalived's scheduler does; other checkers' probes run on probe
+ * threads ({@code ippvs-health-probe-N}). At most one probe per check runs at a time, and every
+ * result is applied under one lock, so transitions, director changes and listener calls happen one
+ * at a time and in order.
  *
  * <p>{@link #start()} adds each service to the director when it is not there (and edits it to the
  * configured scheduler and persistence when it is), puts the servers that start up in it, and
@@ -47,14 +48,14 @@ public final class HealthMonitor implements AutoCloseable {
     /** How long after its timeout a probe that has not returned is abandoned and counted as failed. */
     private static final long WATCHDOG_GRACE_NANOS = 500_000_000L;
     /** How often the watchdog looks for such probes. */
-    private static final long WATCHDOG_PERIOD_MILLIS = 100;
+    private static final long WATCHDOG_PERIOD_NANOS = 100_000_000L;
 
     private final Director director;
     private final HealthConfig config;
     private final List<HealthListener> listeners;
     private final Random random;
     private final List<ServiceState> services = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timer;
+    private EventLoop loop;
     private final ExecutorService probes;
     private final List<HealthEvent> pending = new ArrayList<>();
     /** Guards every check's, server's and service's state, the pending events and the director changes. */
@@ -70,10 +71,8 @@ public final class HealthMonitor implements AutoCloseable {
         for (CheckedService s : config.services()) {
             services.add(new ServiceState(s));
         }
-        this.timer = new ScheduledThreadPoolExecutor(1, threads("ippvs-health-timer", false));
-        timer.setRemoveOnCancelPolicy(true);
         this.probes = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads("ippvs-health-probe-", true));
+                probeThreads());
     }
 
     public static Builder builder(Director director, HealthConfig config) {
@@ -105,7 +104,16 @@ public final class HealthMonitor implements AutoCloseable {
             }
         }
         running = true;
-        Future<?> init = timer.submit(this::install);
+        loop = new EventLoop("ippvs-health-timer");
+        CompletableFuture<Void> init = new CompletableFuture<>();
+        loop.post(() -> {
+            try {
+                install();
+                init.complete(null);
+            } catch (RuntimeException e) {
+                init.completeExceptionally(e);
+            }
+        });
         try {
             init.get();
         } catch (InterruptedException e) {
@@ -125,7 +133,7 @@ public final class HealthMonitor implements AutoCloseable {
         synchronized (state) {
             installLocked();
         }
-        timer.scheduleWithFixedDelay(this::watchdog, WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        loop.schedule(this::watchdog, WATCHDOG_PERIOD_NANOS);
     }
 
     private void installLocked() {
@@ -151,30 +159,42 @@ public final class HealthMonitor implements AutoCloseable {
                 for (CheckState c : r.checks) {
                     long warmup = c.config.warmup().toNanos();
                     long first = warmup == 0 ? 0 : (long) (random.nextDouble() * warmup);
-                    timer.schedule(() -> probe(c), first, TimeUnit.NANOSECONDS);
+                    loop.schedule(() -> probe(c), first);
                 }
             }
         }
     }
 
-    /** Starts one probe on a probe thread, which then runs the check's epilog itself. */
+    /**
+     * Starts one probe (loop thread): TCP_CHECK as a non-blocking connect on the loop itself, any
+     * other checker on a probe thread, which then runs the check's epilog itself.
+     */
     private void probe(CheckState c) {
         synchronized (state) {
             if (!running) {
                 return;
             }
             long attempt = ++c.attempt;
+            c.probing = true;
             c.deadline = System.nanoTime() + c.target.timeout().toNanos() + WATCHDOG_GRACE_NANOS;
+            if (c.config.checker() == TcpCheck.INSTANCE) {
+                c.future = null;
+                loop.connect(c.target.address(), c.target.timeout().toNanos(), r -> complete(c, attempt, r));
+                return;
+            }
             try {
-                c.inFlight = probes.submit(() -> complete(c, attempt, run(c)));
+                c.future = probes.submit(() -> complete(c, attempt, run(c)));
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                c.inFlight = null; // closing
+                c.probing = false; // closing
             }
         }
     }
 
-    /** Abandons probes past their deadline: each counts as a failure and its check goes on. */
+    /** Abandons probes past their deadline (loop thread): each counts as a failure and its check goes on. */
     private void watchdog() {
+        if (running) {
+            loop.schedule(this::watchdog, WATCHDOG_PERIOD_NANOS);
+        }
         long now = System.nanoTime();
         for (ServiceState s : services) {
             for (ServerState r : s.servers) {
@@ -182,9 +202,9 @@ public final class HealthMonitor implements AutoCloseable {
                     Future<?> f;
                     long attempt;
                     synchronized (state) {
-                        f = c.inFlight;
+                        f = c.future;
                         attempt = c.attempt;
-                        if (f == null || now - c.deadline < 0) {
+                        if (!c.probing || f == null || now - c.deadline < 0) {
                             continue;
                         }
                     }
@@ -210,17 +230,19 @@ public final class HealthMonitor implements AutoCloseable {
      */
     private void complete(CheckState c, long attempt, CheckResult r) {
         synchronized (state) {
-            if (!running || c.attempt != attempt || c.inFlight == null) {
+            if (!running || c.attempt != attempt || !c.probing) {
                 return; // closing, or the watchdog (or the probe) came first
             }
-            c.inFlight = null;
+            c.probing = false;
+            c.future = null;
             LOG.debug("{} of {} in {}: {}", c.config.checker().name(), c.target.address(), c.target.service(), r);
             Duration delay = c.epilog(r, transitions);
             deliver();
-            try {
-                timer.schedule(() -> probe(c), delay.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closing
+            long nanos = delay.toNanos();
+            if (loop.inLoop()) {
+                loop.schedule(() -> probe(c), nanos);
+            } else {
+                loop.post(() -> loop.schedule(() -> probe(c), nanos));
             }
         }
     }
@@ -376,19 +398,16 @@ public final class HealthMonitor implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        timer.shutdownNow();
-        probes.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (loop != null) {
+            loop.close();
         }
+        probes.shutdownNow();
     }
 
-    private static ThreadFactory threads(String name, boolean numbered) {
+    private static ThreadFactory probeThreads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, numbered ? name + n.incrementAndGet() : name);
+            Thread t = new Thread(r, "ippvs-health-probe-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

@@ -4,7 +4,9 @@ import java.net.Socket;
 
 /**
  * keepalived's {@code TCP_CHECK} ({@code check_tcp.c}): up when a TCP connection to the target
- * completes within the timeout; the connection is closed at once.
+ * completes within the timeout; the connection is closed at once. {@link HealthMonitor} runs it as
+ * a non-blocking connect on its event loop ({@link EventLoop#connect}); {@link #check} is the same
+ * probe, blocking, for direct use.
  */
 final class TcpCheck implements HealthChecker {
 

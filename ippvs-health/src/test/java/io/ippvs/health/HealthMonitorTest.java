@@ -275,10 +275,20 @@ class HealthMonitorTest {
         // check_data.c arms retry_it = retry at start: a server never confirmed goes at its first failure
         int deadPort = Loopback.freePort();
         HealthConfig config = HealthConfig.of(CheckedService.builder(SERVICE).realServer(CheckedRealServer
-                .builder(loopback(deadPort, 1)).check(fast(HealthCheckers.tcp(), Duration.ofSeconds(5), 3, TIMEOUT).build())
+                .builder(loopback(deadPort, 1)).check(fast(HealthCheckers.tcp(), Duration.ofSeconds(5), 3, TIMEOUT)
+                        .warmup(Duration.ofMillis(300)).build())
                 .build()).build());
         Director d = Fixture.director();
-        try (HealthMonitor m = HealthMonitor.builder(d, config).build()) {
+        // the warmup spread's random point at its end: the first probe 300 ms after start
+        java.util.Random late = new java.util.Random() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public double nextDouble() {
+                return 1.0;
+            }
+        };
+        try (HealthMonitor m = HealthMonitor.builder(d, config).random(late).build()) {
             m.start();
             assertThat(weight(d, deadPort)).isEqualTo(1);
             // with retry 3 and 5 s between probes, only the first probe can have run in this time
