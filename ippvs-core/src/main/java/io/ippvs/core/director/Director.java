@@ -582,7 +582,7 @@ public final class Director {
                 .client(info.srcHigh(), info.srcLow(), info.srcPort())
                 .virtual(info.dstHigh(), info.dstLow(), vport)
                 .destination(rs.addressHigh(), rs.addressLow(), dport)
-                .flags(methodFlags(rs.forwardingMethod()) | ConnectionFlags.NO_OUTPUT)
+                .flags(methodFlags(rs.forwardingMethod()))
                 .state(0, set.timeouts.timeout(proto, 0))
                 .realServer(rs.id())
                 .template(template);
@@ -778,12 +778,16 @@ public final class Director {
         return SctpStateMachine.event(type, second);
     }
 
+    /**
+     * A new connection's flags from its server, as {@code __ip_vs_update_dest} sets them: NOOUTPUT only
+     * when the server is not masqueraded (a NAT director sees replies; DR and tunnel never do).
+     */
     private static int methodFlags(ForwardingMethod m) {
         switch (m) {
             case TUNNEL:
-                return ConnectionFlags.TUNNEL;
+                return ConnectionFlags.TUNNEL | ConnectionFlags.NO_OUTPUT;
             case DIRECT_ROUTE:
-                return ConnectionFlags.DROUTE;
+                return ConnectionFlags.DROUTE | ConnectionFlags.NO_OUTPUT;
             default:
                 return ConnectionFlags.MASQ;
         }
@@ -888,8 +892,7 @@ public final class Director {
                 .client(s.clientHigh, s.clientLow, clientPort)
                 .virtual(s.virtualHigh, s.virtualLow, virtualPort)
                 .destination(s.destinationHigh, s.destinationLow, destinationPort)
-                .flags(methodFlags(rs.forwardingMethod()) | ConnectionFlags.NO_OUTPUT
-                        | (clientPort == 0 ? ConnectionFlags.NO_CPORT : 0))
+                .flags(methodFlags(rs.forwardingMethod()) | (clientPort == 0 ? ConnectionFlags.NO_CPORT : 0))
                 .state(0, EXPECTED_TIMEOUT_SECONDS)
                 .realServer(rs.id());
         int r = table.insert(spec, s.now);
