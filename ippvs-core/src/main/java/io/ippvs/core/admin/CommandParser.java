@@ -205,6 +205,7 @@ final class CommandParser {
                     break;
                 case SAVE:
                     allowed.add(Option.NUMERIC);
+                    allowed.add(Option.IPPVS_FULL);
                     break;
                 default:
                     break;
@@ -290,7 +291,8 @@ final class CommandParser {
     private ServiceKey serviceKey(Map<Option, String> given) {
         boolean v6 = given.containsKey(Option.IPV6);
         if (given.containsKey(Option.FWMARK_SERVICE)) {
-            int mark = number("fwmark-service", given.get(Option.FWMARK_SERVICE), 1, Integer.MAX_VALUE);
+            // parse_fwmark: 1..UINT_MAX; the key holds the mark's 32 bits
+            int mark = (int) unsignedNumber("fwmark-service", given.get(Option.FWMARK_SERVICE), 1, 0xFFFFFFFFL);
             return ServiceKey.fwmark(mark, v6 ? Addresses.IPV6 : Addresses.IPV4);
         }
         Option o = given.containsKey(Option.TCP_SERVICE) ? Option.TCP_SERVICE
@@ -323,10 +325,13 @@ final class CommandParser {
             b.persistent(v.isEmpty() ? ServiceConfig.DEFAULT_PERSISTENCE_TIMEOUT : number("persistent", v, 1, MAX_TIMEOUT));
         }
         if (given.containsKey(Option.NETMASK)) {
-            if (!persistent) {
-                throw new IllegalArgumentException("netmask: -M is the granularity of persistence; it needs -p");
+            // ipvsadm takes -M without -p (the kernel keeps the mask; it matters only with persistence)
+            String mask = given.get(Option.NETMASK);
+            if (key.addressFamily() == Addresses.IPV6) {
+                b.persistenceNetmask(number("netmask", mask, 1, 128));
+            } else {
+                b.persistenceMask(ipv4Mask(mask));
             }
-            b.persistenceNetmask(prefixLength(key.addressFamily(), given.get(Option.NETMASK)));
         }
         if (given.containsKey(Option.SCHED_FLAGS)) {
             b.schedulerFlags(schedulerFlags(given.get(Option.SCHED_FLAGS), scheduler));
@@ -433,7 +438,7 @@ final class CommandParser {
                 given.containsKey(Option.STATS), given.containsKey(Option.RATE), given.containsKey(Option.THRESHOLDS),
                 given.containsKey(Option.PERSISTENT_CONN), given.containsKey(Option.TUN_INFO),
                 given.containsKey(Option.EXACT), given.containsKey(Option.NOSORT), given.containsKey(Option.TIMEOUT),
-                given.containsKey(Option.DAEMON));
+                given.containsKey(Option.DAEMON), given.containsKey(Option.IPPVS_FULL));
     }
 
     private static Set<SchedulerFlag> schedulerFlags(String text, String scheduler) {
@@ -458,19 +463,15 @@ final class CommandParser {
         return flags;
     }
 
-    private static int prefixLength(int family, String text) {
-        if (family == Addresses.IPV6) {
-            return number("netmask", text, 1, 128);
-        }
+    /**
+     * parse_netmask takes any dotted mask, contiguous or not (the kernel ANDs it). Forms such as "24"
+     * that inet_aton would read as 0.0.0.24 are refused: they are a prefix length given by mistake.
+     */
+    private static int ipv4Mask(String text) {
         if (text.indexOf(':') >= 0 || !InetAddresses.isInetAddress(text)) {
             throw new IllegalArgumentException("netmask: '" + text + "' is not a dotted IPv4 netmask");
         }
-        int mask = InetAddresses.coerceToInteger(InetAddresses.forString(text));
-        int prefix = Integer.bitCount(mask);
-        if (prefix != 0 && mask != -1 << (32 - prefix) || prefix == 0 && mask != 0) {
-            throw new IllegalArgumentException("netmask: '" + text + "' is not a contiguous netmask");
-        }
-        return prefix;
+        return InetAddresses.coerceToInteger(InetAddresses.forString(text));
     }
 
     /**
@@ -479,6 +480,11 @@ final class CommandParser {
      * @throws IllegalArgumentException starting with {@code field}
      */
     static int number(String field, String text, int min, int max) {
+        return (int) unsignedNumber(field, text, min, max);
+    }
+
+    /** {@link #number} for bounds up to 2^32-1. */
+    static long unsignedNumber(String field, String text, long min, long max) {
         boolean digits = !text.isEmpty() && text.length() <= 10;
         for (int k = 0; digits && k < text.length(); k++) {
             digits = text.charAt(k) >= '0' && text.charAt(k) <= '9';
@@ -487,7 +493,7 @@ final class CommandParser {
         if (!digits || v < min || v > max) {
             throw new IllegalArgumentException(field + ": '" + text + "' is not a number in " + min + ".." + max);
         }
-        return (int) v;
+        return v;
     }
 
     /** An address and a port (-1 when none was given). */

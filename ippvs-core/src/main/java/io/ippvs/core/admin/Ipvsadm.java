@@ -42,7 +42,8 @@ public final class Ipvsadm {
             "        [--tun-type ipip|gue|gre] [--tun-port port] [--tun-nocsum|--tun-csum|--tun-remcsum]",
             "  -d service -r server[:port]",
             "  -R                                   apply the rules on the input, all or none",
-            "  -S [-n]                              print the rules -R reads back",
+            "  -S [-n] [--ippvs-full]               print the rules -R reads back; --ippvs-full (ours) adds --set",
+            "                                       and thresholds, which ipvsadm 1.31 does not write",
             "  -L|-l [-n] [service | -c | --timeout | --daemon]",
             "        [--stats|--rate|--thresholds|--persistent-conn|--tun-info] [--exact] [--nosort]",
             "  -Z [service]                         zero the counters",
@@ -129,7 +130,10 @@ public final class Ipvsadm {
         target.configure(next);
     }
 
-    /** {@code ipvsadm -S -n}. */
+    /**
+     * {@code ipvsadm -S -n}: ipvsadm 1.31's rules, which leave out thresholds and timeouts; use
+     * {@code execute("-S -n --ippvs-full")} for a text that restores everything.
+     */
     public String save() {
         return execute("-S -n");
     }
@@ -149,7 +153,7 @@ public final class Ipvsadm {
                 restore("<stdin>", input);
                 return "";
             case SAVE:
-                return Listing.save(target.configuration(), c.list.numeric(), resolver);
+                return Listing.save(target.configuration(), c.list.numeric(), c.list.full(), resolver);
             case HELP:
                 return USAGE;
             case VERSION:

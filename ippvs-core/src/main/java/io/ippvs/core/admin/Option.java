@@ -57,7 +57,9 @@ enum Option {
     SORT('\0', "sort", Arg.NONE, Group.NONE),
     NOSORT('\0', "nosort", Arg.NONE, Group.NONE),
     TIMEOUT('\0', "timeout", Arg.NONE, Group.NONE),
-    DAEMON('\0', "daemon", Arg.NONE, Group.NONE);
+    DAEMON('\0', "daemon", Arg.NONE, Group.NONE),
+    // ours: -S that also writes --set and thresholds, so -R restores everything
+    IPPVS_FULL('\0', "ippvs-full", Arg.NONE, Group.NONE);
 
     /** Whether an option takes a value. */
     enum Arg { NONE, REQUIRED, OPTIONAL }

@@ -636,7 +636,7 @@ public final class Director {
         long cLow;
         if (family == io.ippvs.api.Addresses.IPV4) {
             cHigh = 0;
-            cLow = info.srcLow() & (prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL);
+            cLow = info.srcLow() & (cfg.persistenceMask() & 0xFFFFFFFFL); // any mask, as the kernel ANDs it
         } else {
             cHigh = info.srcHigh() & (prefix == 0 ? 0 : prefix >= 64 ? -1L : -1L << (64 - prefix));
             cLow = info.srcLow() & (prefix <= 64 ? 0 : prefix == 128 ? -1L : -1L << (128 - prefix));

@@ -54,6 +54,22 @@ class CommandParserTest {
         assertThat(service("ipvsadm -A -t 10.0.0.1:80")).isEqualTo(s);
     }
 
+    /**
+     * ipvsadm.c: commands_v_options allows -M with -A/-E without -p, and parse_netmask takes any
+     * dotted mask through inet_aton, contiguous or not; the kernel ANDs the client address with it.
+     */
+    @Test
+    void netmaskWithoutPersistenceAndNonContiguousMasksAreAccepted() {
+        ServiceConfig noP = service("-A -t 10.0.0.1:80 -M 255.255.255.0");
+        assertThat(noP.persistent()).isFalse();
+        assertThat(noP.persistenceNetmask()).isEqualTo(24);
+        assertThat(noP.persistenceMask()).isEqualTo(0xFFFFFF00);
+        ServiceConfig odd = service("-A -t 10.0.0.1:80 -p -M 255.0.255.0");
+        assertThat(odd.persistenceMask()).isEqualTo(0xFF00FF00);
+        assertThat(odd.persistenceNetmask()).isEqualTo(-1);
+        assertThat(service("-A -t 10.0.0.1:80 -p -M 0.0.0.255").persistenceMask()).isEqualTo(0xFF);
+    }
+
     @Test
     void everyServiceOptionShortAndLong() {
         ServiceConfig expected = ServiceConfig.builder(ServiceKey.of(Protocol.UDP, ip("10.0.0.1"), 53)).scheduler("sh")
@@ -314,8 +330,8 @@ class CommandParserTest {
             -A -t [fe80::1%eth0]:80                               | tcp-service: 'fe80::1%eth0' is not an IPv6 address
             -A -u 10.0.0.256:53                                   | udp-service: '10.0.0.256' is not a numeric IPv4 address
             -A --sctp-service x:1                                 | sctp-service: 'x' is not a numeric IPv4 address
-            -A -f 0                                               | fwmark-service: '0' is not a number in 1..2147483647
-            -A -f 2147483648                                      | fwmark-service: '2147483648' is not a number
+            -A -f 0                                               | fwmark-service: '0' is not a number in 1..4294967295
+            -A -f 4294967296                                      | fwmark-service: '4294967296' is not a number
             -A -f 0x10                                            | fwmark-service: '0x10' is not a number
             -A -t 10.0.0.1:80 -6                                  | ipv6: -6 goes with -f
             -A -6                                                 | ipv6: -6 goes with -f
@@ -326,8 +342,6 @@ class CommandParserTest {
             -A -t 10.0.0.1:80 -p x                                | persistent: 'x' is not a number
             -A -t 10.0.0.1:80 --persistent=                       | persistent: --persistent= has an empty value
             -A -t 10.0.0.1:0                                      | service: port 0 (every port) is only for persistent services (-p)
-            -A -t 10.0.0.1:80 -M 255.255.255.0                    | netmask: -M is the granularity of persistence; it needs -p
-            -A -t 10.0.0.1:80 -p -M 255.0.255.0                   | netmask: '255.0.255.0' is not a contiguous netmask
             -A -t 10.0.0.1:80 -p -M 24                            | netmask: '24' is not a dotted IPv4 netmask
             -A -t 10.0.0.1:80 -p -M ::1                           | netmask: '::1' is not a dotted IPv4 netmask
             -A -t [2001:db8::1]:80 -p -M 129                      | netmask: '129' is not a number in 1..128

@@ -346,6 +346,27 @@ class DirectorTest {
         assertThat(a.available()).isTrue();
     }
 
+    /**
+     * ip_vs_sched_persist (ip_vs_core.c) keys the template on caddr & svc->netmask, any 32 bits ipvsadm
+     * -M gave (parse_netmask takes non-contiguous masks): with 255.0.255.0 clients agreeing in the
+     * first and third octets share a server.
+     */
+    @Test
+    void aNonContiguousIpv4MaskKeysTheTemplateAsTheKernelDoes() {
+        Director d = builder().build();
+        d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(300).persistenceMask(0xFF00FF00).build());
+        d.addRealServer(http, server("192.168.1.10", 80, ForwardingMethod.MASQUERADE));
+        d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        d.process(tcp("198.51.100.7", 1000, VIP, 80, SYN));
+        RealServer first = nat.realServer;
+        d.process(tcp("198.9.100.200", 1001, VIP, 80, SYN)); // 198.0.100.0 as well
+        assertThat(nat.realServer).isSameAs(first);
+        d.process(tcp("198.51.101.7", 1002, VIP, 80, SYN)); // 198.0.101.0: a new template, the next server
+        assertThat(nat.realServer).isNotSameAs(first);
+        assertThat(d.connections().stream().filter(ConnectionInfo::template).map(ConnectionInfo::client))
+                .containsExactlyInAnyOrder("198.0.100.0", "198.0.101.0");
+    }
+
     @Test
     void persistenceKeepsAClientNetworkOnOneServer() {
         Director d = builder().build();
