@@ -26,8 +26,9 @@ import java.util.function.Predicate;
 /**
  * Turns ipvsadm's words into a {@link Command}: options in any order, short clusters ({@code -Ln}),
  * attached values ({@code -w5}, {@code --weight=5}), the optional value of {@code -p}, and the 1998
- * form {@code -A -t VIP:PORT -R RIP:PORT}. Every error is an {@link IllegalArgumentException} whose
- * message starts with the option or field at fault.
+ * ippfvsadm form {@code -A -t VIP:PORT -R RIP:PORT} (our extension: ipvsadm 1.31 rejects it). Every
+ * error is an {@link IllegalArgumentException} whose message starts with the option or field at fault;
+ * where ipvsadm has a text of its own for the case it is an {@link IpvsadmException} carrying it.
  */
 final class CommandParser {
 
@@ -132,24 +133,32 @@ final class CommandParser {
     }
 
     private static void add(Map<Option, String> given, Map<Option.Group, Option> groups, Option o, String value) {
-        if (given.containsKey(o)) {
-            throw new IllegalArgumentException(o.longName + ": " + o.display() + " given twice");
+        // ipvsadm's set_command / set_option: "multiple commands specified", "multiple '%s' options specified"
+        Option other = o.group == Option.Group.NONE ? (given.containsKey(o) ? o : null) : groups.get(o.group);
+        if (other != null) {
+            String both = other == o ? o.display() + " given twice" : other.display() + " and " + o.display();
+            switch (o.group) {
+                case COMMAND:
+                    // ipvsadm 1.31 calls set_command for the first option only: a second command falls
+                    // to parse_options' default case, "invalid option `%s'"
+                    throw new IpvsadmException("command: multiple commands specified (" + both + ")",
+                            "invalid option `" + (o.letter != '\0' ? "-" + o.letter : "--" + o.longName) + "'",
+                            IpvsadmException.USAGE, null);
+                case SERVICE:
+                    throw new IpvsadmException("service", "multiple 'service-address' options specified", both,
+                            IpvsadmException.USAGE);
+                case FORWARD:
+                    throw new IpvsadmException("forwarding", "multiple 'forwarding-method' options specified", both,
+                            IpvsadmException.USAGE);
+                default:
+                    if (o.ipvsadmName() == null) {
+                        throw new IllegalArgumentException(o.longName + ": " + both);
+                    }
+                    throw new IpvsadmException(o.longName, "multiple '" + o.ipvsadmName() + "' options specified", both,
+                            IpvsadmException.USAGE);
+            }
         }
         if (o.group != Option.Group.NONE) {
-            Option other = groups.get(o.group);
-            if (other != null) {
-                switch (o.group) {
-                    case COMMAND:
-                        throw new IllegalArgumentException("command: " + other.display() + " and " + o.display()
-                                + " are two commands; give one");
-                    case SERVICE:
-                        throw new IllegalArgumentException("service: " + other.display() + " and " + o.display()
-                                + " are two services; give one");
-                    default:
-                        throw new IllegalArgumentException("forwarding: " + other.display() + " and " + o.display()
-                                + " are two forwarding methods; give one");
-                }
-            }
             groups.put(o.group, o);
         }
         given.put(o, value == null ? "" : value);
@@ -211,8 +220,15 @@ final class CommandParser {
                     break;
             }
         }
+        allowed.add(Option.SORT); // ipvsadm: "Sort is the default, this is a no-op for compatibility"
         for (Option o : given.keySet()) {
             if (!allowed.contains(o)) {
+                if (legacyServer == null && o.ipvsadmName() != null && command.ipvsadmName() != null) {
+                    // generic_opt_check: an 'x' cell of commands_v_options
+                    throw new IpvsadmException(o.longName, "Illegal '" + o.ipvsadmName() + "' option with the '"
+                            + command.ipvsadmName() + "' command", o.display() + " with " + command.display(),
+                            IpvsadmException.USAGE);
+                }
                 throw new IllegalArgumentException(o.longName + ": " + o.display() + " is not valid with "
                         + (legacyServer != null ? "-" + command.letter + " ... -R" : command.display()));
             }
@@ -232,7 +248,13 @@ final class CommandParser {
                 && kind != Command.Kind.LIST && kind != Command.Kind.ZERO && kind != Command.Kind.HELP
                 && kind != Command.Kind.VERSION;
         if (needsService && key == null) {
-            throw new IllegalArgumentException("service: " + (legacyServer != null ? "-" + command.letter + " ... -R" : command.display())
+            if (legacyServer == null && command.ipvsadmName() != null) {
+                // generic_opt_check: a '+' cell of commands_v_options
+                throw new IpvsadmException("service", "You need to supply the 'service-address' option for the '"
+                        + command.ipvsadmName() + "' command", command.display() + " needs -t|-u|--sctp-service host:port or -f mark",
+                        IpvsadmException.USAGE);
+            }
+            throw new IllegalArgumentException("service: -" + command.letter + " ... -R"
                     + " needs a service: -t|-u|--sctp-service host:port or -f mark");
         }
         ServiceConfig service = null;
@@ -254,7 +276,9 @@ final class CommandParser {
             case EDIT_SERVER:
             case DELETE_SERVER:
                 if (!given.containsKey(Option.REAL_SERVER)) {
-                    throw new IllegalArgumentException("real-server: " + command.display() + " needs -r server[:port]");
+                    throw new IpvsadmException("real-server", "You need to supply the 'real-server' option for the '"
+                            + command.ipvsadmName() + "' command", command.display() + " needs -r server[:port]",
+                            IpvsadmException.USAGE);
                 }
                 server = realServer(key, given.get(Option.REAL_SERVER), given, kind != Command.Kind.DELETE_SERVER,
                         ForwardingMethod.DIRECT_ROUTE);
@@ -340,7 +364,9 @@ final class CommandParser {
             b.onePacket(true);
         }
         if (!key.isFwmark() && key.port() == 0 && !persistent) {
-            throw new IllegalArgumentException("service: port 0 (every port) is only for persistent services (-p)");
+            // process_options, checked before the kernel sees the service
+            throw new IpvsadmException("service", "Zero port specified for non-persistent service",
+                    key + ": port 0 (every port) needs -p", IpvsadmException.USAGE);
         }
         return b.build();
     }
