@@ -691,6 +691,9 @@ public final class Director {
     /** Moves entry {@code h}'s state for a packet and restarts its timer; counts follow the change. */
     private void advance(int h, RealServerState rs, int proto, int direction, int event, long now,
             ProtocolTimeouts timeouts) {
+        if (event < 0) {
+            return; // set_sctp_state: no chunk header, no state change and no new timeout
+        }
         int state = table.state(h);
         TcpStateMachine tcp = tcpMachine;
         for (;;) {
@@ -766,7 +769,7 @@ public final class Director {
         int first = info.l4Offset() + 12;
         int end = info.end();
         if (first + 4 > end) {
-            return SctpStateMachine.DATA;
+            return SctpStateMachine.NO_CHUNK;
         }
         int type = buf.get(first) & 0xFF;
         int length = buf.getShort(first + 2) & 0xFFFF;

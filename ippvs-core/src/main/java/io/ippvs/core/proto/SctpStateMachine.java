@@ -24,6 +24,8 @@ public final class SctpStateMachine {
     public static final int ERROR = 8;
     public static final int ABORT = 9;
     private static final int EVENTS = 10;
+    /** Not an event: the packet has no chunk header, so {@code set_sctp_state} changes nothing. */
+    public static final int NO_CHUNK = -1;
 
     /** SCTP chunk types (RFC 9260). */
     public static final int CHUNK_DATA = 0;

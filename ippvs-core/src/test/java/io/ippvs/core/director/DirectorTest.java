@@ -698,6 +698,28 @@ class DirectorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("service: ");
     }
 
+    /**
+     * set_sctp_state (ip_vs_proto_sctp.c) returns before the state and the timeout when the packet
+     * has no chunk header (skb_header_pointer gives NULL): the INIT1 timer (4 s) keeps running.
+     */
+    @Test
+    void anSctpPacketWithoutAChunkLeavesStateAndTimerAlone() {
+        Director d = builder().build();
+        ServiceKey sctp = key(Protocol.SCTP, VIP, 3868);
+        d.addService(ServiceConfig.builder(sctp).scheduler("rr").build());
+        d.addRealServer(sctp, server("192.168.1.10", 3868, ForwardingMethod.MASQUERADE));
+        d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 0).chunk(PacketBuilder.SCTP_INIT, 0,
+                PacketBuilder.initChunkValue(7, 65535, 1, 1, 100)).buffer());
+        assertThat(state(d, 5000)).isEqualTo("INIT1");
+        clock.advanceSeconds(3);
+        assertThat(d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 7).buffer())).isSameAs(Verdict.FORWARD);
+        assertThat(state(d, 5000)).isEqualTo("INIT1");
+        assertThat(expiresIn(d, 5000)).isEqualTo(1_000);
+        clock.advanceSeconds(2);
+        d.sweep();
+        assertThat(state(d, 5000)).isEqualTo("absent");
+    }
+
     @Test
     void sctpAssociationsStartOnInitAndWalkTheirStates() {
         Director d = builder().build();
