@@ -3,6 +3,7 @@ package io.ippvs.health;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -14,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The monitor's one thread, in keepalived's shape (one scheduler for timers and sockets): timers,
- * TCP_CHECK's non-blocking connects on a selector, and tasks other threads post. A TCP probe thus
- * costs a connect, a wakeup of this thread and a close, with no thread handing work to another.
- * {@link #schedule} and {@link #connect} are for this thread only; {@link #post} is for any.
+ * TCP_CHECK's connects and HTTP_GET's exchanges as non-blocking sockets on a selector, and tasks
+ * other threads post. Such a probe costs its syscalls and a wakeup of this thread, with no thread
+ * handing work to another. {@link #schedule}, {@link #connect} and {@link #exchange} are for this
+ * thread only; {@link #post} is for any.
  */
 final class EventLoop implements AutoCloseable {
 
@@ -120,8 +122,111 @@ final class EventLoop implements AutoCloseable {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
+    /** Something waiting on the selector. */
+    private interface Ready {
+        void ready(SelectionKey k);
+    }
+
+    /** What a request's reply means so far: {@code null} while more bytes are needed. */
+    interface Reply {
+        CheckResult read(byte[] buf, int len, boolean eof);
+    }
+
+    /**
+     * Sends {@code request} on a fresh TCP connection and reads the reply until {@code reply} has a
+     * result, the peer closes, or {@code deadlineNanos} ({@link System#nanoTime()}) passes; the
+     * connection is then closed and {@code done} hears the result. Loop thread only.
+     */
+    void exchange(InetSocketAddress address, byte[] request, long deadlineNanos, int maxReply, Reply reply,
+            String what, Consumer<CheckResult> done) {
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            done.accept(CheckResult.down("cannot open a socket: " + e.getMessage()));
+            return;
+        }
+        Exchange x = new Exchange(ch, ByteBuffer.wrap(request), maxReply, reply, done);
+        x.timeout = schedule(() -> x.finish(CheckResult.down("timeout on " + what)), deadlineNanos - System.nanoTime());
+        try {
+            boolean connected = ch.connect(address);
+            x.key = ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, x);
+        } catch (IOException e) {
+            x.finish(CheckResult.down(reason(e)));
+        }
+    }
+
+    /** One request and its reply in progress. */
+    private static final class Exchange implements Ready {
+        final SocketChannel channel;
+        final ByteBuffer out;
+        final Reply reply;
+        final Consumer<CheckResult> done;
+        final int maxReply;
+        byte[] in = new byte[4096];
+        int have;
+        SelectionKey key;
+        Timer timeout;
+        boolean finished;
+
+        Exchange(SocketChannel channel, ByteBuffer out, int maxReply, Reply reply, Consumer<CheckResult> done) {
+            this.channel = channel;
+            this.out = out;
+            this.reply = reply;
+            this.done = done;
+            this.maxReply = maxReply;
+        }
+
+        @Override
+        public void ready(SelectionKey k) {
+            try {
+                if (k.isConnectable()) {
+                    channel.finishConnect();
+                    k.interestOps(SelectionKey.OP_WRITE);
+                } else if (k.isWritable()) {
+                    channel.write(out);
+                    if (!out.hasRemaining()) {
+                        k.interestOps(SelectionKey.OP_READ);
+                    }
+                } else if (k.isReadable()) {
+                    if (have == in.length && in.length < maxReply) {
+                        in = java.util.Arrays.copyOf(in, Math.min(maxReply, in.length * 2));
+                    }
+                    int n = channel.read(ByteBuffer.wrap(in, have, in.length - have));
+                    if (n > 0) {
+                        have += n;
+                    }
+                    CheckResult r = reply.read(in, have, n < 0);
+                    if (r == null && (n < 0 || have == in.length)) {
+                        r = CheckResult.down(n < 0 ? "reply ends early" : "reply longer than " + in.length + " bytes");
+                    }
+                    if (r != null) {
+                        finish(r);
+                    }
+                }
+            } catch (IOException e) {
+                finish(CheckResult.down(reason(e)));
+            }
+        }
+
+        void finish(CheckResult r) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            timeout.cancel();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing a probe's socket: nothing to do about it
+            }
+            done.accept(r);
+        }
+    }
+
     /** One connect in progress. */
-    private static final class Connect {
+    private static final class Connect implements Ready {
         final SocketChannel channel;
         final Consumer<CheckResult> done;
         Timer timeout;
@@ -148,7 +253,8 @@ final class EventLoop implements AutoCloseable {
             done.accept(r);
         }
 
-        void connectable() {
+        @Override
+        public void ready(SelectionKey k) {
             try {
                 channel.finishConnect();
                 finish(CheckResult.up());
@@ -181,7 +287,7 @@ final class EventLoop implements AutoCloseable {
                     selector.select(waitMillis);
                 }
                 for (SelectionKey k : selector.selectedKeys()) {
-                    ((Connect) k.attachment()).connectable();
+                    ((Ready) k.attachment()).ready(k);
                 }
                 selector.selectedKeys().clear();
             } catch (IOException | RuntimeException e) {

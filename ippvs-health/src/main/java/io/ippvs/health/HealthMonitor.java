@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every change goes through {@link Director#update}, the director's normal configuration path:
  * a server taken out is removed exactly as {@code ipvsadm -d} removes it, so its established
  * connections drain, or expire on their next packet with expire_nodest_conn. Packet threads never
- * wait for a check: one thread ({@code ippvs-health-timer}) keeps the timers and runs TCP_CHECK's
- * non-blocking connects itself, as keepalived's scheduler does; other checkers' probes run on probe
+ * wait for a check: one thread ({@code ippvs-health-timer}) keeps the timers and runs TCP_CHECK and
+ * HTTP_GET on non-blocking sockets itself, as keepalived's scheduler does; other checkers' probes run on probe
  * threads ({@code ippvs-health-probe-N}). At most one probe per check runs at a time, and every
  * result is applied under one lock, so transitions, director changes and listener calls happen one
  * at a time and in order.
@@ -166,8 +166,8 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * Starts one probe (loop thread): TCP_CHECK as a non-blocking connect on the loop itself, any
-     * other checker on a probe thread, which then runs the check's epilog itself.
+     * Starts one probe (loop thread): TCP_CHECK and HTTP_GET as non-blocking sockets on the loop
+     * itself, any other checker on a probe thread, which then runs the check's epilog itself.
      */
     private void probe(CheckState c) {
         synchronized (state) {
@@ -180,6 +180,11 @@ public final class HealthMonitor implements AutoCloseable {
             if (c.config.checker() == TcpCheck.INSTANCE) {
                 c.future = null;
                 loop.connect(c.target.address(), c.target.timeout().toNanos(), r -> complete(c, attempt, r));
+                return;
+            }
+            if (c.config.checker() instanceof HttpGetCheck h && !h.tls()) {
+                c.future = null;
+                h.start(loop, c.target, r -> complete(c, attempt, r));
                 return;
             }
             try {

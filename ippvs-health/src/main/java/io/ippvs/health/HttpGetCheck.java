@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -58,6 +59,8 @@ public final class HttpGetCheck implements HealthChecker {
 
     /** Response headers larger than this fail the probe. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Replies larger than this fail the probe (keepalived hashes any length; a health page is small). */
+    private static final int MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
     private final boolean tls;
     private final List<Url> urls;
@@ -110,7 +113,7 @@ public final class HttpGetCheck implements HealthChecker {
         return CheckResult.up();
     }
 
-    private CheckResult fetch(CheckTarget target, Url url, long deadline) throws IOException, GeneralSecurityException {
+    private CheckResult fetch(CheckTarget target, Url url, long deadline) throws IOException {
         InetSocketAddress a = target.address();
         try (Socket plain = new Socket()) {
             plain.connect(a, remaining(deadline));
@@ -127,7 +130,7 @@ public final class HttpGetCheck implements HealthChecker {
             out.flush();
             return response(s, url, deadline);
         } catch (SocketTimeoutException e) {
-            return CheckResult.down("timeout after " + target.timeout() + " on " + url.path());
+            return CheckResult.down("timeout on " + url.path() + " after " + target.timeout());
         }
     }
 
@@ -144,24 +147,50 @@ public final class HttpGetCheck implements HealthChecker {
                 + "Host: " + host + "\r\n\r\n";
     }
 
-    private static CheckResult response(Socket s, Url url, long deadline) throws IOException, GeneralSecurityException {
+    /** Reads the reply on the blocking socket until {@link #reply} has a result. */
+    private static CheckResult response(Socket s, Url url, long deadline) throws IOException {
         InputStream in = s.getInputStream();
-        byte[] head = new byte[MAX_HEADER_BYTES];
+        byte[] buf = new byte[4096];
         int have = 0;
-        int bodyStart = -1;
-        while (bodyStart < 0) {
-            if (have == head.length) {
-                return CheckResult.down("response headers exceed " + MAX_HEADER_BYTES + " bytes on " + url.path());
+        while (true) {
+            if (have == buf.length) {
+                if (buf.length == MAX_REPLY_BYTES) {
+                    return CheckResult.down("reply longer than " + MAX_REPLY_BYTES + " bytes on " + url.path());
+                }
+                buf = Arrays.copyOf(buf, Math.min(MAX_REPLY_BYTES, buf.length * 2));
             }
             s.setSoTimeout(remaining(deadline));
-            int n = in.read(head, have, head.length - have);
-            if (n < 0) {
-                return CheckResult.down(have == 0 ? "no data received on " + url.path() : "response ends inside its headers on " + url.path());
+            int n = in.read(buf, have, buf.length - have);
+            if (n > 0) {
+                have += n;
             }
-            have += n;
-            bodyStart = headerEnd(head, have);
+            CheckResult r = reply(url, buf, have, n < 0);
+            if (r != null) {
+                return r;
+            }
+            if (n < 0) {
+                return CheckResult.down("reply ends early on " + url.path());
+            }
         }
-        String headers = new String(head, 0, bodyStart, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * What the first {@code len} bytes of a reply say about {@code url}, or {@code null} while more
+     * are needed: a status outside the url's codes fails as soon as the headers are in; without a
+     * digest that is all; with one, the MD5 of the body (up to Content-Length, or to the end of the
+     * reply) must match, as check_http.c http_handle_response compares it.
+     */
+    static CheckResult reply(Url url, byte[] buf, int len, boolean eof) {
+        int bodyStart = headerEnd(buf, len);
+        if (bodyStart < 0) {
+            if (!eof && len < MAX_HEADER_BYTES) {
+                return null;
+            }
+            return CheckResult.down(len == 0 ? "no data received on " + url.path()
+                    : eof ? "response ends inside its headers on " + url.path()
+                    : "response headers exceed " + MAX_HEADER_BYTES + " bytes on " + url.path());
+        }
+        String headers = new String(buf, 0, bodyStart, StandardCharsets.ISO_8859_1);
         int status = status(headers);
         if (status < 0 || !url.accepts(status)) {
             return CheckResult.down("HTTP status " + (status < 0 ? "line unreadable" : status) + " on " + url.path());
@@ -170,24 +199,52 @@ public final class HttpGetCheck implements HealthChecker {
             return CheckResult.up();
         }
         long length = contentLength(headers);
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        md5.update(head, bodyStart, have - bodyStart);
-        long read = have - bodyStart;
-        byte[] buf = new byte[8192];
-        while (length < 0 || read < length) {
-            s.setSoTimeout(remaining(deadline));
-            int n = in.read(buf, 0, length < 0 ? buf.length : (int) Math.min(buf.length, length - read));
-            if (n < 0) {
-                break;
-            }
-            md5.update(buf, 0, n);
-            read += n;
+        int body = len - bodyStart;
+        if (!eof && (length < 0 || body < length)) {
+            return null;
         }
+        int hashed = length >= 0 ? (int) Math.min(body, length) : body;
+        MessageDigest md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+        md5.update(buf, bodyStart, hashed);
         byte[] got = md5.digest();
         if (!Arrays.equals(got, url.digestBytes())) {
             return CheckResult.down("MD5 digest " + HexFormat.of().formatHex(got) + " is not " + url.digest() + " on " + url.path());
         }
         return CheckResult.up();
+    }
+
+    /**
+     * The probe on the monitor's event loop, for plain HTTP: each url in turn as a non-blocking
+     * exchange, all within the timeout. SSL_GET runs {@link #check} on a probe thread instead.
+     */
+    void start(EventLoop loop, CheckTarget target, Consumer<CheckResult> done) {
+        next(loop, target, 0, System.nanoTime() + target.timeout().toNanos(), done);
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    private void next(EventLoop loop, CheckTarget target, int i, long deadline, Consumer<CheckResult> done) {
+        if (i == urls.size()) {
+            done.accept(CheckResult.up());
+            return;
+        }
+        Url u = urls.get(i);
+        byte[] request = request(u, target.address()).getBytes(StandardCharsets.ISO_8859_1);
+        loop.exchange(target.address(), request, deadline, MAX_REPLY_BYTES, (buf, len, eof) -> reply(u, buf, len, eof),
+                u.path() + " after " + target.timeout(), r -> {
+                    if (r.isUp()) {
+                        next(loop, target, i + 1, deadline, done);
+                    } else {
+                        done.accept(r);
+                    }
+                });
     }
 
     /** The offset after the blank line ending the headers, or -1. */

@@ -39,16 +39,31 @@ class CheckersTest {
         return HttpGetCheck.http().url(HttpGetCheck.Url.of(path, codes, digest, null)).build();
     }
 
+    /**
+     * The check's result both ways it runs: blocking ({@link HttpGetCheck#check}, SSL_GET's way) and
+     * on the monitor's event loop (HTTP_GET's way); the two must agree.
+     */
+    private static CheckResult both(HttpGetCheck c, CheckTarget t) throws Exception {
+        CheckResult blocking = c.check(t);
+        java.util.concurrent.CompletableFuture<CheckResult> f = new java.util.concurrent.CompletableFuture<>();
+        try (EventLoop loop = new EventLoop("test-loop")) {
+            loop.post(() -> c.start(loop, t, f::complete));
+            CheckResult looped = f.get(10, TimeUnit.SECONDS);
+            assertThat(looped).as("event loop and blocking agree").isEqualTo(blocking);
+        }
+        return blocking;
+    }
+
     @Test
     void httpStatusOutsideTheRangesFails() throws Exception {
         try (Loopback.Http h = Loopback.Http.started()) {
             h.answer.set(new Loopback.Http.Answer(302, "moved", 0));
             // check_http.c: no status_code means 200-299
-            assertThat(get("/", List.of(), null).check(target(h.port())).reason()).isEqualTo("HTTP status 302 on /");
-            assertThat(get("/", List.of("200-299", "302"), null).check(target(h.port())).isUp()).isTrue();
+            assertThat(both(get("/", List.of(), null), target(h.port())).reason()).isEqualTo("HTTP status 302 on /");
+            assertThat(both(get("/", List.of("200-299", "302"), null), target(h.port())).isUp()).isTrue();
             h.answer.set(new Loopback.Http.Answer(500, "oops", 0));
-            assertThat(get("/", List.of("200-299", "302"), null).check(target(h.port())).isUp()).isFalse();
-            assertThat(get("/", List.of("500-599"), null).check(target(h.port())).isUp()).isTrue();
+            assertThat(both(get("/", List.of("200-299", "302"), null), target(h.port())).isUp()).isFalse();
+            assertThat(both(get("/", List.of("500-599"), null), target(h.port())).isUp()).isTrue();
         }
     }
 
@@ -56,9 +71,9 @@ class CheckersTest {
     void theDigestIsTheMd5OfTheBody() throws Exception {
         try (Loopback.Http h = Loopback.Http.started()) {
             h.answer.set(new Loopback.Http.Answer(200, FOX, 0));
-            assertThat(get("/", List.of(), FOX_MD5).check(target(h.port())).isUp()).isTrue();
+            assertThat(both(get("/", List.of(), FOX_MD5), target(h.port())).isUp()).isTrue();
             h.answer.set(new Loopback.Http.Answer(200, FOX + ".", 0));
-            assertThat(get("/", List.of(), FOX_MD5).check(target(h.port())).reason()).startsWith("MD5 digest ")
+            assertThat(both(get("/", List.of(), FOX_MD5), target(h.port())).reason()).startsWith("MD5 digest ")
                     .contains("is not " + FOX_MD5);
         }
     }
@@ -70,8 +85,15 @@ class CheckersTest {
             long t0 = System.nanoTime();
             CheckResult r = get("/", List.of(), null).check(target(h.port()));
             long took = System.nanoTime() - t0;
-            assertThat(r.reason()).startsWith("timeout after PT0.3S");
+            assertThat(r.reason()).isEqualTo("timeout on / after PT0.3S");
             assertThat(took).isLessThan(TimeUnit.MILLISECONDS.toNanos(600));
+            java.util.concurrent.CompletableFuture<CheckResult> f = new java.util.concurrent.CompletableFuture<>();
+            try (EventLoop loop = new EventLoop("test-loop")) {
+                long t1 = System.nanoTime();
+                loop.post(() -> get("/", List.of(), null).start(loop, target(h.port()), f::complete));
+                assertThat(f.get(5, TimeUnit.SECONDS).reason()).isEqualTo("timeout on / after PT0.3S");
+                assertThat(System.nanoTime() - t1).isLessThan(TimeUnit.MILLISECONDS.toNanos(600));
+            }
         }
     }
 
@@ -80,15 +102,17 @@ class CheckersTest {
         try (Loopback.Http h = Loopback.Http.started()) {
             HttpGetCheck c = HttpGetCheck.http().url("/a")
                     .url(HttpGetCheck.Url.of("/b", List.of(), null, "b.example.com")).virtualhost("www.example.com").build();
-            assertThat(c.check(target(h.port())).isUp()).isTrue();
+            assertThat(both(c, target(h.port())).isUp()).isTrue();
             assertThat(get("/plain", List.of(), null).check(target(h.port())).isUp()).isTrue();
             synchronized (h.hosts) {
-                assertThat(h.requestLines).containsExactly("GET /a HTTP/1.0", "GET /b HTTP/1.0", "GET /plain HTTP/1.0");
+                assertThat(h.requestLines).containsExactly("GET /a HTTP/1.0", "GET /b HTTP/1.0", "GET /a HTTP/1.0",
+                        "GET /b HTTP/1.0", "GET /plain HTTP/1.0");
                 // check_http.c http_request_thread: the url's virtualhost, else the checker's, else address:port
-                assertThat(h.hosts).containsExactly("www.example.com", "b.example.com", "127.0.0.1:" + h.port());
+                assertThat(h.hosts).containsExactly("www.example.com", "b.example.com", "www.example.com", "b.example.com",
+                        "127.0.0.1:" + h.port());
             }
             h.answer.set(new Loopback.Http.Answer(404, "", 0));
-            assertThat(c.check(target(h.port())).reason()).isEqualTo("HTTP status 404 on /a");
+            assertThat(both(c, target(h.port())).reason()).isEqualTo("HTTP status 404 on /a");
         }
     }
 
