@@ -5,6 +5,9 @@ import io.ippvs.api.NextHop;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.admin.Ipvsadm;
 import io.ippvs.core.director.Director;
+import io.ippvs.health.HealthConfig;
+import io.ippvs.health.HealthMonitor;
+import io.ippvs.health.KeepalivedConfig;
 import io.ippvs.nat.NatRewriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,8 +23,13 @@ import java.util.concurrent.TimeUnit;
  * rewritten packet back, and the kernel routes it on. {@code examples/README.md} shows the routing.
  *
  * <pre>
- * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--mtu 1500] [--no-commands]
+ * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--mtu 1500]
+ *     [--check keepalived.conf] [--no-commands]
  * </pre>
+ *
+ * <p>{@code --check} runs the health checks of a keepalived.conf's {@code virtual_server} blocks
+ * beside the director ({@code ippvs-health}): they add their services and take failed real servers
+ * out and back; the {@code health} command prints their Prometheus text.
  *
  * <p>{@code --mtu} is the MTU of the links towards the real servers. The director must know it: a
  * packet too big for a link behind the device would get its fragmentation-needed from the kernel,
@@ -42,7 +50,7 @@ public final class TunDirector {
 
     private static final int SWEEP_NANOS = 1_000_000_000;
     private static final String USAGE =
-            "usage: TunDirector [--dev NAME] [--rules FILE] [--mtu BYTES] [--no-commands]";
+            "usage: TunDirector [--dev NAME] [--rules FILE] [--mtu BYTES] [--check KEEPALIVED_CONF] [--no-commands]";
 
     private final TunDevice tun;
     private final Director director;
@@ -53,6 +61,8 @@ public final class TunDirector {
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean stopped;
+    /** The health checks of --check, or null. */
+    private HealthMonitor health;
     /** Written by the loop thread only, read by the command thread. */
     private volatile long refused;
 
@@ -68,6 +78,7 @@ public final class TunDirector {
     public static void main(String[] args) throws IOException {
         String dev = "tun0";
         Path rules = null;
+        Path check = null;
         int mtu = 1500;
         boolean commands = true;
         for (int i = 0; i < args.length; i++) {
@@ -75,6 +86,7 @@ public final class TunDirector {
                 case "--dev" -> dev = value(args, ++i);
                 case "--rules" -> rules = Path.of(value(args, ++i));
                 case "--mtu" -> mtu = number(value(args, ++i));
+                case "--check" -> check = Path.of(value(args, ++i));
                 case "--no-commands" -> commands = false;
                 default -> fail("unknown argument '" + args[i] + "'");
             }
@@ -93,6 +105,14 @@ public final class TunDirector {
                 exit(e.getMessage()); // a RulesFileException names file and line
             }
         }
+        HealthConfig checks = null;
+        if (check != null) {
+            try {
+                checks = KeepalivedConfig.parse(check);
+            } catch (IllegalArgumentException | IOException e) {
+                exit(e.getMessage()); // a KeepalivedConfigException names file and line
+            }
+        }
         TunDevice tun;
         try {
             tun = TunDevice.open(dev);
@@ -103,6 +123,10 @@ public final class TunDirector {
         TunDirector d = new TunDirector(tun, director, nat, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "tun-director-stop"));
         d.loop.start();
+        if (checks != null) {
+            d.health = HealthMonitor.builder(director, checks).build();
+            d.health.start();
+        }
         CommandLoop.ready(tun.name());
         if (commands) {
             CommandLoop.run(d::command);
@@ -140,6 +164,9 @@ public final class TunDirector {
     }
 
     private String command(String line) {
+        if (line.equals("health")) {
+            return health == null ? "no health checks (--check)\n" : health.prometheusText();
+        }
         return line.equals("counters") ? counters() : ipvsadm.execute(line);
     }
 
@@ -200,6 +227,9 @@ public final class TunDirector {
             return;
         }
         stopped = true;
+        if (health != null) {
+            health.close();
+        }
         running = false;
         try {
             loopDone.await(2, TimeUnit.SECONDS);
