@@ -36,7 +36,7 @@ final class HealthMetrics {
                     n[1] += c.successes;
                 }
                 for (Map.Entry<String, long[]> e : byChecker.entrySet()) {
-                    String checker = PrometheusTextEscape.escape(e.getKey());
+                    String checker = escape(e.getKey());
                     probes.add(labels + ",checker=\"" + checker + "\",result=\"failure\"} " + e.getValue()[0]);
                     probes.add(labels + ",checker=\"" + checker + "\",result=\"success\"} " + e.getValue()[1]);
                 }
@@ -75,9 +75,7 @@ final class HealthMetrics {
     }
 
     /** Label values escape backslash, double quote and newline (the exposition format's rule). */
-    private static final class PrometheusTextEscape {
-        static String escape(String s) {
-            return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-        }
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }
