@@ -1047,12 +1047,14 @@ public final class Director {
                 v.config(cfg);
             }
             List<RealServerState> kept = new ArrayList<>();
+            boolean edited = false;
             for (RealServerConfig rc : s.realServers()) {
                 RealServerState rs = find(v.servers(), rc);
                 if (rs == null) {
                     rs = servers.create(rc, v.stats());
                 } else if (!rs.config().equals(rc)) {
                     rs.config(rc);
+                    edited = true;
                 }
                 kept.add(rs);
             }
@@ -1061,11 +1063,11 @@ public final class Director {
                     rs.remove();
                 }
             }
+            // only this service's own changes reach its scheduler (ip_vs_wrr_dest_changed)
+            v.servers(kept, edited);
             if (fresh != null && v.scheduler() != fresh) {
-                fresh.update(kept);
-                v.scheduler(fresh);
+                v.scheduler(fresh); // ip_vs_bind_scheduler: init_service over the current list
             }
-            v.servers(kept);
             services.add(v);
         }
         for (VirtualServiceState v : old.services) {

@@ -224,9 +224,9 @@ class DirectorTest {
         d.addRealServer(dns, server("192.168.1.10", 53, ForwardingMethod.MASQUERADE));
         d.addRealServer(dns, server("192.168.1.11", 53, ForwardingMethod.MASQUERADE));
         d.process(udp(CLIENT, 5353, VIP, 53));
-        assertThat(nat.destination).isEqualTo("192.168.1.10");
+        assertThat(nat.destination).isEqualTo("192.168.1.11"); // rr starts at the newest
         d.process(udp(CLIENT, 5353, VIP, 53));
-        assertThat(nat.destination).isEqualTo("192.168.1.11"); // scheduled afresh
+        assertThat(nat.destination).isEqualTo("192.168.1.10"); // scheduled afresh
         assertThat(d.connectionCount()).isZero();
         assertThat(d.service(dns).stats().connections()).isEqualTo(2);
         for (RealServer rs : d.service(dns).realServers()) {
@@ -265,10 +265,11 @@ class DirectorTest {
     void thresholdsOverloadAServerUntilItDrains() {
         Director d = builder().build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").build());
+        // b first: the newest server heads the list, so rr starts at a
+        RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
         RealServer a = d.addRealServer(http,
                 RealServerConfig.builder(ip("192.168.1.10"), 80).forwardingMethod(ForwardingMethod.MASQUERADE)
                         .upperThreshold(2).lowerThreshold(1).build());
-        RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
         for (int port = 1; port <= 4; port++) {
             d.process(tcp(CLIENT, port, VIP, 80, SYN)); // rr: a b a b
         }
@@ -299,8 +300,8 @@ class DirectorTest {
     void persistenceKeepsAClientNetworkOnOneServer() {
         Director d = builder().build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(300).persistenceNetmask(24).build());
-        RealServer a = d.addRealServer(http, server("192.168.1.10", 80, ForwardingMethod.MASQUERADE));
         RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        RealServer a = d.addRealServer(http, server("192.168.1.10", 80, ForwardingMethod.MASQUERADE)); // the head
         d.process(tcp("198.51.100.7", 1000, VIP, 80, SYN));
         assertThat(nat.realServer).isSameAs(a);
         d.process(tcp("198.51.100.99", 1001, VIP, 80, SYN)); // same /24
@@ -344,8 +345,8 @@ class DirectorTest {
         Director d = builder().expireQuiescentTemplate(true).build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").persistent().build());
         RealServerConfig ca = server("192.168.1.10", 80, ForwardingMethod.MASQUERADE);
-        RealServer a = d.addRealServer(http, ca);
         RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        RealServer a = d.addRealServer(http, ca); // the head: rr's first choice
         d.process(tcp(CLIENT, 1000, VIP, 80, SYN));
         assertThat(nat.realServer).isSameAs(a);
         d.editRealServer(http, ca.toBuilder().weight(0).build());
@@ -359,8 +360,8 @@ class DirectorTest {
         // without expire_quiescent_template a quiesced server keeps its clients
         Director keep = builder().build();
         keep.addService(ServiceConfig.builder(http).scheduler("rr").persistent().build());
-        RealServer ka = keep.addRealServer(http, ca);
         keep.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        RealServer ka = keep.addRealServer(http, ca);
         keep.process(tcp(CLIENT, 1000, VIP, 80, SYN));
         keep.editRealServer(http, ca.toBuilder().weight(0).build());
         keep.process(tcp(CLIENT, 1001, VIP, 80, SYN));
@@ -392,8 +393,8 @@ class DirectorTest {
     void connReuseModeReschedulesASynOnAFinishedConnection() {
         Director d = builder().build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").build());
-        d.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE));
         d.addRealServer(http, server("192.168.1.21", 80, ForwardingMethod.DIRECT_ROUTE));
+        d.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE)); // the head
         d.process(tcp(CLIENT, 5000, VIP, 80, SYN));
         assertThat(dr.destination).isEqualTo("192.168.1.20");
         d.process(tcp(CLIENT, 5000, VIP, 80, FIN)); // INPUT_ONLY fin from SYN_RECV -> TIME_WAIT
@@ -407,8 +408,8 @@ class DirectorTest {
 
         Director off = builder().connReuseMode(0).build();
         off.addService(ServiceConfig.builder(http).scheduler("rr").build());
-        off.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE));
         off.addRealServer(http, server("192.168.1.21", 80, ForwardingMethod.DIRECT_ROUTE));
+        off.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE));
         off.process(tcp(CLIENT, 5000, VIP, 80, SYN));
         off.process(tcp(CLIENT, 5000, VIP, 80, FIN));
         off.process(tcp(CLIENT, 5000, VIP, 80, SYN));
@@ -567,7 +568,7 @@ class DirectorTest {
         ServiceKey other = key(Protocol.UDP, VIP, 53);
         Configuration next = d.configuration()
                 .withEditedService(ServiceConfig.builder(http).scheduler("wlc").build())
-                .withoutRealServer(http, server("192.168.1.11", 8080, ForwardingMethod.MASQUERADE))
+                .withoutRealServer(http, server("192.168.1.10", 8080, ForwardingMethod.MASQUERADE))
                 .withService(ServiceConfig.builder(other).build());
         d.configure(next);
         assertThat(d.configuration()).isEqualTo(next);
@@ -659,8 +660,8 @@ class DirectorTest {
         Director d = builder().build();
         ServiceKey v6 = key(Protocol.TCP, "2001:db8::1", 443);
         d.addService(ServiceConfig.builder(v6).scheduler("rr").persistent().persistenceNetmask(64).build());
-        RealServer a = d.addRealServer(v6, server("2001:db8:1::10", 443, ForwardingMethod.DIRECT_ROUTE));
         RealServer b = d.addRealServer(v6, server("2001:db8:1::11", 443, ForwardingMethod.DIRECT_ROUTE));
+        RealServer a = d.addRealServer(v6, server("2001:db8:1::10", 443, ForwardingMethod.DIRECT_ROUTE));
         d.process(PacketBuilder.ipv6("2001:db8:aaaa:1::7", "2001:db8::1").tcp(1, 443).flags(SYN).buffer());
         assertThat(dr.realServer).isSameAs(a);
         d.process(PacketBuilder.ipv6("2001:db8:aaaa:1:ffff::9", "2001:db8::1").tcp(2, 443).flags(SYN).buffer());
