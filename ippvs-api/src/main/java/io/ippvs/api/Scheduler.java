@@ -30,7 +30,11 @@ public interface Scheduler {
     /**
      * The real server for a new connection of {@code flow}, or {@code null} when no server can take
      * it (the director then drops the packet with {@link DropReason#NO_REAL_SERVER}). Never returns
-     * a server whose {@link RealServer#available()} is false. Never throws.
+     * a server that is no longer in {@code servers} or has weight 0. Returns a server over its
+     * threshold ({@link RealServer#overloaded()}) only where the kernel's scheduler does: lblc keeps
+     * its cached server whatever the threshold flag says ({@code ip_vs_lblc_schedule}); every other
+     * built-in scheduler returns only servers whose {@link RealServer#available()} is true. Never
+     * throws.
      */
     RealServer schedule(Flow flow);
 
