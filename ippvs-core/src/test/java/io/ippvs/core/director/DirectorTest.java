@@ -327,8 +327,8 @@ class DirectorTest {
         assertThat(a.persistentConnections()).isEqualTo(1);
         d.process(tcp("198.51.100.8", 1003, VIP, 80, SYN));
         assertThat(nat.realServer).isSameAs(a);
-        // everything idle long enough: the connections go; their templates were re-armed for one
-        // more persistence timeout when they ran out under live connections, as IPVS re-arms them
+        // everything idle long enough: the connections go; their templates were re-armed for 60 s
+        // when they ran out under live connections, as ip_vs_conn_expire re-arms them
         clock.advanceSeconds(2000);
         d.sweep();
         assertThat(a.activeConnections() + a.inactiveConnections()).isZero();
@@ -427,9 +427,39 @@ class DirectorTest {
             d.process(tcp(CLIENT, 1, VIP, 80, SYN));
             d.removeRealServer(http, a);
             assertThat(rs.available()).isFalse();
-            assertThat(d.process(tcp(CLIENT, 1, VIP, 80, ACK))).isEqualTo(Verdict.drop(DropReason.NO_REAL_SERVER));
+            // with expire_nodest_conn ip_vs_in expires the entry and ip_vs_try_to_schedule lets a
+            // non-SYN continue (NF_ACCEPT); without it the packet is dropped and the entry stays
+            assertThat(d.process(tcp(CLIENT, 1, VIP, 80, ACK)))
+                    .isEqualTo(expire ? Verdict.PASS : Verdict.drop(DropReason.NO_REAL_SERVER));
             assertThat(d.connectionCount()).isEqualTo(expire ? 0 : 1);
             assertThat(rs.activeConnections()).isEqualTo(expire ? 0 : 1);
+        }
+    }
+
+    /**
+     * ip_vs_in, "Check the server status": with expire_nodest_conn a packet of a connection whose
+     * server is no longer IP_VS_DEST_F_AVAILABLE expires it (ip_vs_conn_expire_now) and continues
+     * with cp = NULL into ip_vs_try_to_schedule, whatever conn_reuse_mode is; tcp_conn_schedule
+     * schedules a SYN afresh, anything else is NF_ACCEPT.
+     */
+    @Test
+    void expireNodestConnSchedulesASynAfreshEvenWithoutConnReuseMode() {
+        for (int reuse : new int[] {0, 1}) {
+            Director d = builder().expireNodestConn(true).connReuseMode(reuse).build();
+            d.addService(ServiceConfig.builder(http).scheduler("rr").build());
+            RealServerConfig a = server("192.168.1.10", 80, ForwardingMethod.MASQUERADE);
+            RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+            RealServer ra = d.addRealServer(http, a); // the head: rr's first choice
+            d.process(tcp(CLIENT, 1, VIP, 80, SYN));
+            assertThat(nat.realServer).isSameAs(ra);
+            d.removeRealServer(http, a);
+            // the client's SYN again (a retransmission, or a reused port): a new connection to b
+            assertThat(d.process(tcp(CLIENT, 1, VIP, 80, SYN))).isSameAs(Verdict.FORWARD);
+            assertThat(nat.realServer).isSameAs(b);
+            assertThat(ra.activeConnections() + ra.inactiveConnections()).isZero();
+            assertThat(b.activeConnections()).isEqualTo(1);
+            assertThat(state(d, 1)).isEqualTo("SYN_RECV");
+            assertThat(d.connectionCount()).isEqualTo(1);
         }
     }
 
