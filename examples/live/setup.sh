@@ -66,7 +66,7 @@ down() {
     for ns in "$client" "$director" $(for n in $servers; do echo "$prefix-rs$n"; done); do
         [ -e "/run/netns/$ns" ] || [ -e "/var/run/netns/$ns" ] || continue
         # only processes started inside these namespaces (the director, servers, clients):
-        # SIGTERM first, so a TunDirector prints its statistics, then SIGKILL after 2 s
+        # SIGTERM first, so an ippvs tun prints its statistics, then SIGKILL after 2 s
         pids=$(ip netns pids "$ns" 2>/dev/null || true)
         if [ -n "$pids" ]; then
             kill $pids 2>/dev/null || true

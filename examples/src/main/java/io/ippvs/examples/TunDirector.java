@@ -9,8 +9,6 @@ import io.ippvs.nat.NatRewriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -19,9 +17,7 @@ import java.util.concurrent.TimeUnit;
  * replies into the device, this loop runs each packet through {@link Director#process} and writes the
  * rewritten packet back, and the kernel routes it on. {@code examples/README.md} shows the routing.
  *
- * <pre>
- * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--mtu 1500] [--no-commands]
- * </pre>
+ * <p>Run by {@code ippvs tun} ({@link TunCommand}), which parses the options and builds the director.
  *
  * <p>{@code --mtu} is the MTU of the links towards the real servers. The director must know it: a
  * packet too big for a link behind the device would get its fragmentation-needed from the kernel,
@@ -41,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 public final class TunDirector {
 
     private static final int SWEEP_NANOS = 1_000_000_000;
-    private static final String USAGE =
-            "usage: TunDirector [--dev NAME] [--rules FILE] [--mtu BYTES] [--no-commands]";
 
     private final TunDevice tun;
     private final Director director;
@@ -51,6 +45,7 @@ public final class TunDirector {
     private final PrintStream out;
     private final Thread loop;
     private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final CountDownLatch stoppedLatch = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean stopped;
     /** Written by the loop thread only, read by the command thread. */
@@ -65,81 +60,23 @@ public final class TunDirector {
         this.loop = new Thread(this::loop, "tun-" + tun.name());
     }
 
-    public static void main(String[] args) throws IOException {
-        String dev = "tun0";
-        Path rules = null;
-        int mtu = 1500;
-        boolean commands = true;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dev" -> dev = value(args, ++i);
-                case "--rules" -> rules = Path.of(value(args, ++i));
-                case "--mtu" -> mtu = number(value(args, ++i));
-                case "--no-commands" -> commands = false;
-                default -> fail("unknown argument '" + args[i] + "'");
-            }
-        }
-        NatRewriter nat = null;
-        try {
-            nat = NatRewriter.builder().defaultMtu(mtu).build();
-        } catch (IllegalArgumentException e) {
-            fail(e.getMessage());
-        }
-        Director director = Director.builder().rewriter(nat).build();
-        if (rules != null) {
-            try {
-                Ipvsadm.forDirector(director).restore(rules.toString(), Files.readString(rules));
-            } catch (IllegalArgumentException e) {
-                exit(e.getMessage()); // a RulesFileException names file and line
-            }
-        }
-        TunDevice tun;
-        try {
-            tun = TunDevice.open(dev);
-        } catch (IOException e) {
-            exit(e.getMessage());
-            return;
-        }
-        TunDirector d = new TunDirector(tun, director, nat, System.out);
-        Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "tun-director-stop"));
-        d.loop.start();
-        CommandLoop.ready(tun.name());
-        if (commands) {
-            CommandLoop.run(d::command);
-            d.stop();
-        }
+    /** Starts the packet loop on a thread of its own. */
+    void start() {
+        loop.start();
     }
 
-    private static int number(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            fail("'" + text + "' is not a number");
-            return 0;
-        }
+    /** Waits until {@link #stop} has run (SIGINT, SIGTERM, {@code quit} or the end of the input). */
+    void awaitStopped() throws InterruptedException {
+        stoppedLatch.await();
     }
 
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            fail(args[i - 1] + ": needs a value");
-        }
-        return args[i];
+    /** The counters as Prometheus text, for {@code --metrics}. */
+    String metrics() {
+        return ipvsadm.metrics();
     }
 
-    /** A usage error. */
-    private static void fail(String message) {
-        System.err.println("TunDirector: " + message);
-        System.err.println(USAGE);
-        System.exit(2);
-    }
-
-    /** A configuration or device error; the message says what to check. */
-    private static void exit(String message) {
-        System.err.println("TunDirector: " + message);
-        System.exit(1);
-    }
-
-    private String command(String line) {
+    /** One line of the command interface: {@code counters} or an ipvsadm command line. */
+    String command(String line) {
         return line.equals("counters") ? counters() : ipvsadm.execute(line);
     }
 
@@ -186,7 +123,7 @@ public final class TunDirector {
                 }
             }
         } catch (IOException e) {
-            System.err.println("TunDirector: " + e.getMessage());
+            System.err.println("ippvs tun: " + e.getMessage());
             loopDone.countDown();
             System.exit(1); // the device is gone: nothing left to serve, even if stdin is still open
         } finally {
@@ -210,5 +147,6 @@ public final class TunDirector {
         out.print(counters());
         out.flush();
         tun.close();
+        stoppedLatch.countDown();
     }
 }

@@ -7,7 +7,7 @@ import static io.ippvs.examples.live.LiveTopology.realServerAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ippvs.examples.TunDirector;
+import io.ippvs.examples.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The TUN director on a real kernel: real TCP connections from a client namespace to the virtual
- * address, through the {@link TunDirector} in the director namespace, to real servers in their own
+ * address, through {@code ippvs tun} in the director namespace, to real servers in their own
  * namespaces (topology: {@code examples/live/setup.sh}). Runs where root, {@code /dev/net/tun} and
  * {@code ip netns} are available; skipped, with the reason, elsewhere.
  *
@@ -43,6 +43,8 @@ class LiveDirectorTest {
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final String WEB = VIP + ":80";
     private static final String FTP = VIP + ":21";
+    /** Inside the director's namespace, so the port is free whatever runs on the host. */
+    private static final String METRICS = "127.0.0.1:9108";
     private static final Path LOGS = Path.of(System.getProperty("basedir", "."), "target", "live");
 
     private static LiveTopology topology;
@@ -68,8 +70,8 @@ class LiveDirectorTest {
                 servers.add(NamespaceProcess.start(topology.realServer(n), "rs" + n, LOGS, LiveServer.class,
                         "rs" + n, "8080", "21"));
             }
-            director = NamespaceProcess.start(topology.director(), "director", LOGS, TunDirector.class,
-                    "--dev", "tun0", "--rules", rules.toString());
+            director = NamespaceProcess.start(topology.director(), "director", LOGS, Main.class,
+                    "tun", "--dev", "tun0", "--rules", rules.toString(), "--metrics", METRICS);
             client = NamespaceProcess.start(topology.client(), "client", LOGS, LiveClient.class);
             // started together, awaited one by one: the JVMs start in parallel
             for (NamespaceProcess p : servers) {
@@ -222,8 +224,29 @@ class LiveDirectorTest {
         }
     }
 
+    /** {@code --metrics}: what a Prometheus scrape inside the director's namespace reads, by curl. */
     @Test
     @Order(5)
+    void theMetricsEndpointServesTheListingsCounters() throws Exception {
+        Map<String, Long> conns = conns();
+        String response = LiveTopology.run("ip", "netns", "exec", topology.director(),
+                "curl", "-s", "-S", "-D", "-", "http://" + METRICS + "/metrics");
+        assertThat(response).startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("Content-Type: text/plain; version=0.0.4; charset=utf-8");
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        long total = conns.get(WEB) + conns.get(FTP);
+        assertThat(body).contains("# TYPE node_ipvs_connections_total counter\n")
+                .contains("\nnode_ipvs_connections_total " + total + "\n")
+                .contains("ippvs_dropped_packets_total{reason=");
+        for (int n = 1; n <= REAL_SERVERS; n++) {
+            assertThat(body).contains("node_ipvs_backend_weight{local_address=\"" + VIP + "\",local_mark=\"\","
+                    + "local_port=\"80\",proto=\"TCP\",remote_address=\"" + realServerAddress(n)
+                    + "\",remote_port=\"8080\"} 1\n");
+        }
+    }
+
+    @Test
+    @Order(6)
     void theDirectorDroppedNothingAndPrintsItsStatisticsOnTheWayOut() throws Exception {
         Counters c = counters();
         assertThat(c.line).as("the director's counters").contains(" dropped 0 ").contains(" refused-by-kernel 0 ");
@@ -234,6 +257,21 @@ class LiveDirectorTest {
         assertThat(director.exitValue()).isZero();
         assertThat(last).anySatisfy(l -> assertThat(l).startsWith("TCP  " + WEB));
         assertThat(last).anySatisfy(l -> assertThat(l).startsWith("forwarded "));
+    }
+
+    /** Run without the command interface, SIGTERM stops it cleanly with the listing printed. */
+    @Test
+    @Order(7)
+    void sigtermStopsTheDirectorWithTheListingPrinted() throws Exception {
+        Path rules = LOGS.resolve("rules.txt");
+        try (NamespaceProcess d = NamespaceProcess.start(topology.director(), "director-sigterm", LOGS, Main.class,
+                "tun", "--dev", "tun0", "--rules", rules.toString(), "--no-commands")) {
+            d.awaitReady(START);
+            List<String> last = d.terminate(Duration.ofSeconds(10));
+            assertThat(d.exitValue()).as("exit status after SIGTERM: 128 + 15").isEqualTo(143);
+            assertThat(last).anySatisfy(l -> assertThat(l).startsWith("TCP  " + WEB));
+            assertThat(last).anySatisfy(l -> assertThat(l).startsWith("forwarded 0 "));
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -115,6 +115,20 @@ final class NamespaceProcess implements AutoCloseable {
         return out;
     }
 
+    /** Sends SIGTERM ({@code ip netns exec} execs the JVM, so this is its pid) and waits; returns what it printed. */
+    List<String> terminate(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy(); // Process.destroy would also close our end of its output
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw failure("still running " + timeout + " after SIGTERM");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> out = new ArrayList<>();
+        for (String line; (line = next(deadline)) != null; ) {
+            out.add(line);
+        }
+        return out;
+    }
+
     int exitValue() {
         return process.exitValue();
     }
