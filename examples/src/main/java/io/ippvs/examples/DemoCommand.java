@@ -1,94 +1,46 @@
 package io.ippvs.examples;
 
-import io.ippvs.api.Addresses;
-import io.ippvs.api.NextHop;
-import io.ippvs.api.Verdict;
 import io.ippvs.core.admin.Ipvsadm;
-import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.director.Director;
-import io.ippvs.core.header.Ipv4Header;
-import io.ippvs.core.packet.PacketInfo;
-import io.ippvs.core.packet.PacketParser;
-import io.ippvs.nat.NatRewriter;
-import java.nio.ByteBuffer;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/**
- * The embedded demo: the 1998 setup ({@code ippfvsadm -A -t 203.1.1.10:8080 -R 10.1.1.1:8080}) run
- * in-process. Clients connect to the virtual address; the director picks real servers round-robin,
- * rewrites the destination, and on the way back restores the virtual address. No root, no network:
- * the packets are built in memory and the rewritten bytes are parsed again and printed.
- */
+/** {@code ippvs demo}: the 1998 cluster in-process ({@link Demo}); no root, no network. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The 1998 director in-process: no root, no network.")
-public final class DemoCommand implements Runnable {
+        description = {"The 1998 guide's cluster in-process: no root, no network.",
+                "Two NAT directors (203.1.1.10 and 203.1.1.11, port 8080), six real servers, simulated clients "
+                        + "exchanging real TCP and UDP packets through them; a real server dies half-way."})
+public final class DemoCommand implements Callable<Integer> {
 
-    private static final int TCP_SYN = 0x02;
-    private static final int TCP_ACK = 0x10;
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--clients", paramLabel = "N", description = "Clients that come, one after another (1..500). Default: ${DEFAULT-VALUE}.")
+    int clients = 12;
+
+    @Option(names = "--scheduler", paramLabel = "NAME", description = "Scheduler of every service (rr, wrr, wlc, sh, mh, ...). Default: ${DEFAULT-VALUE}.")
+    String scheduler = "rr";
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the clients' ports and sequence numbers. Default: ${DEFAULT-VALUE}.")
+    long seed = 1998;
+
+    @Option(names = "--quiet", description = "Print only the directors' listings at the end.")
+    boolean quiet;
 
     @Override
-    public void run() {
-        Director director = Director.builder().rewriter(NatRewriter.builder().build()).build();
-        Ipvsadm ipvsadm = Ipvsadm.forDirector(director);
-
-        // the 1998 form, then today's syntax for a second real server and the scheduler
-        run(ipvsadm, "-A -t 203.1.1.10:8080 -R 10.1.1.1:8080");
-        run(ipvsadm, "-E -t 203.1.1.10:8080 -s rr");
-        run(ipvsadm, "-a -t 203.1.1.10:8080 -r 10.1.1.2:8080 -m -w 1");
-
-        PacketParser parser = new PacketParser(true);
-        PacketInfo info = new PacketInfo();
-        NextHop hop = new NextHop();
-        int vip = ipv4(203, 1, 1, 10);
-        for (int i = 0; i < 3; i++) {
-            int client = ipv4(198, 51, 100, 7 + i);
-            int clientPort = 40000 + i;
-            ByteBuffer syn = tcp(client, clientPort, vip, 8080, TCP_SYN, 1000, 0);
-            Verdict v = director.process(syn, 0, hop);
-            parser.parse(syn, info);
-            System.out.printf("client %s:%d -> 203.1.1.10:8080 SYN      %s, now to %s:%d (checksums %s)%n",
-                    text(client), clientPort, v, text((int) info.dstLow()), info.dstPort(), ok(parser, syn, info));
-
-            // the real server answers; the director restores the virtual address
-            int server = (int) hop.addressLow();
-            ByteBuffer synAck = tcp(server, 8080, client, clientPort, TCP_SYN | TCP_ACK, 5000, 1001);
-            v = director.process(synAck);
-            parser.parse(synAck, info);
-            System.out.printf("server %s:8080 -> client  SYN-ACK  %s, now from %s:%d (checksums %s)%n",
-                    text(server), v, text((int) info.srcLow()), info.srcPort(), ok(parser, synAck, info));
+    public Integer call() {
+        if (clients < 1 || clients > 500) {
+            throw new ParameterException(spec.commandLine(), "--clients: " + clients + " is not in 1..500");
         }
-        System.out.println();
-        run(ipvsadm, "-L -n");
-        run(ipvsadm, "-L -n -c");
-        run(ipvsadm, "-L -n --stats --exact");
-    }
-
-    private static void run(Ipvsadm ipvsadm, String command) {
-        System.out.println("$ ipvsadm " + command);
-        System.out.print(ipvsadm.execute(command));
-    }
-
-    private static String ok(PacketParser parser, ByteBuffer packet, PacketInfo info) {
-        return parser.parse(packet, info).name().equals("OK") ? "verified" : "BAD";
-    }
-
-    /** A 40-byte IPv4/TCP segment with correct checksums. */
-    private static ByteBuffer tcp(int src, int srcPort, int dst, int dstPort, int flags, long seq, long ack) {
-        ByteBuffer b = ByteBuffer.allocate(40);
-        new Ipv4Header().wrap(b, 0).version(4).headerLength(20).totalLength(40).dontFragment(true).ttl(64)
-                .protocol(6).sourceAddress(src).destinationAddress(dst).updateChecksum();
-        b.putShort(20, (short) srcPort).putShort(22, (short) dstPort).putInt(24, (int) seq).putInt(28, (int) ack);
-        b.put(32, (byte) 0x50).put(33, (byte) flags).putShort(34, (short) 65535);
-        int pseudo = InternetChecksum.pseudoHeaderV4(src, dst, 6, 20);
-        b.putShort(36, (short) InternetChecksum.checksum(b, 20, 20, pseudo));
-        return b;
-    }
-
-    private static int ipv4(int a, int b, int c, int d) {
-        return a << 24 | b << 16 | c << 8 | d;
-    }
-
-    private static String text(int address) {
-        return Addresses.format(Addresses.IPV4, 0, address & 0xFFFFFFFFL);
+        if (!Ipvsadm.IPVS_SCHEDULERS.contains(scheduler)) {
+            throw new ParameterException(spec.commandLine(), "--scheduler: unknown scheduler '" + scheduler
+                    + "'; one of " + String.join(", ", new TreeSet<>(Ipvsadm.IPVS_SCHEDULERS)));
+        }
+        new Demo(new Demo.Options(clients, scheduler, seed, quiet), spec.commandLine().getOut()).run();
+        return 0;
     }
 }
