@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ippvs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Linux Virtual Server director as a Java library, run from the command line.",
-        subcommands = {HelpCommand.class, DemoCommand.class, PcapCommand.class, TunCommand.class, IpvsadmCommand.class, AutoComplete.GenerateCompletion.class})
+        subcommands = {HelpCommand.class, DemoCommand.class, PcapCommand.class, TunCommand.class,
+                TunnelEndpointCommand.class, IpvsadmCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
     @Spec

@@ -3,9 +3,12 @@ package io.ippvs.examples;
 import io.ippvs.core.admin.Ipvsadm;
 import io.ippvs.core.director.Director;
 import io.ippvs.nat.NatRewriter;
+import io.ippvs.tunnel.TunnelRewriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -47,6 +50,10 @@ public final class TunCommand implements Callable<Integer> {
             description = "MTU of the links towards the real servers; bigger DF packets get fragmentation-needed from the VIP. Default: ${DEFAULT-VALUE}.")
     int mtu = 1500;
 
+    @Option(names = "--tunnel-source", paramLabel = "ADDR",
+            description = "Outer source address of tunnelled packets; enables real servers added with -i (VS/TUN).")
+    String tunnelSource;
+
     @Option(names = "--no-commands", description = "Do not read commands from standard input; run until SIGINT/SIGTERM.")
     boolean noCommands;
 
@@ -66,7 +73,12 @@ public final class TunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--mtu: " + e.getMessage());
         }
-        Director director = directorBuilder(nat).build();
+        Director director;
+        try {
+            director = directorBuilder(nat).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         PrintStream err = System.err;
         if (rules != null) {
             try {
@@ -105,7 +117,23 @@ public final class TunCommand implements Callable<Integer> {
 
     /** The director's builder; director options of this command are applied here. */
     Director.Builder directorBuilder(NatRewriter nat) {
-        return Director.builder().rewriter(nat);
+        Director.Builder b = Director.builder().rewriter(nat);
+        if (tunnelSource != null) {
+            b.rewriter(TunnelRewriter.builder().sourceAddress(numeric("--tunnel-source", tunnelSource)).linkMtu(mtu).build());
+        }
+        return b;
+    }
+
+    /** A numeric address; a name is never looked up for the data path. */
+    static InetAddress numeric(String option, String text) {
+        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is not a numeric IPv4 or IPv6 address");
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is not an address", e);
+        }
     }
 
     /** Starts what runs beside the packet loop. */

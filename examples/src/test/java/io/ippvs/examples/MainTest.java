@@ -48,6 +48,23 @@ class MainTest {
     }
 
     @Test
+    void tunnelEndpointRefusesBadOptionsBeforeTouchingADevice() {
+        assertThat(Cli.run("tunnel-endpoint").err()).contains("Missing required option: '--local=ADDR'");
+        Cli badType = Cli.run("tunnel-endpoint", "--local", "10.1.1.1", "--type", "vxlan");
+        assertThat(badType.exit()).isEqualTo(2);
+        assertThat(badType.err()).contains("--type: 'vxlan' is not one of ipip, gue, gre");
+        Cli gueWithoutPort = Cli.run("tunnel-endpoint", "--local", "10.1.1.1", "--type", "gue");
+        assertThat(gueWithoutPort.exit()).isEqualTo(2);
+        assertThat(gueWithoutPort.err()).contains("--gue-port");
+        Cli name = Cli.run("tunnel-endpoint", "--local", "rs1.example");
+        assertThat(name.exit()).isEqualTo(2);
+        assertThat(name.err()).contains("'rs1.example' is not a numeric IPv4 or IPv6 address");
+        Cli tunnelSource = Cli.run("tun", "--tunnel-source", "director.example");
+        assertThat(tunnelSource.exit()).isEqualTo(2);
+        assertThat(tunnelSource.err()).contains("--tunnel-source: 'director.example' is not a numeric");
+    }
+
+    @Test
     void theCompletionScriptCompletesTheSubcommands() {
         Cli c = Cli.run("generate-completion");
         assertThat(c.exit()).isZero();

@@ -43,6 +43,11 @@ class LiveDirectorTest {
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final String WEB = VIP + ":80";
     private static final String FTP = VIP + ":21";
+    /** VS/TUN: real server 1 only, through its tunnel endpoint. */
+    private static final String TUNNELLED = VIP + ":81";
+    /** The director's outer source for tunnel packets: an address of no namespace, so no one takes it for local. */
+    private static final String TUNNEL_SOURCE = "10.10.100.1";
+    private static final int DOWNLOAD = 20 * 1024 * 1024;
     /** Inside the director's namespace, so the port is free whatever runs on the host. */
     private static final String METRICS = "127.0.0.1:9108";
     private static final Path LOGS = Path.of(System.getProperty("basedir", "."), "target", "live");
@@ -50,6 +55,7 @@ class LiveDirectorTest {
     private static LiveTopology topology;
     private static NamespaceProcess director;
     private static NamespaceProcess client;
+    private static NamespaceProcess endpoint;
     private static final List<NamespaceProcess> servers = new ArrayList<>();
     private static Thread safetyNet;
 
@@ -59,6 +65,7 @@ class LiveDirectorTest {
         assumeTrue(unavailable.isEmpty(), () -> "live test skipped: " + unavailable.orElseThrow());
         LiveTopology.removeStale();
         topology = LiveTopology.up();
+        topology.tunnel(1);
         // should the test JVM be stopped (Ctrl-C, surefire timeout), the namespaces still go
         safetyNet = new Thread(LiveDirectorTest::tearDown, "live-teardown");
         Runtime.getRuntime().addShutdownHook(safetyNet);
@@ -68,16 +75,20 @@ class LiveDirectorTest {
             Files.writeString(rules, rules(), StandardCharsets.US_ASCII);
             for (int n = 1; n <= REAL_SERVERS; n++) {
                 servers.add(NamespaceProcess.start(topology.realServer(n), "rs" + n, LOGS, LiveServer.class,
-                        "rs" + n, "8080", "21"));
+                        "rs" + n, "8080", "21", "81"));
             }
             director = NamespaceProcess.start(topology.director(), "director", LOGS, Main.class,
-                    "tun", "--dev", "tun0", "--rules", rules.toString(), "--metrics", METRICS);
+                    "tun", "--dev", "tun0", "--rules", rules.toString(), "--metrics", METRICS,
+                    "--tunnel-source", TUNNEL_SOURCE);
+            endpoint = NamespaceProcess.start(topology.realServer(1), "endpoint", LOGS, Main.class,
+                    "tunnel-endpoint", "--dev", "vstun0", "--local", realServerAddress(1));
             client = NamespaceProcess.start(topology.client(), "client", LOGS, LiveClient.class);
             // started together, awaited one by one: the JVMs start in parallel
             for (NamespaceProcess p : servers) {
                 p.awaitReady(START);
             }
             director.awaitReady(START);
+            endpoint.awaitReady(START);
             client.awaitReady(START);
         } catch (Throwable t) {
             tearDown();
@@ -95,6 +106,8 @@ class LiveDirectorTest {
         for (int n = 1; n <= REAL_SERVERS; n++) {
             s.append("-a -t ").append(FTP).append(" -r ").append(realServerAddress(n)).append(":21 -m -w 1\n");
         }
+        s.append("-A -t ").append(TUNNELLED).append(" -s rr\n");
+        s.append("-a -t ").append(TUNNELLED).append(" -r ").append(realServerAddress(1)).append(" -i\n");
         return s.toString();
     }
 
@@ -112,6 +125,9 @@ class LiveDirectorTest {
         }
         if (director != null) {
             director.close();
+        }
+        if (endpoint != null) {
+            endpoint.close();
         }
         servers.forEach(NamespaceProcess::close);
         if (topology != null) {
@@ -224,6 +240,35 @@ class LiveDirectorTest {
         }
     }
 
+    /**
+     * VS/TUN through {@code ippvs tunnel-endpoint} on real server 1 (the kernel has no ipip module):
+     * the director tunnels the client's packets, the endpoint strips the outer header, the server
+     * answers from the VIP and its replies are routed straight to the client, never through the
+     * director. A 20 MB download arrives byte for byte.
+     */
+    @Test
+    @Order(4)
+    void vsTunRepliesGoStraightToTheClientAndA20MbDownloadArrivesIntact() throws Exception {
+        long[] before = stats(TUNNELLED);
+        long decapsulatedBefore = field(endpoint.call("counters", CALL).get(0), "decapsulated");
+
+        String[] w = client.call("download " + VIP + " 81 " + DOWNLOAD, Duration.ofSeconds(120)).get(0).split(" ");
+
+        assertThat(w[0]).as("the client's peer").isEqualTo(VIP);
+        assertThat(Integer.parseInt(w[1])).as("bytes received").isEqualTo(DOWNLOAD);
+        assertThat(w[2]).as("sha256 of what arrived").isEqualTo(LiveClient.sha256(LiveServer.content(DOWNLOAD)));
+        long[] after = stats(TUNNELLED);
+        String endpointCounters = endpoint.call("counters", CALL).get(0);
+        long inPackets = after[1] - before[1];
+        assertThat(after[0] - before[0]).as("connections to the tunnelled service").isEqualTo(1);
+        assertThat(inPackets).as("client packets the director tunnelled").isPositive();
+        assertThat(after[2] - before[2]).as("replies through the director (VS/TUN: none)").isZero();
+        assertThat(field(endpointCounters, "decapsulated") - decapsulatedBefore)
+                .as("packets the endpoint decapsulated: every one the director tunnelled (%s)", endpointCounters)
+                .isEqualTo(inPackets);
+        assertThat(endpointCounters).contains(" refused-by-kernel 0");
+    }
+
     /** {@code --metrics}: what a Prometheus scrape inside the director's namespace reads, by curl. */
     @Test
     @Order(5)
@@ -234,7 +279,8 @@ class LiveDirectorTest {
         assertThat(response).startsWith("HTTP/1.1 200")
                 .containsIgnoringCase("Content-Type: text/plain; version=0.0.4; charset=utf-8");
         String body = response.substring(response.indexOf("\r\n\r\n") + 4);
-        long total = conns.get(WEB) + conns.get(FTP);
+        long total = conns.entrySet().stream().filter(e -> !e.getKey().contains(" -> "))
+                .mapToLong(Map.Entry::getValue).sum();
         assertThat(body).contains("# TYPE node_ipvs_connections_total counter\n")
                 .contains("\nnode_ipvs_connections_total " + total + "\n")
                 .contains("ippvs_dropped_packets_total{reason=");
@@ -331,6 +377,17 @@ class LiveDirectorTest {
             }
         }
         return conns;
+    }
+
+    /** Conns, InPkts, OutPkts of one service from {@code ipvsadm -L -n --stats --exact}. */
+    private static long[] stats(String service) throws Exception {
+        for (String line : director.call("-L -n --stats --exact", CALL)) {
+            String[] w = line.trim().split("\\s+");
+            if (w[0].equals("TCP") && w[1].equals(service)) {
+                return new long[] {Long.parseLong(w[2]), Long.parseLong(w[3]), Long.parseLong(w[4])};
+            }
+        }
+        throw new AssertionError("no " + service + " in the listing");
     }
 
     /** Identity connections each real server accepted so far. */
