@@ -2,15 +2,11 @@ package io.ippvs.examples;
 
 import io.ippvs.api.DropReason;
 import io.ippvs.api.NextHop;
-import io.ippvs.api.Verdict;
 import io.ippvs.core.admin.Ipvsadm;
 import io.ippvs.core.director.Director;
 import io.ippvs.nat.NatRewriter;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A NAT director on a TUN device: the kernel routes the virtual addresses and the real servers'
@@ -34,40 +30,22 @@ import java.util.concurrent.TimeUnit;
  * A packet the kernel refuses to take back (malformed) is counted as {@code refused-by-kernel}: on
  * real traffic that count is a defect to report.
  */
-public final class TunDirector {
+final class TunDirector extends TunLoop {
 
     private static final int SWEEP_NANOS = 1_000_000_000;
 
-    private final TunDevice tun;
     private final Director director;
     private final NatRewriter nat;
     private final Ipvsadm ipvsadm;
-    private final PrintStream out;
-    private final Thread loop;
-    private final CountDownLatch loopDone = new CountDownLatch(1);
-    private final CountDownLatch stoppedLatch = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private boolean stopped;
-    /** Written by the loop thread only, read by the command thread. */
-    private volatile long refused;
+    /** The loop thread's own; one per I/O thread, as the library asks. */
+    private final NextHop hop = new NextHop();
+    private long lastSweep = System.nanoTime();
 
     TunDirector(TunDevice tun, Director director, NatRewriter nat, PrintStream out) {
-        this.tun = tun;
+        super(tun, "tun", out);
         this.director = director;
         this.nat = nat;
         this.ipvsadm = Ipvsadm.forDirector(director);
-        this.out = out;
-        this.loop = new Thread(this::loop, "tun-" + tun.name());
-    }
-
-    /** Starts the packet loop on a thread of its own. */
-    void start() {
-        loop.start();
-    }
-
-    /** Waits until {@link #stop} has run (SIGINT, SIGTERM, {@code quit} or the end of the input). */
-    void awaitStopped() throws InterruptedException {
-        stoppedLatch.await();
     }
 
     /** The counters as Prometheus text, for {@code --metrics}. */
@@ -87,7 +65,7 @@ public final class TunDirector {
                 .append(" replied ").append(director.replied())
                 .append(" passed ").append(director.passed())
                 .append(" dropped ").append(director.dropped())
-                .append(" refused-by-kernel ").append(refused);
+                .append(" refused-by-kernel ").append(refused());
         for (DropReason r : DropReason.values()) {
             if (director.drops(r) > 0) {
                 s.append(' ').append(r).append(' ').append(director.drops(r));
@@ -99,54 +77,26 @@ public final class TunDirector {
         return s.append('\n').toString();
     }
 
-    private void loop() {
-        ByteBuffer buf = TunDevice.newBuffer();
-        NextHop hop = new NextHop();
-        long lastSweep = System.nanoTime();
-        try {
-            while (running) {
-                if (tun.read(buf, 1000)) {
-                    Verdict v = director.process(buf, 0, hop);
-                    switch (v.action()) {
-                        // NAT rewrote the destination (or restored the virtual source): the kernel routes it on
-                        case FORWARD, REPLY -> {
-                            if (!tun.write(buf)) {
-                                refused++; // a malformed packet out of the director: a defect to report
-                            }
-                        }
-                        case PASS, DROP -> { } // counted by the director (passed, dropped per reason)
-                    }
-                }
-                if (System.nanoTime() - lastSweep >= SWEEP_NANOS) {
-                    director.sweep();
-                    lastSweep = System.nanoTime();
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("ippvs tun: " + e.getMessage());
-            loopDone.countDown();
-            System.exit(1); // the device is gone: nothing left to serve, even if stdin is still open
-        } finally {
-            loopDone.countDown();
+    @Override
+    boolean packet(ByteBuffer buf) {
+        // FORWARD: NAT rewrote the destination (or restored the virtual source), the kernel routes it on;
+        // REPLY: an ICMP error for the sender. PASS and DROP are counted by the director.
+        return switch (director.process(buf, 0, hop).action()) {
+            case FORWARD, REPLY -> true;
+            case PASS, DROP -> false;
+        };
+    }
+
+    @Override
+    void tick() {
+        if (System.nanoTime() - lastSweep >= SWEEP_NANOS) {
+            director.sweep();
+            lastSweep = System.nanoTime();
         }
     }
 
-    /** Stops the loop, prints the statistics and closes the device; once, from whichever path ends first. */
-    synchronized void stop() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
-        running = false;
-        try {
-            loopDone.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        out.print(ipvsadm.execute("-L -n --stats --exact"));
-        out.print(counters());
-        out.flush();
-        tun.close();
-        stoppedLatch.countDown();
+    @Override
+    String report() {
+        return ipvsadm.execute("-L -n --stats --exact") + counters();
     }
 }
