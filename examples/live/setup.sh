@@ -64,7 +64,8 @@ up() {
 }
 
 # VS/TUN on rsN, for a kernel without the ipip module: the VIP on lo (the real server answers from
-# it), a TUN device for `ippvs tunnel-endpoint --dev vstun0`, and IP-in-IP from eth0 steered into it.
+# it), a TUN device for `ippvs tunnel-endpoint --dev vstun0`, and IP-in-IP, GRE and GUE (UDP port
+# 6080) from eth0 steered into it.
 # The local table would otherwise take the tunnel packets (they are addressed to rsN) and refuse
 # protocol 4, so the steering rule goes before it. In the director namespace, packets from the VIP
 # arriving from rsN are routed by the main table, straight to the client: they never pass through
@@ -78,6 +79,8 @@ tunnel() {
     ip netns exec "$rs" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
         net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.vstun0.rp_filter=0
     ip -n "$rs" rule add pref 100 iif eth0 ipproto 4 lookup 104
+    ip -n "$rs" rule add pref 101 iif eth0 ipproto 47 lookup 104
+    ip -n "$rs" rule add pref 102 iif eth0 ipproto udp dport 6080 lookup 104
     ip -n "$rs" rule add pref 32765 lookup local
     ip -n "$rs" rule del pref 0
     ip -n "$rs" route add default dev vstun0 table 104

@@ -43,8 +43,10 @@ class LiveDirectorTest {
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final String WEB = VIP + ":80";
     private static final String FTP = VIP + ":21";
-    /** VS/TUN: real server 1 only, through its tunnel endpoint. */
-    private static final String TUNNELLED = VIP + ":81";
+    /** VS/TUN: real server 1 only, through its tunnel endpoint, one service per tunnel type. */
+    private static final Map<String, String> TUNNELLED = Map.of(
+            "ipip", VIP + ":81", "gre", VIP + ":82", "gue", VIP + ":83");
+    private static final String GUE_PORT = "6080";
     /** The director's outer source for tunnel packets: an address of no namespace, so no one takes it for local. */
     private static final String TUNNEL_SOURCE = "10.10.100.1";
     private static final int DOWNLOAD = 20 * 1024 * 1024;
@@ -75,13 +77,14 @@ class LiveDirectorTest {
             Files.writeString(rules, rules(), StandardCharsets.US_ASCII);
             for (int n = 1; n <= REAL_SERVERS; n++) {
                 servers.add(NamespaceProcess.start(topology.realServer(n), "rs" + n, LOGS, LiveServer.class,
-                        "rs" + n, "8080", "21", "81"));
+                        "rs" + n, "8080", "21", "81,82,83"));
             }
             director = NamespaceProcess.start(topology.director(), "director", LOGS, Main.class,
                     "tun", "--dev", "tun0", "--rules", rules.toString(), "--metrics", METRICS,
                     "--tunnel-source", TUNNEL_SOURCE);
             endpoint = NamespaceProcess.start(topology.realServer(1), "endpoint", LOGS, Main.class,
-                    "tunnel-endpoint", "--dev", "vstun0", "--local", realServerAddress(1));
+                    "tunnel-endpoint", "--dev", "vstun0", "--local", realServerAddress(1),
+                    "--type", "ipip", "--type", "gre", "--type", "gue", "--gue-port", GUE_PORT);
             client = NamespaceProcess.start(topology.client(), "client", LOGS, LiveClient.class);
             // started together, awaited one by one: the JVMs start in parallel
             for (NamespaceProcess p : servers) {
@@ -106,8 +109,12 @@ class LiveDirectorTest {
         for (int n = 1; n <= REAL_SERVERS; n++) {
             s.append("-a -t ").append(FTP).append(" -r ").append(realServerAddress(n)).append(":21 -m -w 1\n");
         }
-        s.append("-A -t ").append(TUNNELLED).append(" -s rr\n");
-        s.append("-a -t ").append(TUNNELLED).append(" -r ").append(realServerAddress(1)).append(" -i\n");
+        for (String type : List.of("ipip", "gre", "gue")) {
+            String service = TUNNELLED.get(type);
+            s.append("-A -t ").append(service).append(" -s rr\n");
+            s.append("-a -t ").append(service).append(" -r ").append(realServerAddress(1)).append(" -i --tun-type ")
+                    .append(type).append(type.equals("gue") ? " --tun-port " + GUE_PORT : "").append('\n');
+        }
         return s.toString();
     }
 
@@ -241,23 +248,27 @@ class LiveDirectorTest {
     }
 
     /**
-     * VS/TUN through {@code ippvs tunnel-endpoint} on real server 1 (the kernel has no ipip module):
+     * VS/TUN through {@code ippvs tunnel-endpoint} on real server 1 (the kernel has no ipip, fou or gre
+     * module), with IP-in-IP, GRE and GUE:
      * the director tunnels the client's packets, the endpoint strips the outer header, the server
      * answers from the VIP and its replies are routed straight to the client, never through the
      * director. A 20 MB download arrives byte for byte.
      */
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"ipip", "gre", "gue"})
     @Order(4)
-    void vsTunRepliesGoStraightToTheClientAndA20MbDownloadArrivesIntact() throws Exception {
-        long[] before = stats(TUNNELLED);
+    void vsTunRepliesGoStraightToTheClientAndA20MbDownloadArrivesIntact(String type) throws Exception {
+        String service = TUNNELLED.get(type);
+        int port = Integer.parseInt(service.substring(service.lastIndexOf(':') + 1));
+        long[] before = stats(service);
         long decapsulatedBefore = field(endpoint.call("counters", CALL).get(0), "decapsulated");
 
-        String[] w = client.call("download " + VIP + " 81 " + DOWNLOAD, Duration.ofSeconds(120)).get(0).split(" ");
+        String[] w = client.call("download " + VIP + " " + port + " " + DOWNLOAD, Duration.ofSeconds(120)).get(0).split(" ");
 
         assertThat(w[0]).as("the client's peer").isEqualTo(VIP);
         assertThat(Integer.parseInt(w[1])).as("bytes received").isEqualTo(DOWNLOAD);
         assertThat(w[2]).as("sha256 of what arrived").isEqualTo(LiveClient.sha256(LiveServer.content(DOWNLOAD)));
-        long[] after = stats(TUNNELLED);
+        long[] after = stats(service);
         String endpointCounters = endpoint.call("counters", CALL).get(0);
         long inPackets = after[1] - before[1];
         assertThat(after[0] - before[0]).as("connections to the tunnelled service").isEqualTo(1);

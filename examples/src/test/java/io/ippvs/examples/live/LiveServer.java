@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answered with one line, {@code NAME PEER_ADDRESS:PEER_PORT}, so the client learns which server it
  * reached and the test learns what source address the server saw; on the FTP port a small passive-mode
  * FTP server ({@link FtpSession}). Standard input takes {@code connections} (identity connections
- * accepted so far); its end stops the server. On the download port (optional) a client sends a size
+ * accepted so far); its end stops the server. On the download ports (optional, comma-separated) a client sends a size
  * in bytes and a newline and gets that many bytes of {@link #content}, then the close.
  *
- * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT [DOWNLOAD_PORT]</pre>
+ * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT [DOWNLOAD_PORT[,DOWNLOAD_PORT...]]</pre>
  */
 public final class LiveServer {
 
@@ -61,9 +61,9 @@ public final class LiveServer {
                 daemon("ftp-session", () -> new FtpSession(name, control).run());
             }
         });
-        if (args.length > 3) {
-            ServerSocket download = listen(Integer.parseInt(args[3]));
-            daemon("download", () -> {
+        for (String port : args.length > 3 ? args[3].split(",") : new String[0]) {
+            ServerSocket download = listen(Integer.parseInt(port));
+            daemon("download-" + port, () -> {
                 while (true) {
                     try (Socket s = download.accept()) {
                         String size = new BufferedReader(new InputStreamReader(s.getInputStream(),
