@@ -1,6 +1,7 @@
 package io.ippvs.examples;
 
 import io.ippvs.core.admin.Ipvsadm;
+import io.ippvs.core.admin.IpvsadmException;
 import io.ippvs.core.director.Director;
 import io.ippvs.nat.NatRewriter;
 import io.ippvs.tunnel.DirectRouteRewriter;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
  * director ends with the process, lists them with {@code -L -n}; {@code ippvs ipvsadm --rules FILE
  * -L -n --stats} runs any one ipvsadm command on the rules' result; no command lists, as ipvsadm does.
  *
- * <p>Exit codes are ipvsadm's: 0, 2 for a command ipvsadm's parser refuses ({@code fail(2, ...)} in
- * ipvsadm.c), 255 for one the kernel would refuse ({@code process_options} returns -1 after
- * printing {@code ipvs_strerror}), with ipvsadm's message ("Service already exists", "No such
- * service", "Destination already exists", "No such destination") before ours.
+ * <p>Errors are ipvsadm's ({@link IpvsadmException}): its line on stderr ("Service already exists",
+ * "No such service", ...), then ours naming the file, line and field, and its exit status: 2 for
+ * what its parser refuses, 255 for what the kernel would refuse, 1 for listing a service that does
+ * not exist.
  */
 @Command(name = IpvsadmCommand.NAME,
         description = {"Checks a rules file offline: ipvsadm on an in-process director.",
@@ -40,22 +40,6 @@ import picocli.CommandLine.Spec;
 public final class IpvsadmCommand implements Callable<Integer> {
 
     static final String NAME = "ipvsadm";
-    /** ipvsadm's exit status when the kernel refuses a command: process_options returns -1. */
-    static final int KERNEL_ERROR = 255;
-    static final int USAGE_ERROR = 2;
-
-    /** The library's messages for what the kernel refuses, and ipvsadm's text for each (libipvs ipvs_strerror). */
-    private static final List<KernelError> KERNEL_ERRORS = List.of(
-            new KernelError("service: .* already exists", "Service already exists"),
-            new KernelError("service: .* does not exist", "No such service"),
-            new KernelError("realServer: .* is already in ", "Destination already exists"),
-            new KernelError("realServer: .* is not in ", "No such destination"));
-
-    private record KernelError(Pattern library, String ipvsadm) {
-        KernelError(String library, String ipvsadm) {
-            this(Pattern.compile(library), ipvsadm);
-        }
-    }
 
     @Spec
     private CommandSpec spec;
@@ -101,22 +85,27 @@ public final class IpvsadmCommand implements Callable<Integer> {
             }
             return 0;
         } catch (IllegalArgumentException e) {
-            return fail(err, e.getMessage());
+            return fail(err, e);
         } catch (IOException e) {
             err.println("ippvs ipvsadm: " + e.getMessage());
             return 1;
         }
     }
 
-    /** Prints ipvsadm's message (and ours, which names the file, line and field) and returns its exit code. */
-    static int fail(PrintWriter err, String message) {
-        for (KernelError k : KERNEL_ERRORS) {
-            if (k.library.matcher(message).find()) {
-                err.println(k.ipvsadm + " (" + message + ")");
-                return KERNEL_ERROR;
+    /**
+     * Prints ipvsadm's line for the error, then ours (which names the file, line and field), and
+     * returns ipvsadm's exit status; an error ipvsadm has no text for is a usage error, as its
+     * parser's are.
+     */
+    static int fail(PrintWriter err, IllegalArgumentException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IpvsadmException ipvsadm) {
+                err.println(ipvsadm.ipvsadmMessage());
+                err.println("ippvs ipvsadm: " + e.getMessage());
+                return ipvsadm.exitStatus();
             }
         }
-        err.println(message);
-        return USAGE_ERROR;
+        err.println("ippvs ipvsadm: " + e.getMessage());
+        return IpvsadmException.USAGE;
     }
 }

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ippvs ipvsadm}: rules checked offline, with ipvsadm's exit codes (ipvsadm.c: {@code fail(2, ...)}
- * for what its parser refuses, {@code main} returning process_options' -1, so 255, for what the kernel
- * refuses after printing {@code ipvs_strerror}).
+ * {@code ippvs ipvsadm}: rules checked offline, with ipvsadm's lines and exit codes (ipvsadm.c:
+ * {@code fail(2, ...)} for what its parser refuses, {@code main} returning process_options' -1, so
+ * 255, for what the kernel refuses after printing {@code ipvs_strerror}; {@code list_service}'s
+ * {@code exit(1)}), each followed by our line naming the file, line and field.
  */
 class IpvsadmCommandTest {
 
@@ -65,27 +66,31 @@ class IpvsadmCommandTest {
     void whatTheKernelRefusesExitsWith255AndIpvsadmsMessage() {
         Cli dupService = Cli.runWithInput(RULES + "-A -t 203.1.1.10:8080\n", "ipvsadm", "-R");
         assertThat(dupService.exit()).isEqualTo(255);
-        assertThat(dupService.err()).startsWith("Service already exists (<stdin>:6:");
+        assertThat(dupService.err()).startsWith("Service already exists\nippvs ipvsadm: <stdin>:6: ");
         assertThat(dupService.out()).as("all or nothing: nothing listed").isEmpty();
 
         Cli dupServer = Cli.runWithInput(RULES + "-a -t 203.1.1.10:8080 -r 10.1.1.1:8080 -m\n", "ipvsadm", "-R");
         assertThat(dupServer.exit()).isEqualTo(255);
-        assertThat(dupServer.err()).startsWith("Destination already exists (<stdin>:6:");
+        assertThat(dupServer.err()).startsWith("Destination already exists\nippvs ipvsadm: <stdin>:6: ");
 
         Cli noService = Cli.run("ipvsadm", "-D", "-t", "203.1.1.10:80");
         assertThat(noService.exit()).isEqualTo(255);
-        assertThat(noService.err()).startsWith("No such service");
+        assertThat(noService.err()).startsWith("No such service\n");
+
+        Cli listMissing = Cli.run("ipvsadm", "-L", "-n", "-t", "203.1.1.10:80");
+        assertThat(listMissing.exit()).as("list_service: exit(1)").isEqualTo(1);
+        assertThat(listMissing.err()).startsWith("No such service\n");
 
         Cli noServer = Cli.runWithInput(RULES + "-d -t 203.1.1.10:8080 -r 10.1.1.9:8080\n", "ipvsadm", "-R");
         assertThat(noServer.exit()).isEqualTo(255);
-        assertThat(noServer.err()).startsWith("No such destination");
+        assertThat(noServer.err()).startsWith("No such destination\nippvs ipvsadm: <stdin>:6: ");
     }
 
     @Test
     void whatTheParserRefusesExitsWithTwo(@TempDir Path dir) throws IOException {
         Cli badOption = Cli.run("ipvsadm", "-L", "-x");
         assertThat(badOption.exit()).isEqualTo(2);
-        assertThat(badOption.err()).contains("-x");
+        assertThat(badOption.err()).startsWith("illegal u_threshold specified\n").contains("-x");
 
         Cli badScheduler = Cli.runWithInput("-A -t 203.1.1.10:8080 -s fastest\n", "ipvsadm", "-R");
         assertThat(badScheduler.exit()).isEqualTo(2);
