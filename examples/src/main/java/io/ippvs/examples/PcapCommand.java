@@ -11,7 +11,6 @@ import io.ippvs.tunnel.TunnelRewriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,11 +104,11 @@ public final class PcapCommand implements Callable<Integer> {
                     .nanoClock(() -> clock)
                     .verifyChecksums(verifyChecksums)
                     .rewriter(NatRewriter.builder().build())
-                    .rewriter(TunnelRewriter.builder().sourceAddress(InetAddress.getByName(tunnelSource)).build())
+                    .rewriter(TunnelRewriter.builder().sourceAddress(NumericAddress.parse("--tunnel-source", tunnelSource)).build())
                     .rewriter(DirectRouteRewriter.builder().build())
                     .build();
-        } catch (IllegalArgumentException | IOException e) {
-            throw new ParameterException(spec.commandLine(), "--tunnel-source: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Ipvsadm ipvsadm = Ipvsadm.forDirector(director);
         try {

@@ -6,9 +6,7 @@ import io.ippvs.nat.NatRewriter;
 import io.ippvs.tunnel.TunnelRewriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -119,21 +117,9 @@ public final class TunCommand implements Callable<Integer> {
     Director.Builder directorBuilder(NatRewriter nat) {
         Director.Builder b = Director.builder().rewriter(nat);
         if (tunnelSource != null) {
-            b.rewriter(TunnelRewriter.builder().sourceAddress(numeric("--tunnel-source", tunnelSource)).linkMtu(mtu).build());
+            b.rewriter(TunnelRewriter.builder().sourceAddress(NumericAddress.parse("--tunnel-source", tunnelSource)).linkMtu(mtu).build());
         }
         return b;
-    }
-
-    /** A numeric address; a name is never looked up for the data path. */
-    static InetAddress numeric(String option, String text) {
-        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            throw new IllegalArgumentException(option + ": '" + text + "' is not a numeric IPv4 or IPv6 address");
-        }
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(option + ": '" + text + "' is not an address", e);
-        }
     }
 
     /** Starts what runs beside the packet loop. */

@@ -46,7 +46,7 @@ public final class TunnelEndpointCommand implements Callable<Integer> {
         Decapsulator.Builder b = Decapsulator.builder();
         try {
             for (String a : local) {
-                b.localAddress(TunCommand.numeric("--local", a));
+                b.localAddress(NumericAddress.parse("--local", a));
             }
             List<TunnelType> accepted = new ArrayList<>();
             for (String t : types.isEmpty() ? List.of("ipip") : types) {
