@@ -179,6 +179,48 @@ class PcapCommandTest {
                 "--verify-checksums").out()).contains(": DROP bad_checksum");
     }
 
+    /**
+     * A REPLY: a DF segment too big for the 1500-byte link towards the real server is answered with
+     * ICMP fragmentation-needed from the virtual address, written as a frame back to the sender.
+     */
+    @Test
+    void aReplyGoesBackToTheSenderWithTheEthernetAddressesSwapped() throws Exception {
+        byte[] big = packet(6, "198.51.100.7", 40000, "203.1.1.10", 80, 64, 0x18, new byte[1600 - 40]);
+        byte[] syn = packet(6, "198.51.100.7", 40000, "203.1.1.10", 80, 64, 0x02, NONE);
+        List<Frame> in = List.of(new Frame(T0, frame(1, false, syn)), new Frame(T0 + MS, frame(1, false, big)));
+        Path input = Files.write(dir.resolve("big.pcap"), pcap(ByteOrder.LITTLE_ENDIAN, true, 1, in));
+        Path output = dir.resolve("big-out.pcap");
+        Cli r = replay(input, output);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("#2 0\\.001000 TCP .*: REPLY ICMP 203\\.1\\.1\\.10 > 198\\.51\\.100\\.7 type 3 code 4");
+        List<Frame> out = TestCapture.read(Files.readAllBytes(output)).frames();
+        assertThat(out).hasSize(2);
+        byte[] reply = out.get(1).bytes();
+        assertThat(Arrays.copyOfRange(reply, 0, 6)).as("to the sender").isEqualTo(MAC_CLIENT_SIDE);
+        assertThat(Arrays.copyOfRange(reply, 6, 12)).as("from the director").isEqualTo(MAC_DIRECTOR);
+        ByteBuffer ip = ByteBuffer.wrap(reply, 14, reply.length - 14).slice();
+        assertThat(ip.get(9)).as("ICMP").isEqualTo((byte) 1);
+        assertThat(ip.get(20)).as("destination unreachable").isEqualTo((byte) 3);
+        assertThat(ip.get(21)).as("fragmentation needed").isEqualTo((byte) 4);
+        assertThat(ip.getShort(26) & 0xFFFF).as("next-hop MTU").isEqualTo(1500);
+        assertThat(sum(ip, 0, 20)).as("IP header checksum").isEqualTo(0xFFFF);
+        assertThat(sum(ip, 20, (ip.getShort(2) & 0xFFFF) - 20)).as("ICMP checksum").isEqualTo(0xFFFF);
+        // tshark also decodes the quoted packet: the client's own, to the VIP, so the client can match it
+        tsharkDecodes(output, false, List.of("10.1.1.1", "198.51.100.7,203.1.1.10"));
+    }
+
+    /** The one's-complement sum, folded: 0xFFFF over data that includes its right checksum. */
+    private static int sum(ByteBuffer b, int off, int len) {
+        long s = 0;
+        for (int i = 0; i < len; i += 2) {
+            s += (b.get(off + i) & 0xFF) << 8 | (i + 1 < len ? b.get(off + i + 1) & 0xFF : 0);
+        }
+        while (s > 0xFFFF) {
+            s = (s & 0xFFFF) + (s >> 16);
+        }
+        return (int) s;
+    }
+
     static Stream<Arguments> damaged() {
         byte[] good = pcap(ByteOrder.BIG_ENDIAN, false, 101,
                 List.of(new Frame(T0, packet(6, "198.51.100.7", 40000, "203.1.1.10", 80, 64, 0x02, NONE))));

@@ -316,16 +316,18 @@ class LiveDirectorTest {
         assertThat(last).anySatisfy(l -> assertThat(l).startsWith("forwarded "));
     }
 
-    /** Run without the command interface, SIGTERM stops it cleanly with the listing printed. */
-    @Test
+    /** Run without the command interface, SIGTERM or SIGINT stops it cleanly with the listing printed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
     @Order(7)
-    void sigtermStopsTheDirectorWithTheListingPrinted() throws Exception {
+    void aSignalStopsTheDirectorWithTheListingPrinted(String signal) throws Exception {
         Path rules = LOGS.resolve("rules.txt");
-        try (NamespaceProcess d = NamespaceProcess.start(topology.director(), "director-sigterm", LOGS, Main.class,
+        try (NamespaceProcess d = NamespaceProcess.start(topology.director(), "director-sig" + signal, LOGS, Main.class,
                 "tun", "--dev", "tun0", "--rules", rules.toString(), "--no-commands")) {
             d.awaitReady(START);
-            List<String> last = d.terminate(Duration.ofSeconds(10));
-            assertThat(d.exitValue()).as("exit status after SIGTERM: 128 + 15").isEqualTo(143);
+            List<String> last = d.signal(signal, Duration.ofSeconds(10));
+            assertThat(d.exitValue()).as("exit status after SIG%s: 128 + its number", signal)
+                    .isEqualTo(signal.equals("TERM") ? 143 : 130);
             assertThat(last).anySatisfy(l -> assertThat(l).startsWith("TCP  " + WEB));
             assertThat(last).anySatisfy(l -> assertThat(l).startsWith("forwarded 0 "));
         }
