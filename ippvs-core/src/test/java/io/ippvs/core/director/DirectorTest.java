@@ -73,6 +73,14 @@ class DirectorTest {
         return d;
     }
 
+    /** A director with one rr service and one masqueraded server, 192.168.1.10 on the service's port. */
+    Director oneNatServer(ServiceKey key) {
+        Director d = builder().build();
+        d.addService(ServiceConfig.builder(key).scheduler("rr").build());
+        d.addRealServer(key, server("192.168.1.10", key.port(), ForwardingMethod.MASQUERADE));
+        return d;
+    }
+
     static String state(Director d, int clientPort) {
         return d.connections().stream().filter(c -> !c.template() && c.clientPort() == clientPort)
                 .map(ConnectionInfo::state).findFirst().orElse("absent");
@@ -249,10 +257,8 @@ class DirectorTest {
 
     @Test
     void setTimeoutsApply() {
-        Director d = builder().build();
         ServiceKey dns = key(Protocol.UDP, VIP, 53);
-        d.addService(ServiceConfig.builder(dns).scheduler("rr").build());
-        d.addRealServer(dns, server("192.168.1.10", 53, ForwardingMethod.MASQUERADE));
+        Director d = oneNatServer(dns);
         d.timeouts(0, 0, 10);
         assertThat(d.configuration().udpTimeout()).isEqualTo(10);
         d.process(udp(CLIENT, 5353, VIP, 53));
@@ -704,10 +710,7 @@ class DirectorTest {
      */
     @Test
     void anSctpPacketWithoutAChunkLeavesStateAndTimerAlone() {
-        Director d = builder().build();
-        ServiceKey sctp = key(Protocol.SCTP, VIP, 3868);
-        d.addService(ServiceConfig.builder(sctp).scheduler("rr").build());
-        d.addRealServer(sctp, server("192.168.1.10", 3868, ForwardingMethod.MASQUERADE));
+        Director d = oneNatServer(key(Protocol.SCTP, VIP, 3868));
         d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 0).chunk(PacketBuilder.SCTP_INIT, 0,
                 PacketBuilder.initChunkValue(7, 65535, 1, 1, 100)).buffer());
         assertThat(state(d, 5000)).isEqualTo("INIT1");
@@ -722,10 +725,9 @@ class DirectorTest {
 
     @Test
     void sctpAssociationsStartOnInitAndWalkTheirStates() {
-        Director d = builder().build();
         ServiceKey sctp = key(Protocol.SCTP, VIP, 3868);
-        d.addService(ServiceConfig.builder(sctp).scheduler("rr").build());
-        RealServer rs = d.addRealServer(sctp, server("192.168.1.10", 3868, ForwardingMethod.MASQUERADE));
+        Director d = oneNatServer(sctp);
+        RealServer rs = d.service(sctp).realServers().get(0);
         ByteBuffer data = PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 1).chunk(PacketBuilder.SCTP_DATA, 0,
                 new byte[12]).buffer();
         assertThat(d.process(data)).isEqualTo(Verdict.drop(DropReason.NO_CONNECTION));
