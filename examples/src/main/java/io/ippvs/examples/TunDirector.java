@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 
 /**
- * A NAT director on a TUN device: the kernel routes the virtual addresses and the real servers'
+ * A NAT director (and, with {@code --tunnel-source}, a VS/TUN one) on a TUN device: the kernel routes the virtual addresses and the real servers'
  * replies into the device, this loop runs each packet through {@link Director#process} and writes the
  * rewritten packet back, and the kernel routes it on. {@code examples/README.md} shows the routing.
  *
