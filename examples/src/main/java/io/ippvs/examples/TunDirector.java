@@ -9,9 +9,10 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 
 /**
- * A NAT director (and, with {@code --tunnel-source}, a VS/TUN one) on a TUN device: the kernel routes the virtual addresses and the real servers'
- * replies into the device, this loop runs each packet through {@link Director#process} and writes the
- * rewritten packet back, and the kernel routes it on. {@code examples/README.md} shows the routing.
+ * A NAT director (and, with {@code --tunnel-source}, a VS/TUN one) on a TUN device: the kernel
+ * routes the virtual addresses and the real servers' replies into the device, this loop runs each
+ * packet through {@link Director#process} and writes the rewritten packet back, and the kernel
+ * routes it on. {@code examples/README.md} shows the routing.
  *
  * <p>Run by {@code ippvs tun} ({@link TunCommand}), which parses the options and builds the director.
  *
