@@ -1,16 +1,16 @@
 package io.ippvs.examples.live;
 
-import io.ippvs.examples.TunDirector;
+import io.ippvs.examples.Main;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Starts the TUN director with health checks from a keepalived.conf in a namespace. */
+/** Starts {@code ippvs tun} with health checks from a keepalived.conf ({@code --check}) in a namespace. */
 final class DirectorLauncher {
 
     private DirectorLauncher() {}
 
     static NamespaceProcess start(String namespace, String name, Path logs, Path keepalivedConf) throws IOException {
-        return NamespaceProcess.start(namespace, name, logs, TunDirector.class, "--dev", "tun0", "--check",
+        return NamespaceProcess.start(namespace, name, logs, Main.class, "tun", "--dev", "tun0", "--check",
                 keepalivedConf.toString());
     }
 }
