@@ -101,7 +101,9 @@ public final class TunCommand implements Callable<Integer> {
             try {
                 checks = KeepalivedConfig.parse(check);
             } catch (IllegalArgumentException | IOException e) {
-                err.println("ippvs tun: " + e.getMessage()); // a KeepalivedConfigException names file and line
+                // a KeepalivedConfigException names file and line
+                spec.commandLine().getErr().println("ippvs tun: " + e.getMessage());
+                spec.commandLine().getErr().flush();
                 return 1;
             }
         }

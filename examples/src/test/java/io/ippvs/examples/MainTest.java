@@ -48,6 +48,16 @@ class MainTest {
     }
 
     @Test
+    void tunRefusesABadKeepalivedConfBeforeTouchingADevice(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path conf = dir.resolve("keepalived.conf");
+        java.nio.file.Files.writeString(conf, "virtual_server 10.0.0.1 80 {\n  lb_algo rr\n  notify_up /bin/true\n}\n");
+        Cli c = Cli.run("tun", "--dev", "ippvs-never-made", "--check", conf.toString());
+        assertThat(c.exit()).isEqualTo(1);
+        assertThat(c.err()).contains(conf + ":3: unsupported keyword 'notify_up' in virtual_server");
+    }
+
+    @Test
     void tunnelEndpointRefusesBadOptionsBeforeTouchingADevice() {
         assertThat(Cli.run("tunnel-endpoint").err()).contains("Missing required option: '--local=ADDR'");
         Cli badType = Cli.run("tunnel-endpoint", "--local", "10.1.1.1", "--type", "vxlan");
