@@ -7,6 +7,7 @@ import io.ippvs.core.conn.ConnectionSpec;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.service.RealServerState;
+import io.ippvs.core.sync.SyncEntry;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,6 +19,8 @@ final class Scratch implements RewriteContext {
     final Director director;
     final PacketInfo info = new PacketInfo();
     final ConnectionSpec spec = new ConnectionSpec();
+    /** The sync master's snapshot space, made on the first connection it wants. */
+    private SyncEntry syncEntry;
 
     ByteBuffer buffer;
     int family;
@@ -190,5 +193,14 @@ final class Scratch implements RewriteContext {
     @Override
     public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
         return director.expect(this, protocol, clientPort, virtualPort, destinationPort);
+    }
+
+    SyncEntry syncEntry() {
+        SyncEntry e = syncEntry;
+        if (e == null) {
+            e = new SyncEntry();
+            syncEntry = e;
+        }
+        return e;
     }
 }
