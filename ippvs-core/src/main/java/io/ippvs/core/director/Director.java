@@ -42,6 +42,7 @@ import io.ippvs.core.sync.SyncDrop;
 import io.ippvs.core.sync.SyncEntry;
 import io.ippvs.core.sync.SyncMaster;
 import io.ippvs.core.sync.SyncSettings;
+import io.ippvs.core.sync.SyncTarget;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -88,7 +89,7 @@ import java.util.function.LongSupplier;
  * {@link #sweep()}, which the appliance calls periodically (about once a second); the sweep also
  * runs the rate estimator every 2 s of clock time, the defences and id recycling.
  */
-public final class Director {
+public final class Director implements SyncTarget {
 
     /** Datagrams whose later fragments the fragment cache can place at once. */
     private static final int FRAGMENT_CACHE_ENTRIES = 4096;
@@ -931,6 +932,7 @@ public final class Director {
      *
      * @throws IllegalStateException when a master runs already
      */
+    @Override
     public SyncMaster startSyncMaster(SyncSettings settings, SyncCounters counters) {
         synchronized (configLock) {
             if (syncMaster != null) {
@@ -943,6 +945,7 @@ public final class Director {
     }
 
     /** Stops the sync master ({@code --stop-daemon master}); false when none ran. */
+    @Override
     public boolean stopSyncMaster() {
         synchronized (configLock) {
             boolean was = syncMaster != null;
@@ -960,6 +963,7 @@ public final class Director {
      * A sync backup's handler for the {@link io.ippvs.core.sync.SyncDecoder}: installs or updates
      * each received entry in this director's table (see {@link SyncedConnections}).
      */
+    @Override
     public SyncDecoder.Handler syncInstaller() {
         return this::installSynced;
     }
@@ -976,6 +980,7 @@ public final class Director {
      * order from {@code fromHandle}; stops when {@code visitor} returns false and returns the handle
      * to continue from, or -1 at the end.
      */
+    @Override
     public int forEachSyncEntry(int fromHandle, SyncEntry scratch, java.util.function.Predicate<SyncEntry> visitor) {
         int limit = table.handleLimit();
         for (int h = Math.max(0, fromHandle); h < limit; h++) {
