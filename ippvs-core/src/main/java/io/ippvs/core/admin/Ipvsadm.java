@@ -46,6 +46,9 @@ public final class Ipvsadm {
             "  -L|-l [-n] [service | -c | --timeout | --daemon]",
             "        [--stats|--rate|--thresholds|--persistent-conn|--tun-info] [--exact] [--nosort]",
             "  -Z [service]                         zero the counters",
+            "  --start-daemon master|backup [--mcast-interface if] [--syncid id] [--sync-maxlen len]",
+            "        [--mcast-group addr] [--mcast-port port] [--mcast-ttl ttl]",
+            "  --stop-daemon master|backup          stop a connection sync daemon",
             "  --set tcp tcpfin udp                 connection timeouts in seconds, 0 keeps one",
             "  -A -t vip:port -R rip:port           the 1998 ippfvsadm form: add a masqueraded server",
             "Long names: --add-service --edit-service --delete-service --clear --add-server --edit-server",
@@ -136,7 +139,8 @@ public final class Ipvsadm {
 
     /** The counters as Prometheus text; see {@link PrometheusText}. */
     public String metrics() {
-        return PrometheusText.format(target.services(), target.totals(), target::drops);
+        return PrometheusText.format(target.services(), target.totals(), target::drops)
+                + PrometheusText.sync(target.daemons());
     }
 
     private synchronized String run(Command c, String input) {
@@ -154,6 +158,12 @@ public final class Ipvsadm {
                 return USAGE;
             case VERSION:
                 return "ipvsadm 1.31 commands and listings, by ippvs (IPVS " + Listing.IPVS_VERSION + ")\n";
+            case START_DAEMON:
+                target.startDaemon(c.role, c.daemon);
+                return "";
+            case STOP_DAEMON:
+                target.stopDaemon(c.role);
+                return "";
             case ZERO:
                 if (c.key == null) {
                     target.zeroCounters();
@@ -173,7 +183,7 @@ public final class Ipvsadm {
             return Listing.timeouts(target.configuration());
         }
         if (o.daemon()) {
-            return ""; // no sync daemon runs inside the library
+            return Listing.daemons(target.daemons());
         }
         if (o.connections()) {
             return Listing.connections(target.connections(), o, resolver);

@@ -55,7 +55,8 @@ public final class SyncDaemon implements AutoCloseable {
         this.config = config;
         this.target = target;
         NetworkInterface nif = null;
-        if (config.multicastInterface() != null) {
+        if (config.multicastInterface() != null && config.group() != null) {
+            // only multicast needs the interface; unicast peers go by the routing table
             nif = NetworkInterface.getByName(config.multicastInterface());
             if (nif == null) {
                 throw new IllegalArgumentException("mcast-interface: no interface named '" + config.multicastInterface() + "'");
