@@ -38,6 +38,7 @@ public final class SyncMaster {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int TCP = 6;
     private static final int SCTP = 132;
+    private static final int TCP_ESTABLISHED = TcpState.ESTABLISHED.code();
     private static final int TCP_SYNC_STATES = 1 << TcpState.ESTABLISHED.code() | 1 << TcpState.FIN_WAIT.code()
             | 1 << TcpState.CLOSE.code() | 1 << TcpState.CLOSE_WAIT.code() | 1 << TcpState.TIME_WAIT.code();
     private static final int SCTP_SYNC_STATES = 1 << SctpState.ESTABLISHED.code()
@@ -63,6 +64,13 @@ public final class SyncMaster {
     private final SyncRing ring;
     private final byte[] oldState;
     private final long[] syncEndtime;
+    private final int threshold;
+    private final int period;
+    private final long refreshMillis;
+    /** ceil(2^64 / period) for {@link #periodMod}; 0 without a period. */
+    private final long periodInverse;
+    /** sync_period set and sync_refresh_period off: off its sync point, nothing is sent. */
+    private final boolean fastPath;
 
     // sender thread only
     private final SyncEntry drained = new SyncEntry();
@@ -82,6 +90,11 @@ public final class SyncMaster {
         this.ring = new SyncRing(settings.queueCapacity());
         this.oldState = new byte[table.maxConnections()];
         this.syncEndtime = new long[table.maxConnections()];
+        this.threshold = settings.threshold();
+        this.period = settings.period();
+        this.refreshMillis = settings.refreshPeriodMillis();
+        this.periodInverse = period > 0 ? Long.divideUnsigned(-1L, period) + 1 : 0;
+        this.fastPath = period > 0 && refreshMillis == 0;
         this.buffer = ByteBuffer.allocate(Math.max(settings.maxLength(), HEADER_SIZE + V6_SIZE + 2 + SEQ_OPTION_LENGTH));
     }
 
@@ -119,59 +132,86 @@ public final class SyncMaster {
         }
     }
 
-    /** {@code ip_vs_sync_conn_needed}, times in milliseconds where the kernel has jiffies. */
+    /**
+     * {@code ip_vs_sync_conn_needed}, times in milliseconds where the kernel has jiffies. Ordered so
+     * that the common case (an established connection between sync points, sync_refresh_period off)
+     * leaves after reading its state and one multiply, without touching the per-handle arrays.
+     */
     boolean needed(int h, long pkts, long nowNanos) {
-        long orig = (long) LONGS.getOpaque(syncEndtime, h);
-        long now = nowNanos / 1_000_000L;
-        long timeout = table.timeoutSeconds(h) * 1000L;
-        long n = (now + timeout) & ~3L;
         int state = table.state(h);
-        boolean force;
-        if (table.isTemplate(h)) {
-            force = false;
-        } else {
+        boolean template = table.isTemplate(h);
+        boolean force = false;
+        if (!template) {
             int proto = table.protocol(h);
+            if (fastPath && proto == TCP && state == TCP_ESTABLISHED && periodMod(pkts) != threshold) {
+                return false; // the common case, decided before old_state is read
+            }
             int wanted = proto == TCP ? TCP_SYNC_STATES : proto == SCTP ? SCTP_SYNC_STATES : -1;
-            if (wanted == -1) {
-                force = false; // UDP and other one-state protocols
-            } else {
+            if (wanted != -1) {
                 if (state >= 32 || ((1 << state) & wanted) == 0) {
                     return false;
                 }
                 force = state != (oldState[h] & 0xFF);
                 int established = proto == TCP ? TcpState.ESTABLISHED.code() : SctpState.ESTABLISHED.code();
                 if (force && state != established) {
+                    long orig = (long) LONGS.getOpaque(syncEndtime, h);
                     oldState[h] = (byte) state;
-                    LONGS.compareAndSet(syncEndtime, h, orig, n);
+                    LONGS.compareAndSet(syncEndtime, h, orig, endtime(h, nowNanos));
                     return true;
                 }
             }
+            // with sync_period set, a connection off its sync point is never sent, whatever else holds
+            if (fastPath && periodMod(pkts) != threshold) {
+                return false;
+            }
         }
-        long refresh = settings.refreshPeriodMillis();
-        if (refresh > 0) {
+        long orig = (long) LONGS.getOpaque(syncEndtime, h);
+        long now = nowNanos / 1_000_000L;
+        long timeout = table.timeoutSeconds(h) * 1000L;
+        long n = (now + timeout) & ~3L;
+        if (refreshMillis > 0) {
             long diff = n - orig;
             long minDiff = Math.max(timeout >> 1, 10_000L);
-            if (Math.abs(diff) < Math.min(refresh, minDiff)) {
+            if (Math.abs(diff) < Math.min(refreshMillis, minDiff)) {
                 int retries = (int) (orig & 3);
                 if (retries >= settings.retries()) {
                     return false;
                 }
-                if (now < orig - timeout + (refresh >> 3)) {
+                if (now < orig - timeout + (refreshMillis >> 3)) {
                     return false;
                 }
                 n |= retries + 1;
             }
         }
-        int period = settings.period();
         if (period > 0) {
-            if (!table.isTemplate(h) && pkts % period != settings.threshold()) {
+            if (!template && periodMod(pkts) != threshold) {
                 return false;
             }
-        } else if (refresh == 0 && pkts != settings.threshold()) {
+        } else if (refreshMillis == 0 && pkts != threshold) {
             return false;
         }
         oldState[h] = (byte) state;
         return LONGS.compareAndSet(syncEndtime, h, orig, n) || force;
+    }
+
+    private long endtime(int h, long nowNanos) {
+        return (nowNanos / 1_000_000L + table.timeoutSeconds(h) * 1000L) & ~3L;
+    }
+
+    /**
+     * {@code pkts % sync_period} without a division (Lemire's fastmod: a multiply by the precomputed
+     * inverse and a high multiply), exact for counts below 2^32; the count wraps there as the
+     * kernel's atomic_t does.
+     */
+    private int periodMod(long pkts) {
+        return fastMod(pkts, periodInverse, period);
+    }
+
+    /** {@code (n mod 2^32) % d} for {@code 0 < d < 2^31}, {@code inverse = ceil(2^64 / d)}. */
+    static int fastMod(long n, long inverse, int d) {
+        long lowbits = inverse * (n & 0xFFFFFFFFL);
+        // the unsigned high half of lowbits * d (d > 0): the signed high half, corrected
+        return (int) (Math.multiplyHigh(lowbits, d) + ((lowbits >> 63) & d));
     }
 
     private void enqueue(int h, SyncEntry e) {
