@@ -6,7 +6,6 @@ import static io.ippvs.core.director.DirectorTest.tcp;
 import static io.ippvs.core.testing.PacketBuilder.ACK;
 import static io.ippvs.core.testing.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.Protocol;
@@ -19,14 +18,12 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two directors in one JVM, their sync daemons talking UDP over the loopback: unicast peers (our
- * extension), bulk resync on start (our extension), and multicast (IPv4 and IPv6 groups) where the
- * loopback interface carries it.
+ * extension) and bulk resync on start (our extension). Multicast: {@link SyncMulticastLiveTest}.
  */
 class SyncDaemonTest {
 
@@ -95,43 +92,5 @@ class SyncDaemonTest {
             }
         }
         assertThat(a.syncMaster()).isNull();
-    }
-
-    @Test
-    void multicastOverTheLoopbackInterface() throws Exception {
-        multicast("224.0.0.81");
-    }
-
-    @Test
-    void ipv6MulticastOverTheLoopbackInterface() throws Exception {
-        multicast("ff02::1:8848");
-    }
-
-    private void multicast(String group) throws Exception {
-        NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
-        assumeTrue(lo != null && lo.supportsMulticast(), "the loopback interface does not do multicast here");
-        Director a = director();
-        Director b = director();
-        int port = freePort();
-        SyncDaemonConfig cfg = SyncDaemonConfig.builder().multicastInterface(lo.getName())
-                .group(InetAddress.getByName(group)).port(port).loopback(true).syncId(7).build();
-        SyncDaemon master;
-        SyncDaemon backup;
-        try {
-            backup = SyncDaemon.start(SyncDaemon.Role.BACKUP, b, cfg);
-        } catch (UncheckedIOException e) {
-            assumeTrue(false, "cannot join " + group + " on " + lo.getName() + ": " + e.getMessage());
-            return;
-        }
-        try (backup) {
-            master = SyncDaemon.start(SyncDaemon.Role.MASTER, a, cfg);
-            try (master) {
-                establish(a, "198.51.100.1", 20000);
-                boolean arrived = await(() -> b.connectionCount() == 1, 3000);
-                assumeTrue(arrived || master.counters().sendErrors() == 0,
-                        "multicast send failed on " + lo.getName());
-                assertThat(arrived).isTrue();
-            }
-        }
     }
 }
