@@ -102,7 +102,7 @@ public class SyncBenchmark {
     public long master() {
         int h = next();
         long p = table.countPacket(h);
-        master.connection(h, p, now, scratch);
+        master.connection(h, 6, p, now, scratch);
         return p;
     }
 }

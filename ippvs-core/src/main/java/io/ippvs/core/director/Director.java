@@ -414,7 +414,7 @@ public final class Director implements SyncTarget {
         SyncMaster master = syncMaster;
         if (master != null) {
             // ip_vs_in: the master counts every inbound packet and offers the connection to sync
-            master.connection(h, table.countPacket(h), s.now, s.syncEntry());
+            master.connection(h, proto, table.countPacket(h), s.now, s.syncEntry);
         } else if (table.packets(h) <= DROP_ENTRY_MAX_PACKETS) {
             // only drop_entry reads the count, and only up to 8: past that an established flow's
             // packets leave the entry unwritten (no locked add, no cache line pulled between cores)

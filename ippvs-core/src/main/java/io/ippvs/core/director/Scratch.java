@@ -19,8 +19,8 @@ final class Scratch implements RewriteContext {
     final Director director;
     final PacketInfo info = new PacketInfo();
     final ConnectionSpec spec = new ConnectionSpec();
-    /** The sync master's snapshot space, made on the first connection it wants. */
-    private SyncEntry syncEntry;
+    /** The sync master's snapshot space (about 300 bytes per packet thread). */
+    final SyncEntry syncEntry = new SyncEntry();
 
     ByteBuffer buffer;
     int family;
@@ -193,14 +193,5 @@ final class Scratch implements RewriteContext {
     @Override
     public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
         return director.expect(this, protocol, clientPort, virtualPort, destinationPort);
-    }
-
-    SyncEntry syncEntry() {
-        SyncEntry e = syncEntry;
-        if (e == null) {
-            e = new SyncEntry();
-            syncEntry = e;
-        }
-        return e;
     }
 }

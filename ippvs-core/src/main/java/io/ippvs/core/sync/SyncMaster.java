@@ -107,16 +107,25 @@ public final class SyncMaster {
     }
 
     /**
-     * Packet thread, after an inbound packet of connection {@code h} moved its state:
-     * {@code pkts} is its inbound packet count including this one; {@code scratch} is the calling
-     * thread's own entry to build the snapshot in.
+     * Packet thread, after an inbound packet of connection {@code h} (of {@code protocol}; not a
+     * template) moved its state: {@code pkts} is its inbound packet count including this one;
+     * {@code scratch} is the calling thread's own entry to build a snapshot in.
      */
-    public void connection(int h, long pkts, long nowNanos, SyncEntry scratch) {
-        if (needed(h, pkts, nowNanos)) {
+    public void connection(int h, int protocol, long pkts, long nowNanos, SyncEntry scratch) {
+        // the common case first: an established TCP connection off its sync point
+        boolean skip = fastPath && protocol == TCP && table.state(h) == TCP_ESTABLISHED && periodMod(pkts) != threshold;
+        if (!skip && needed(h, pkts, nowNanos)) {
             enqueue(h, scratch);
         }
         int t = table.template(h);
-        if (t != ConnectionTable.NO_HANDLE && table.isLive(t)) {
+        if (t != ConnectionTable.NO_HANDLE) {
+            template(t, nowNanos, scratch);
+        }
+    }
+
+    /** {@code ip_vs_sync_conn}'s "control" step: the template is counted and offered too. */
+    private void template(int t, long nowNanos, SyncEntry scratch) {
+        if (table.isLive(t)) {
             long tp = table.countPacket(t);
             if (needed(t, tp, nowNanos)) {
                 enqueue(t, scratch);
@@ -143,9 +152,6 @@ public final class SyncMaster {
         boolean force = false;
         if (!template) {
             int proto = table.protocol(h);
-            if (fastPath && proto == TCP && state == TCP_ESTABLISHED && periodMod(pkts) != threshold) {
-                return false; // the common case, decided before old_state is read
-            }
             int wanted = proto == TCP ? TCP_SYNC_STATES : proto == SCTP ? SCTP_SYNC_STATES : -1;
             if (wanted != -1) {
                 if (state >= 32 || ((1 << state) & wanted) == 0) {
