@@ -68,7 +68,9 @@ enum Option {
     MCAST_TTL('\0', "mcast-ttl", Arg.REQUIRED, Group.NONE),
     SYNC_MAXLEN('\0', "sync-maxlen", Arg.REQUIRED, Group.NONE),
     /** Our extension: unicast peers, {@code host:port[,host:port...]}, instead of (or with) the group. */
-    SYNC_PEER('\0', "sync-peer", Arg.REQUIRED, Group.NONE);
+    SYNC_PEER('\0', "sync-peer", Arg.REQUIRED, Group.NONE),
+    // ours: -S that also writes --set and thresholds, so -R restores everything
+    IPPVS_FULL('\0', "ippvs-full", Arg.NONE, Group.NONE);
 
     /** Whether an option takes a value. */
     enum Arg { NONE, REQUIRED, OPTIONAL }
@@ -112,6 +114,25 @@ enum Option {
             }
         }
         return null;
+    }
+
+    /**
+     * The name ipvsadm 1.31's messages give it ({@code optnames[]} for options, {@code cmdnames[]} for
+     * commands), or {@code null} when ipvsadm has none (-6, --sort, -h, -v and our own options).
+     */
+    String ipvsadmName() {
+        switch (this) {
+            case TCP_SERVICE: case UDP_SERVICE: case SCTP_SERVICE: case FWMARK_SERVICE:
+                return "service-address";
+            case GATEWAYING: case IPIP: case MASQUERADING:
+                return "forwarding-method";
+            case CLEAR:
+                return "flush";
+            case IPV6: case SORT: case HELP: case VERSION: case IPPVS_FULL:
+                return null;
+            default:
+                return longName;
+        }
     }
 
     /** How messages show it: {@code -w (--weight)} or {@code --tun-port}. */

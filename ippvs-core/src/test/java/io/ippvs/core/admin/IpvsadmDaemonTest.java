@@ -36,7 +36,11 @@ class IpvsadmDaemonTest {
                         + ")\n");
         assertThat(director.syncMaster()).isNotNull();
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --sync-peer 127.0.0.1:" + peer))
-                .hasMessage("start-daemon: Daemon has already run");
+                .hasMessage("start-daemon: Daemon has already run")
+                .isInstanceOfSatisfying(IpvsadmException.class, e -> {
+                    assertThat(e.ipvsadmMessage()).isEqualTo("Daemon has already run");
+                    assertThat(e.exitStatus()).isEqualTo(IpvsadmException.REJECTED);
+                });
         int backupPort = freePort();
         ipvsadm.execute("--start-daemon backup --syncid 5 --mcast-port " + backupPort + " --sync-maxlen 9000"
                 + " --sync-peer 127.0.0.1:" + port);
@@ -60,9 +64,15 @@ class IpvsadmDaemonTest {
         assertThatThrownBy(() -> ipvsadm.execute("--stop-daemon primary"))
                 .hasMessage("stop-daemon: illegal start_daemon specified");
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --syncid 256"))
-                .hasMessage("syncid: illegal syncid specified");
+                .hasMessage("syncid: illegal syncid specified")
+                .isInstanceOfSatisfying(IpvsadmException.class, e -> {
+                    assertThat(e.ipvsadmMessage()).isEqualTo("illegal syncid specified");
+                    assertThat(e.exitStatus()).isEqualTo(IpvsadmException.USAGE);
+                });
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --mcast-group 10.0.0.1"))
-                .hasMessage("mcast-group: invalid IPv4 mcast-group `10.0.0.1'");
+                .hasMessage("mcast-group: invalid IPv4 mcast-group `10.0.0.1'")
+                .isInstanceOfSatisfying(IpvsadmException.class,
+                        e -> assertThat(e.ipvsadmMessage()).isEqualTo("invalid IPv4 mcast-group `10.0.0.1'"));
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --mcast-group 2001:db8::1"))
                 .hasMessage("mcast-group: invalid IPv6 mcast-group `2001:db8::1'");
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --mcast-port 0"))
@@ -72,7 +82,7 @@ class IpvsadmDaemonTest {
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --sync-maxlen 65508"))
                 .hasMessage("sync-maxlen: illegal sync-maxlen specified");
         assertThatThrownBy(() -> ipvsadm.execute("--stop-daemon master --mcast-port 1"))
-                .hasMessageStartingWith("mcast-port: --mcast-port is not valid with --stop-daemon");
+                .hasMessageStartingWith("mcast-port: Illegal 'mcast-port' option with the 'stop-daemon' command");
         assertThatThrownBy(() -> ipvsadm.execute("--start-daemon master --mcast-interface nosuchif0 --mcast-port "
                 + freePort()))
                 .hasMessage("mcast-interface: no interface named 'nosuchif0'");
