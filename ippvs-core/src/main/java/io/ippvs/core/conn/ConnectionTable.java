@@ -725,6 +725,11 @@ public final class ConnectionTable {
         return n;
     }
 
+    /** Sets the packet count (a sync backup sets sync_threshold, as {@code ip_vs_proc_conn} does). */
+    public void packets(int handle, long count) {
+        LONGS.setOpaque(entries, base(handle) + W_PACKETS, count);
+    }
+
     /** Replaces the caller-defined int. */
     public void attachment(int handle, int value) {
         int e = base(handle);

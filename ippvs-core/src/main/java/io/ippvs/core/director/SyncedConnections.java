@@ -11,6 +11,7 @@ import io.ippvs.core.sync.SequenceSync;
 import io.ippvs.core.sync.SyncDrop;
 import io.ippvs.core.sync.SyncEntry;
 import io.ippvs.core.sync.SyncProtocol;
+import io.ippvs.core.sync.SyncSettings;
 import io.ippvs.core.sync.SyncStates;
 
 /**
@@ -92,6 +93,8 @@ final class SyncedConnections {
                 return SyncDrop.NOT_INSTALLED;
             }
         }
+        // ip_vs_proc_conn: in_pkts = sync_threshold, so that as a master it sends on the sync_period rule
+        table.packets(h, SyncSettings.DEFAULT.threshold());
         if (!template && e.hasSequence) {
             PacketRewriter r = director.rewriter(ForwardingMethod.MASQUERADE);
             if (r instanceof SequenceSync) {
