@@ -217,14 +217,9 @@ public final class SyncDecoder {
         long flags = ((buf.getInt(p + FLAGS_OFFSET) & 0xFFFFFFFFL) & F_BACKUP_MASK) | F_SYNC;
         int protocol = buf.get(p + PROTOCOL_OFFSET) & 0xFF;
         int state = buf.getShort(p + STATE_OFFSET) & 0xFFFF;
-        if ((flags & F_TEMPLATE) == 0) {
-            int states = stateCount(protocol);
-            if (states < 0) {
-                return SyncDrop.UNSUPPORTED_PROTOCOL;
-            }
-            if (state >= states) {
-                return SyncDrop.INVALID_STATE;
-            }
+        SyncDrop bad = protocolAndState(flags, protocol, state);
+        if (bad != null) {
+            return bad;
         }
         if (peData && !peName) {
             return SyncDrop.PERSISTENCE_ENGINE; // "BACKUP, Invalid PE parameters"
@@ -267,14 +262,9 @@ public final class SyncDecoder {
         long flags = ((buf.getShort(p + V0_FLAGS_OFFSET) & 0xFFFFL) | F_SYNC) & ~F_HASHED;
         int protocol = buf.get(p + V0_PROTOCOL_OFFSET) & 0xFF;
         int state = buf.getShort(p + V0_STATE_OFFSET) & 0xFFFF;
-        if ((flags & F_TEMPLATE) == 0) {
-            int states = stateCount(protocol);
-            if (states < 0) {
-                return SyncDrop.UNSUPPORTED_PROTOCOL;
-            }
-            if (state >= states) {
-                return SyncDrop.INVALID_STATE;
-            }
+        SyncDrop bad = protocolAndState(flags, protocol, state);
+        if (bad != null) {
+            return bad;
         }
         e.family = Addresses.IPV4;
         e.protocol = protocol;
@@ -291,6 +281,21 @@ public final class SyncDecoder {
             sequence(buf, p + V0_CONN_SIZE, e, true);
         }
         return null;
+    }
+
+    /**
+     * A connection's protocol must be one IPVS handles here and its state one of the protocol's
+     * ({@code pp->num_states}); a template's state is not checked (the kernel only logs it).
+     */
+    private static SyncDrop protocolAndState(long flags, int protocol, int state) {
+        if ((flags & F_TEMPLATE) != 0) {
+            return null;
+        }
+        int states = stateCount(protocol);
+        if (states < 0) {
+            return SyncDrop.UNSUPPORTED_PROTOCOL;
+        }
+        return state >= states ? SyncDrop.INVALID_STATE : null;
     }
 
     /** Two {@code struct ip_vs_seq} (init_seq, delta, previous_delta), in then out. */
