@@ -4,6 +4,7 @@
 #
 #   setup.sh up   [PREFIX]   create PREFIX-client, PREFIX-director, PREFIX-rs1..3 (PREFIX: ippvs)
 #   setup.sh down [PREFIX]   stop what runs in them and delete them (also after a partial "up")
+#   setup.sh tunnel PREFIX N  make PREFIX-rsN a VS/TUN real server for `ippvs tunnel-endpoint`
 #
 #   PREFIX-client  eth0 10.10.1.2/24 ----- cl0 10.10.1.1/24   PREFIX-director
 #                  route: VIP only                            tun0 (no address), VIP 10.10.200.200 -> tun0
@@ -62,11 +63,35 @@ up() {
     ip -n "$director" route add default dev tun0 table 100
 }
 
+# VS/TUN on rsN, for a kernel without the ipip module: the VIP on lo (the real server answers from
+# it), a TUN device for `ippvs tunnel-endpoint --dev vstun0`, and IP-in-IP, GRE and GUE (UDP port
+# 6080) from eth0 steered into it.
+# The local table would otherwise take the tunnel packets (they are addressed to rsN) and refuse
+# protocol 4, so the steering rule goes before it. In the director namespace, packets from the VIP
+# arriving from rsN are routed by the main table, straight to the client: they never pass through
+# the TUN director, as VS/TUN replies do not pass through a kernel director.
+tunnel() {
+    n=$1
+    rs=$prefix-rs$n
+    ip -n "$rs" addr add "$VIP/32" dev lo
+    ip -n "$rs" tuntap add dev vstun0 mode tun
+    ip -n "$rs" link set vstun0 up
+    ip netns exec "$rs" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+        net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.vstun0.rp_filter=0
+    ip -n "$rs" rule add pref 100 iif eth0 ipproto 4 lookup 104
+    ip -n "$rs" rule add pref 101 iif eth0 ipproto 47 lookup 104
+    ip -n "$rs" rule add pref 102 iif eth0 ipproto udp dport 6080 lookup 104
+    ip -n "$rs" rule add pref 32765 lookup local
+    ip -n "$rs" rule del pref 0
+    ip -n "$rs" route add default dev vstun0 table 104
+    ip -n "$director" rule add pref 50 iif "rs$n" from "$VIP" lookup main
+}
+
 down() {
     for ns in "$client" "$director" $(for n in $servers; do echo "$prefix-rs$n"; done); do
         [ -e "/run/netns/$ns" ] || [ -e "/var/run/netns/$ns" ] || continue
         # only processes started inside these namespaces (the director, servers, clients):
-        # SIGTERM first, so a TunDirector prints its statistics, then SIGKILL after 2 s
+        # SIGTERM first, so an ippvs tun prints its statistics, then SIGKILL after 2 s
         pids=$(ip netns pids "$ns" 2>/dev/null || true)
         if [ -n "$pids" ]; then
             kill $pids 2>/dev/null || true
@@ -84,5 +109,6 @@ down() {
 case "$action" in
     up) up ;;
     down) down ;;
-    *) echo "usage: $0 up|down [PREFIX]" >&2; exit 2 ;;
+    tunnel) tunnel "${3:?tunnel needs the real server number}" ;;
+    *) echo "usage: $0 up|down [PREFIX] | tunnel PREFIX N" >&2; exit 2 ;;
 esac

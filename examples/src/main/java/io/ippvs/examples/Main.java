@@ -1,92 +1,83 @@
 package io.ippvs.examples;
 
-import io.ippvs.api.Addresses;
-import io.ippvs.api.NextHop;
-import io.ippvs.api.Verdict;
-import io.ippvs.core.admin.Ipvsadm;
-import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.director.Director;
-import io.ippvs.core.header.Ipv4Header;
-import io.ippvs.core.packet.PacketInfo;
-import io.ippvs.core.packet.PacketParser;
-import io.ippvs.nat.NatRewriter;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The embedded demo: the 1998 setup ({@code ippfvsadm -A -t 203.1.1.10:8080 -R 10.1.1.1:8080}) run
- * in-process. Clients connect to the virtual address; the director picks real servers round-robin,
- * rewrites the destination, and on the way back restores the virtual address. No root, no network:
- * the packets are built in memory and the rewritten bytes are parsed again and printed.
+ * The {@code ippvs} command, the main class of {@code ippvs.jar}: one subcommand per way of running a
+ * director. Usage errors exit with 2 (as ipvsadm's do), failures at run time with 1.
+ *
+ * <p>A subcommand is a {@code Callable<Integer>} listed below; options that later work adds to a
+ * subcommand (threads, connection sync, health checks) go on that subcommand's class.
  */
-public final class Main {
+@Command(name = "ippvs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "The Linux Virtual Server director as a Java library, run from the command line.",
+        subcommands = {HelpCommand.class, DemoCommand.class, PcapCommand.class, TunCommand.class,
+                TunnelEndpointCommand.class, IpvsadmCommand.class, AutoComplete.GenerateCompletion.class})
+public final class Main implements Runnable {
 
-    private static final int TCP_SYN = 0x02;
-    private static final int TCP_ACK = 0x10;
+    @Spec
+    private CommandSpec spec;
 
-    private Main() {}
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed (try 'ippvs help')");
+    }
 
     public static void main(String[] args) {
-        Director director = Director.builder().rewriter(NatRewriter.builder().build()).build();
-        Ipvsadm ipvsadm = Ipvsadm.forDirector(director);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
+        System.exit(execute(out, err, args));
+    }
 
-        // the 1998 form, then today's syntax for a second real server and the scheduler
-        run(ipvsadm, "-A -t 203.1.1.10:8080 -R 10.1.1.1:8080");
-        run(ipvsadm, "-E -t 203.1.1.10:8080 -s rr");
-        run(ipvsadm, "-a -t 203.1.1.10:8080 -r 10.1.1.2:8080 -m -w 1");
-
-        PacketParser parser = new PacketParser(true);
-        PacketInfo info = new PacketInfo();
-        NextHop hop = new NextHop();
-        int vip = ipv4(203, 1, 1, 10);
-        for (int i = 0; i < 3; i++) {
-            int client = ipv4(198, 51, 100, 7 + i);
-            int clientPort = 40000 + i;
-            ByteBuffer syn = tcp(client, clientPort, vip, 8080, TCP_SYN, 1000, 0);
-            Verdict v = director.process(syn, 0, hop);
-            parser.parse(syn, info);
-            System.out.printf("client %s:%d -> 203.1.1.10:8080 SYN      %s, now to %s:%d (checksums %s)%n",
-                    text(client), clientPort, v, text((int) info.dstLow()), info.dstPort(), ok(parser, syn, info));
-
-            // the real server answers; the director restores the virtual address
-            int server = (int) hop.addressLow();
-            ByteBuffer synAck = tcp(server, 8080, client, clientPort, TCP_SYN | TCP_ACK, 5000, 1001);
-            v = director.process(synAck);
-            parser.parse(synAck, info);
-            System.out.printf("server %s:8080 -> client  SYN-ACK  %s, now from %s:%d (checksums %s)%n",
-                    text(server), v, text((int) info.srcLow()), info.srcPort(), ok(parser, synAck, info));
+    /** Runs {@code ippvs args} with the given output and error streams; returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out).setErr(err);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
         }
-        System.out.println();
-        run(ipvsadm, "-L -n");
-        run(ipvsadm, "-L -n -c");
-        run(ipvsadm, "-L -n --stats --exact");
     }
 
-    private static void run(Ipvsadm ipvsadm, String command) {
-        System.out.println("$ ipvsadm " + command);
-        System.out.print(ipvsadm.execute(command));
+    /** The command with its subcommands, ready to execute. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        // ipvsadm's own options (-A, -t, -L, --stats, ...) are the subcommand's words, not picocli's
+        cl.getSubcommands().get(IpvsadmCommand.NAME).setUnmatchedOptionsArePositionalParams(true);
+        // the completion generator is a normal subcommand here, shown in the help
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        return cl;
     }
 
-    private static String ok(PacketParser parser, ByteBuffer packet, PacketInfo info) {
-        return parser.parse(packet, info).name().equals("OK") ? "verified" : "BAD";
-    }
-
-    /** A 40-byte IPv4/TCP segment with correct checksums. */
-    private static ByteBuffer tcp(int src, int srcPort, int dst, int dstPort, int flags, long seq, long ack) {
-        ByteBuffer b = ByteBuffer.allocate(40);
-        new Ipv4Header().wrap(b, 0).version(4).headerLength(20).totalLength(40).dontFragment(true).ttl(64)
-                .protocol(6).sourceAddress(src).destinationAddress(dst).updateChecksum();
-        b.putShort(20, (short) srcPort).putShort(22, (short) dstPort).putInt(24, (int) seq).putInt(28, (int) ack);
-        b.put(32, (byte) 0x50).put(33, (byte) flags).putShort(34, (short) 65535);
-        int pseudo = InternetChecksum.pseudoHeaderV4(src, dst, 6, 20);
-        b.putShort(36, (short) InternetChecksum.checksum(b, 20, 20, pseudo));
-        return b;
-    }
-
-    private static int ipv4(int a, int b, int c, int d) {
-        return a << 24 | b << 16 | c << 8 | d;
-    }
-
-    private static String text(int address) {
-        return Addresses.format(Addresses.IPV4, 0, address & 0xFFFFFFFFL);
+    /** The project version, from {@code version.properties} (filled in by the build). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new String[] {"ippvs " + p.getProperty("version", "(unknown version)"),
+                    "Java " + System.getProperty("java.version") + " " + System.getProperty("java.vm.name")};
+        }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * The whole configuration of a director as a value: its services in the order they were added, each
- * with its real servers in the order they were added, and the {@code ipvsadm --set} timeouts.
+ * with its real servers in the kernel's list order (the most recently added first, see
+ * {@link Service#realServers()}), and the {@code ipvsadm --set} timeouts.
  *
  * <p>Immutable and thread-safe. Every {@code with...} method returns a new configuration, or throws an
  * {@link IllegalArgumentException} naming what is wrong and leaves this one as it was, so a batch of
@@ -46,7 +47,13 @@ public final class Configuration {
             return config;
         }
 
-        /** Real servers in the order they were added. */
+        /**
+         * Real servers in the order of the kernel's {@code svc->destinations} list, which every
+         * scheduler walks: {@code __ip_vs_update_dest} adds a server with {@code list_add_rcu}, at
+         * the head, so the most recently added server comes first. An edit ({@code -e}) keeps a
+         * server's place; a server removed and added again goes to the head. Listings sort on their
+         * own, as ipvsadm does.
+         */
         public List<RealServerConfig> realServers() {
             return realServers;
         }
@@ -124,6 +131,8 @@ public final class Configuration {
     }
 
     /**
+     * Adds a real server at the head of the service's list ({@code ipvsadm -a}), as the kernel does.
+     *
      * @throws IllegalArgumentException naming {@code service} when it does not exist, {@code realServer}
      *     when the server is already in it or its address family cannot be reached from the service
      */
@@ -139,7 +148,7 @@ public final class Configuration {
                     + key + "; only tunnels may cross families");
         }
         List<RealServerConfig> list = new ArrayList<>(s.realServers);
-        list.add(server);
+        list.add(0, server); // list_add_rcu: the head of svc->destinations
         LinkedHashMap<ServiceKey, Service> m = copy();
         m.put(key, new Service(s.config, list));
         return with(m);
@@ -198,7 +207,7 @@ public final class Configuration {
             return false;
         }
         Configuration c = (Configuration) o;
-        // order matters: listings and saves follow it
+        // order matters: schedulers walk the server list in it
         return List.copyOf(services.values()).equals(List.copyOf(c.services.values()))
                 && tcpTimeout == c.tcpTimeout && tcpFinTimeout == c.tcpFinTimeout && udpTimeout == c.udpTimeout;
     }

@@ -41,6 +41,7 @@ public final class LiveClient {
             return switch (w[0]) {
                 case "http" -> http(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
                 case "ftp" -> ftp(InetAddress.getByName(w[1]), w[2], w[3]);
+                case "download" -> download(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
                 default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
             };
         });
@@ -96,6 +97,16 @@ public final class LiveClient {
             command(out, in, "QUIT", "221");
         }
         return s.toString();
+    }
+
+    /** Asks for {@code size} bytes and reads them to the end: "PEER RECEIVED_BYTES SHA256". */
+    private static String download(InetAddress host, int port, int size) throws IOException {
+        try (Socket socket = connect(host, port)) {
+            socket.getOutputStream().write((size + "\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] received = socket.getInputStream().readAllBytes();
+            return socket.getInetAddress().getHostAddress() + " " + received.length + " " + sha256(received) + "\n";
+        }
     }
 
     static String sha256(byte[] bytes) {

@@ -7,7 +7,7 @@ import static io.ippvs.examples.live.LiveTopology.realServerAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ippvs.examples.TunDirector;
+import io.ippvs.examples.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The TUN director on a real kernel: real TCP connections from a client namespace to the virtual
- * address, through the {@link TunDirector} in the director namespace, to real servers in their own
+ * address, through {@code ippvs tun} in the director namespace, to real servers in their own
  * namespaces (topology: {@code examples/live/setup.sh}). Runs where root, {@code /dev/net/tun} and
  * {@code ip netns} are available; skipped, with the reason, elsewhere.
  *
@@ -43,11 +43,21 @@ class LiveDirectorTest {
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final String WEB = VIP + ":80";
     private static final String FTP = VIP + ":21";
+    /** VS/TUN: real server 1 only, through its tunnel endpoint, one service per tunnel type. */
+    private static final Map<String, String> TUNNELLED = Map.of(
+            "ipip", VIP + ":81", "gre", VIP + ":82", "gue", VIP + ":83");
+    private static final String GUE_PORT = "6080";
+    /** The director's outer source for tunnel packets: an address of no namespace, so no one takes it for local. */
+    private static final String TUNNEL_SOURCE = "10.10.100.1";
+    private static final int DOWNLOAD = 20 * 1024 * 1024;
+    /** Inside the director's namespace, so the port is free whatever runs on the host. */
+    private static final String METRICS = "127.0.0.1:9108";
     private static final Path LOGS = Path.of(System.getProperty("basedir", "."), "target", "live");
 
     private static LiveTopology topology;
     private static NamespaceProcess director;
     private static NamespaceProcess client;
+    private static NamespaceProcess endpoint;
     private static final List<NamespaceProcess> servers = new ArrayList<>();
     private static Thread safetyNet;
 
@@ -57,6 +67,7 @@ class LiveDirectorTest {
         assumeTrue(unavailable.isEmpty(), () -> "live test skipped: " + unavailable.orElseThrow());
         LiveTopology.removeStale();
         topology = LiveTopology.up();
+        topology.tunnel(1);
         // should the test JVM be stopped (Ctrl-C, surefire timeout), the namespaces still go
         safetyNet = new Thread(LiveDirectorTest::tearDown, "live-teardown");
         Runtime.getRuntime().addShutdownHook(safetyNet);
@@ -66,16 +77,21 @@ class LiveDirectorTest {
             Files.writeString(rules, rules(), StandardCharsets.US_ASCII);
             for (int n = 1; n <= REAL_SERVERS; n++) {
                 servers.add(NamespaceProcess.start(topology.realServer(n), "rs" + n, LOGS, LiveServer.class,
-                        "rs" + n, "8080", "21"));
+                        "rs" + n, "8080", "21", "81,82,83"));
             }
-            director = NamespaceProcess.start(topology.director(), "director", LOGS, TunDirector.class,
-                    "--dev", "tun0", "--rules", rules.toString());
+            director = NamespaceProcess.start(topology.director(), "director", LOGS, Main.class,
+                    "tun", "--dev", "tun0", "--rules", rules.toString(), "--metrics", METRICS,
+                    "--tunnel-source", TUNNEL_SOURCE);
+            endpoint = NamespaceProcess.start(topology.realServer(1), "endpoint", LOGS, Main.class,
+                    "tunnel-endpoint", "--dev", "vstun0", "--local", realServerAddress(1),
+                    "--type", "ipip", "--type", "gre", "--type", "gue", "--gue-port", GUE_PORT);
             client = NamespaceProcess.start(topology.client(), "client", LOGS, LiveClient.class);
             // started together, awaited one by one: the JVMs start in parallel
             for (NamespaceProcess p : servers) {
                 p.awaitReady(START);
             }
             director.awaitReady(START);
+            endpoint.awaitReady(START);
             client.awaitReady(START);
         } catch (Throwable t) {
             tearDown();
@@ -83,7 +99,7 @@ class LiveDirectorTest {
         }
     }
 
-    /** Both services round-robin over the three real servers, in this order. */
+    /** Both services round-robin over the three real servers, added in this order (rr walks them newest first). */
     private static String rules() {
         StringBuilder s = new StringBuilder("-A -t " + WEB + " -s rr\n");
         for (int n = 1; n <= REAL_SERVERS; n++) {
@@ -92,6 +108,12 @@ class LiveDirectorTest {
         s.append("-A -t ").append(FTP).append(" -s rr\n");
         for (int n = 1; n <= REAL_SERVERS; n++) {
             s.append("-a -t ").append(FTP).append(" -r ").append(realServerAddress(n)).append(":21 -m -w 1\n");
+        }
+        for (String type : List.of("ipip", "gre", "gue")) {
+            String service = TUNNELLED.get(type);
+            s.append("-A -t ").append(service).append(" -s rr\n");
+            s.append("-a -t ").append(service).append(" -r ").append(realServerAddress(1)).append(" -i --tun-type ")
+                    .append(type).append(type.equals("gue") ? " --tun-port " + GUE_PORT : "").append('\n');
         }
         return s.toString();
     }
@@ -110,6 +132,9 @@ class LiveDirectorTest {
         }
         if (director != null) {
             director.close();
+        }
+        if (endpoint != null) {
+            endpoint.close();
         }
         servers.forEach(NamespaceProcess::close);
         if (topology != null) {
@@ -132,13 +157,14 @@ class LiveDirectorTest {
 
         List<Answer> answers = http(6);
 
-        List<String> order = List.of("rs1", "rs2", "rs3"); // the order the rules add them
-        int start = order.indexOf(answers.get(0).server);
+        // the rules add rs1, rs2, rs3; __ip_vs_update_dest puts each at the head of the list and
+        // ip_vs_rr_schedule starts at the head, so the kernel's rr goes newest first
+        List<String> order = List.of("rs3", "rs2", "rs1");
         for (int i = 0; i < answers.size(); i++) {
             Answer a = answers.get(i);
             assertThat(a.peer).as("client's peer, connection %d", i).isEqualTo(VIP);
             assertThat(a.seenClient).as("the client address the server saw").isEqualTo(CLIENT_ADDRESS);
-            assertThat(a.server).as("server of connection %d in %s", i, answers).isEqualTo(order.get((start + i) % 3));
+            assertThat(a.server).as("server of connection %d in %s", i, answers).isEqualTo(order.get(i % 3)); // the first test: the cursor starts at the head
         }
         Map<String, Long> after = conns();
         int[] acceptedAfter = accepted();
@@ -222,8 +248,63 @@ class LiveDirectorTest {
         }
     }
 
+    /**
+     * VS/TUN through {@code ippvs tunnel-endpoint} on real server 1 (the kernel has no ipip, fou or gre
+     * module), with IP-in-IP, GRE and GUE:
+     * the director tunnels the client's packets, the endpoint strips the outer header, the server
+     * answers from the VIP and its replies are routed straight to the client, never through the
+     * director. A 20 MB download arrives byte for byte.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ipip", "gre", "gue"})
+    @Order(4)
+    void vsTunRepliesGoStraightToTheClientAndA20MbDownloadArrivesIntact(String type) throws Exception {
+        String service = TUNNELLED.get(type);
+        int port = Integer.parseInt(service.substring(service.lastIndexOf(':') + 1));
+        long[] before = stats(service);
+        long decapsulatedBefore = field(endpoint.call("counters", CALL).get(0), "decapsulated");
+
+        String[] w = client.call("download " + VIP + " " + port + " " + DOWNLOAD, Duration.ofSeconds(120)).get(0).split(" ");
+
+        assertThat(w[0]).as("the client's peer").isEqualTo(VIP);
+        assertThat(Integer.parseInt(w[1])).as("bytes received").isEqualTo(DOWNLOAD);
+        assertThat(w[2]).as("sha256 of what arrived").isEqualTo(LiveClient.sha256(LiveServer.content(DOWNLOAD)));
+        long[] after = stats(service);
+        String endpointCounters = endpoint.call("counters", CALL).get(0);
+        long inPackets = after[1] - before[1];
+        assertThat(after[0] - before[0]).as("connections to the tunnelled service").isEqualTo(1);
+        assertThat(inPackets).as("client packets the director tunnelled").isPositive();
+        assertThat(after[2] - before[2]).as("replies through the director (VS/TUN: none)").isZero();
+        assertThat(field(endpointCounters, "decapsulated") - decapsulatedBefore)
+                .as("packets the endpoint decapsulated: every one the director tunnelled (%s)", endpointCounters)
+                .isEqualTo(inPackets);
+        assertThat(endpointCounters).contains(" refused-by-kernel 0");
+    }
+
+    /** {@code --metrics}: what a Prometheus scrape inside the director's namespace reads, by curl. */
     @Test
     @Order(5)
+    void theMetricsEndpointServesTheListingsCounters() throws Exception {
+        Map<String, Long> conns = conns();
+        String response = LiveTopology.run("ip", "netns", "exec", topology.director(),
+                "curl", "-s", "-S", "-D", "-", "http://" + METRICS + "/metrics");
+        assertThat(response).startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("Content-Type: text/plain; version=0.0.4; charset=utf-8");
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        long total = conns.entrySet().stream().filter(e -> !e.getKey().contains(" -> "))
+                .mapToLong(Map.Entry::getValue).sum();
+        assertThat(body).contains("# TYPE node_ipvs_connections_total counter\n")
+                .contains("\nnode_ipvs_connections_total " + total + "\n")
+                .contains("ippvs_dropped_packets_total{reason=");
+        for (int n = 1; n <= REAL_SERVERS; n++) {
+            assertThat(body).contains("node_ipvs_backend_weight{local_address=\"" + VIP + "\",local_mark=\"\","
+                    + "local_port=\"80\",proto=\"TCP\",remote_address=\"" + realServerAddress(n)
+                    + "\",remote_port=\"8080\"} 1\n");
+        }
+    }
+
+    @Test
+    @Order(6)
     void theDirectorDroppedNothingAndPrintsItsStatisticsOnTheWayOut() throws Exception {
         Counters c = counters();
         assertThat(c.line).as("the director's counters").contains(" dropped 0 ").contains(" refused-by-kernel 0 ");
@@ -234,6 +315,23 @@ class LiveDirectorTest {
         assertThat(director.exitValue()).isZero();
         assertThat(last).anySatisfy(l -> assertThat(l).startsWith("TCP  " + WEB));
         assertThat(last).anySatisfy(l -> assertThat(l).startsWith("forwarded "));
+    }
+
+    /** Run without the command interface, SIGTERM or SIGINT stops it cleanly with the listing printed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    @Order(7)
+    void aSignalStopsTheDirectorWithTheListingPrinted(String signal) throws Exception {
+        Path rules = LOGS.resolve("rules.txt");
+        try (NamespaceProcess d = NamespaceProcess.start(topology.director(), "director-sig" + signal, LOGS, Main.class,
+                "tun", "--dev", "tun0", "--rules", rules.toString(), "--no-commands")) {
+            d.awaitReady(START);
+            List<String> last = d.signal(signal, Duration.ofSeconds(10));
+            assertThat(d.exitValue()).as("exit status after SIG%s: 128 + its number", signal)
+                    .isEqualTo(signal.equals("TERM") ? 143 : 130);
+            assertThat(last).anySatisfy(l -> assertThat(l).startsWith("TCP  " + WEB));
+            assertThat(last).anySatisfy(l -> assertThat(l).startsWith("forwarded 0 "));
+        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -293,6 +391,17 @@ class LiveDirectorTest {
             }
         }
         return conns;
+    }
+
+    /** Conns, InPkts, OutPkts of one service from {@code ipvsadm -L -n --stats --exact}. */
+    private static long[] stats(String service) throws Exception {
+        for (String line : director.call("-L -n --stats --exact", CALL)) {
+            String[] w = line.trim().split("\\s+");
+            if (w[0].equals("TCP") && w[1].equals(service)) {
+                return new long[] {Long.parseLong(w[2]), Long.parseLong(w[3]), Long.parseLong(w[4])};
+            }
+        }
+        throw new AssertionError("no " + service + " in the listing");
     }
 
     /** Identity connections each real server accepted so far. */

@@ -1,7 +1,9 @@
 package io.ippvs.examples.live;
 
 import io.ippvs.examples.CommandLoop;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answered with one line, {@code NAME PEER_ADDRESS:PEER_PORT}, so the client learns which server it
  * reached and the test learns what source address the server saw; on the FTP port a small passive-mode
  * FTP server ({@link FtpSession}). Standard input takes {@code connections} (identity connections
- * accepted so far); its end stops the server.
+ * accepted so far); its end stops the server. On the download ports (optional, comma-separated) a client sends a size
+ * in bytes and a newline and gets that many bytes of {@link #content}, then the close.
  *
- * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT</pre>
+ * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT [DOWNLOAD_PORT[,DOWNLOAD_PORT...]]</pre>
  */
 public final class LiveServer {
 
@@ -58,6 +61,25 @@ public final class LiveServer {
                 daemon("ftp-session", () -> new FtpSession(name, control).run());
             }
         });
+        for (String port : args.length > 3 ? args[3].split(",") : new String[0]) {
+            ServerSocket download = listen(Integer.parseInt(port));
+            daemon("download-" + port, () -> {
+                while (true) {
+                    try (Socket s = download.accept()) {
+                        String size = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                StandardCharsets.US_ASCII)).readLine();
+                        OutputStream out = s.getOutputStream();
+                        out.write(content(Integer.parseInt(size.strip())));
+                        out.flush();
+                        s.shutdownOutput();
+                        s.setSoTimeout(10000);
+                        s.getInputStream().read();
+                    } catch (IOException | RuntimeException e) {
+                        System.err.println(name + " download: " + e);
+                    }
+                }
+            });
+        }
         CommandLoop.ready(name);
         CommandLoop.run(line -> {
             if (!line.equals("connections")) {
@@ -66,6 +88,13 @@ public final class LiveServer {
             return accepted.get() + "\n";
         });
         System.exit(0);
+    }
+
+    /** The bytes a download of {@code size} bytes delivers: a fixed pseudo-random sequence, the same everywhere. */
+    static byte[] content(int size) {
+        byte[] b = new byte[size];
+        new java.util.Random(size).nextBytes(b);
+        return b;
     }
 
     private static ServerSocket listen(int port) throws IOException {

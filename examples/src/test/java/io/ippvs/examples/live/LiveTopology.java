@@ -98,6 +98,12 @@ final class LiveTopology implements AutoCloseable {
         return "10.10.1" + n + ".2";
     }
 
+    /** Makes real server {@code n} a VS/TUN real server for {@code ippvs tunnel-endpoint} ({@code setup.sh tunnel}). */
+    void tunnel(int n) throws IOException {
+        run("sh", Path.of(System.getProperty("basedir", ".")).resolve("live/setup.sh").toString(), "tunnel", prefix,
+                Integer.toString(n));
+    }
+
     /** The namespaces of this topology that exist now. */
     List<String> existing() throws IOException {
         List<String> names = new ArrayList<>();

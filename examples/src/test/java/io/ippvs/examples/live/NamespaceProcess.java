@@ -115,6 +115,23 @@ final class NamespaceProcess implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Sends SIG{@code name} ({@code ip netns exec} execs the JVM, so the process's pid is the JVM's) and
+     * waits; returns what it printed. kill(1), since Process.destroy would also close our end of its output.
+     */
+    List<String> signal(String name, Duration timeout) throws IOException, InterruptedException {
+        LiveTopology.run("kill", "-s", name, Long.toString(process.pid()));
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw failure("still running " + timeout + " after SIG" + name);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> out = new ArrayList<>();
+        for (String line; (line = next(deadline)) != null; ) {
+            out.add(line);
+        }
+        return out;
+    }
+
     int exitValue() {
         return process.exitValue();
     }

@@ -39,7 +39,8 @@ final class Listing {
         StringBuilder sb = new StringBuilder();
         sb.append("IP Virtual Server version ").append(IPVS_VERSION).append(" (size=").append(tableSize).append(")\n");
         title(sb, o);
-        List<VirtualService> list = o.noSort() ? services : sorted(services, Listing::compareServices);
+        List<VirtualService> list = o.noSort() ? services
+                : sorted(services, Listing::compareServices, Comparator.comparing(VirtualService::key, Listing::totalKeys));
         for (VirtualService s : list) {
             service(sb, s, o, names);
         }
@@ -127,7 +128,8 @@ final class Listing {
      * service options in the order {@code -s -p -M --pe -o -b}, servers as {@code -r -g|-i|-m -w} and
      * tunnel options, no thresholds and no {@code --set} line. With {@code full} (our own
      * {@code --ippvs-full}) a leading {@code --set} line for non-default timeouts and {@code -x}/{@code -y}
-     * are added, so {@code -R} restores everything.
+     * are added, so {@code -R} restores everything. Services and servers are sorted as ipvsadm sorts
+     * them, so a restore adds servers in address order just as ipvsadm's restore of the same file would.
      */
     static String save(Configuration c, boolean numeric, boolean full, HostResolver names) {
         StringBuilder sb = new StringBuilder();
@@ -135,7 +137,9 @@ final class Listing {
             sb.append("--set ").append(c.tcpTimeout()).append(' ').append(c.tcpFinTimeout()).append(' ')
                     .append(c.udpTimeout()).append('\n');
         }
-        for (Configuration.Service s : c.services()) {
+        // list_all sorts with ipvs_cmp_services and print_service_entry with ipvs_cmp_dests; -S
+        // takes no --nosort (commands_v_options), so a save is always sorted
+        for (Configuration.Service s : sortedServices(c.services())) {
             ServiceConfig sc = s.config();
             ServiceKey k = sc.key();
             String name = ruleName(k, numeric, names);
@@ -151,7 +155,7 @@ final class Listing {
                 sb.append(" -b ").append(flags(sc));
             }
             sb.append('\n');
-            for (RealServerConfig r : s.realServers()) {
+            for (RealServerConfig r : sortedServers(s.realServers())) {
                 sb.append("-a ").append(name).append(" -r ")
                         .append(Names.addressPort(r.addressFamily(), r.addressHigh(), r.addressLow(), r.port(), k.protocol(), numeric, names))
                         .append(' ').append(r.forwardingMethod().option()).append(" -w ").append(r.weight());
@@ -228,7 +232,8 @@ final class Listing {
             }
         }
         sb.append('\n');
-        List<RealServer> servers = o.noSort() ? vs.realServers() : sorted(vs.realServers(), Listing::compareServers);
+        List<RealServer> servers = o.noSort() ? vs.realServers() : sorted(vs.realServers(), Listing::compareServers,
+                Comparator.comparing(RealServer::config, Listing::totalServers));
         for (RealServer r : servers) {
             String d = Names.addressPort(r.addressFamily(), r.addressHigh(), r.addressLow(), r.port(), k.protocol(), o.numeric(), names);
             if (r.addressFamily() == Addresses.IPV4 && d.length() > 28) {
@@ -371,8 +376,11 @@ final class Listing {
     // libipvs sorts with C int subtraction of unsigned fields; the wrap-around is kept on purpose so the
     // order is ipvsadm's even for addresses more than 2^31 apart.
     static int compareServices(VirtualService a, VirtualService b) {
-        ServiceKey x = a.key();
-        ServiceKey y = b.key();
+        return compareKeys(a.key(), b.key());
+    }
+
+    /** libipvs's ipvs_cmp_services: fwmark, family, protocol, address, port, as C int differences. */
+    static int compareKeys(ServiceKey x, ServiceKey y) {
         int r = x.fwmark() - y.fwmark();
         if (r == 0) {
             r = afCode(x.addressFamily()) - afCode(y.addressFamily());
@@ -387,21 +395,39 @@ final class Listing {
     }
 
     static int compareServers(RealServer a, RealServer b) {
-        int r = compareAddresses(a.addressFamily(), a.addressHigh(), a.addressLow(), b.addressHigh(), b.addressLow());
-        return r != 0 ? r : a.port() - b.port();
+        return compareDests(a.addressFamily(), a.addressHigh(), a.addressLow(), a.port(),
+                b.addressFamily(), b.addressHigh(), b.addressLow(), b.port());
+    }
+
+    /** libipvs's ipvs_cmp_dests over configurations: address, then port. */
+    static int compareServerConfigs(RealServerConfig a, RealServerConfig b) {
+        return compareDests(a.addressFamily(), a.addressHigh(), a.addressLow(), a.port(),
+                b.addressFamily(), b.addressHigh(), b.addressLow(), b.port());
+    }
+
+    /**
+     * ipvs_cmp_dests: the first server's family decides how many 32-bit words are compared, so an
+     * IPv4 server (its address in the first word of the union, the rest zero) against an IPv6 one
+     * compares only the first word, as in C.
+     */
+    private static int compareDests(int f1, long h1, long l1, int p1, int f2, long h2, long l2, int p2) {
+        int r = 0;
+        for (int i = 0; r == 0 && i < (f1 == Addresses.IPV4 ? 1 : 4); i++) {
+            r = word(f1, h1, l1, i) - word(f2, h2, l2, i);
+        }
+        return r != 0 ? r : p1 - p2;
     }
 
     private static int compareAddresses(int family, long h1, long l1, long h2, long l2) {
+        return compareDests(family, h1, l1, 0, family, h2, l2, 0);
+    }
+
+    /** Word {@code i} (network order) of a {@code union nf_inet_addr}. */
+    private static int word(int family, long high, long low, int i) {
         if (family == Addresses.IPV4) {
-            return (int) l1 - (int) l2;
+            return i == 0 ? (int) low : 0;
         }
-        int[] w1 = {(int) (h1 >>> 32), (int) h1, (int) (l1 >>> 32), (int) l1};
-        int[] w2 = {(int) (h2 >>> 32), (int) h2, (int) (l2 >>> 32), (int) l2};
-        int r = 0;
-        for (int i = 0; r == 0 && i < 4; i++) {
-            r = w1[i] - w2[i];
-        }
-        return r;
+        return (int) (i < 2 ? (i == 0 ? high >>> 32 : high) : (i == 2 ? low >>> 32 : low));
     }
 
     private static int afCode(int family) {
@@ -412,10 +438,50 @@ final class Listing {
         return k.protocol() == null ? 0 : k.protocol().number();
     }
 
-    /** Insertion sort: stable, and never throws on the comparator's wrap-around inconsistency. */
-    private static <T> List<T> sorted(List<T> in, Comparator<T> cmp) {
-        List<T> out = new ArrayList<>(in.size());
-        for (T t : in) {
+    /** Services in ipvsadm's order (ipvs_sort_services with ipvs_cmp_services). */
+    static List<Configuration.Service> sortedServices(List<Configuration.Service> in) {
+        return sorted(in, (a, b) -> compareKeys(a.config().key(), b.config().key()),
+                Comparator.comparing(s -> s.config().key(), Listing::totalKeys));
+    }
+
+    /** Servers in ipvsadm's order (ipvs_sort_dests with ipvs_cmp_dests). */
+    static List<RealServerConfig> sortedServers(List<RealServerConfig> in) {
+        return sorted(in, Listing::compareServerConfigs, Listing::totalServers);
+    }
+
+    private static int totalKeys(ServiceKey x, ServiceKey y) {
+        int r = Integer.compareUnsigned(x.fwmark(), y.fwmark());
+        r = r != 0 ? r : Integer.compare(x.addressFamily(), y.addressFamily());
+        r = r != 0 ? r : Integer.compare(protocolNumber(x), protocolNumber(y));
+        r = r != 0 ? r : Long.compareUnsigned(x.addressHigh(), y.addressHigh());
+        r = r != 0 ? r : Long.compareUnsigned(x.addressLow(), y.addressLow());
+        return r != 0 ? r : Integer.compare(x.port(), y.port());
+    }
+
+    private static int totalServers(RealServerConfig a, RealServerConfig b) {
+        return totalDests(a.addressFamily(), a.addressHigh(), a.addressLow(), a.port(),
+                b.addressFamily(), b.addressHigh(), b.addressLow(), b.port());
+    }
+
+    private static int totalDests(int f1, long h1, long l1, int p1, int f2, long h2, long l2, int p2) {
+        int r = Integer.compare(f1, f2);
+        r = r != 0 ? r : Long.compareUnsigned(h1, h2);
+        r = r != 0 ? r : Long.compareUnsigned(l1, l2);
+        return r != 0 ? r : Integer.compare(p1, p2);
+    }
+
+    /**
+     * ipvsadm's sort. Its comparators subtract unsigned fields as C ints, so they are not transitive
+     * for values more than 2^31 apart and qsort's result then depends on the input order; here the
+     * input is first put in a total order ({@code total}) and then insertion-sorted with ipvsadm's
+     * comparator, so the result is ipvsadm's wherever ipvsadm's is well defined and depends only on
+     * the set otherwise (a restore of a save saves identically).
+     */
+    static <T> List<T> sorted(List<T> in, Comparator<T> cmp, Comparator<T> total) {
+        List<T> pre = new ArrayList<>(in);
+        pre.sort(total);
+        List<T> out = new ArrayList<>(pre.size());
+        for (T t : pre) {
             int i = out.size();
             while (i > 0 && cmp.compare(out.get(i - 1), t) > 0) {
                 i--;

@@ -59,8 +59,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Expiry</h2>
  * An entry whose expiry time has passed is treated as absent by every lookup and reclaimed there
  * (lazy expiry); {@link #sweep(long)} reclaims the rest. A template outlives its timeout while
- * connections it controls are alive (its expiry is pushed out by its timeout, as IPVS re-arms the
- * template timer).
+ * connections it controls are alive: like {@code ip_vs_conn_expire}, which sets
+ * {@code cp->timeout = 60*HZ} and re-arms the timer, its timeout becomes 60 s and it is kept for
+ * another 60 s each time it runs out under live connections.
  *
  * <h2>Wildcard client port</h2>
  * An entry inserted with {@link ConnectionFlags#NO_CPORT} (FTP expected data connection) has client
@@ -897,9 +898,12 @@ public final class ConnectionTable {
     private static final int REMOVED = 1;
     private static final int GONE = 2;
 
+    /** ip_vs_conn_expire's re-arm of a template that still controls connections. */
+    static final int TEMPLATE_REARM_SECONDS = 60;
+
     /**
      * Handles entry h found expired at {@code now}: a template that controls connections is kept
-     * (expiry pushed out by its timeout); anything else is claimed and removed.
+     * (its timeout set to 60 s and restarted); anything else is claimed and removed.
      *
      * @return {@link #KEPT}; {@link #REMOVED} by this call; or {@link #GONE}, being removed (or
      *     bound) by another thread
@@ -907,6 +911,7 @@ public final class ConnectionTable {
     private int expire(int h, long c, long now) {
         int e = base(h);
         if (isTemplateKind(c) && (((long) LONGS.getVolatile(entries, e + W_AUX)) & COUNT_MASK) != 0) {
+            timeoutSeconds(h, TEMPLATE_REARM_SECONDS);
             refresh(h, now);
             return KEPT;
         }
@@ -1177,6 +1182,42 @@ public final class ConnectionTable {
         return dir == IN
                 ? hash(IN, kind, protocol, cHigh, cLow, clientPort, vHigh, vLow, virtualPort)
                 : hash(OUT, kind, protocol, dHigh, dLow, destinationPort, cHigh, cLow, clientPort);
+    }
+
+    /** The port ip_vs_check_template writes into an invalidated template. */
+    public static final int INVALID_PORT = 0xFFFF;
+
+    /**
+     * ip_vs_check_template's invalidation of a template whose server is gone or quiesced: re-keyed
+     * with virtual and destination port 0xffff, so a lookup for its client no longer finds it and a
+     * new template can take its key, while it stays listed, bound to its server and counted until it
+     * expires (its timer is not restarted). A template already invalidated, detached or being
+     * removed is left as it is.
+     *
+     * @return true if this call re-keyed the template
+     */
+    public boolean invalidateTemplate(int handle) {
+        int e = base(handle);
+        long c = (long) LONGS.getAcquire(entries, e + W_CTL);
+        if ((c & (LIVE | BUSY)) != LIVE || !isTemplateKind(c) || !LONGS.compareAndSet(entries, e + W_CTL, c, c | BUSY)) {
+            return false;
+        }
+        long released = c;
+        try {
+            long k1 = entries[e + W_KEY];
+            long aux = (long) LONGS.getVolatile(entries, e + W_AUX);
+            if ((k1 & 0xFFFF) == INVALID_PORT || (aux & (DETACHED | DYING | UNINDEXING)) != 0) {
+                return false;
+            }
+            long oldIn = storedKeyHash(handle, c, IN);
+            LONGS.setRelease(entries, e + W_KEY, (k1 & ~0xFFFFL) | INVALID_PORT);
+            index(storedKeyHash(handle, c, IN), handle, IN);
+            removeSlot(oldIn, handle, IN);
+            released = (c & ~(0xFFFFL << 48)) | ((long) INVALID_PORT << 48);
+            return true;
+        } finally {
+            LONGS.setRelease(entries, e + W_CTL, released);
+        }
     }
 
     /** Binds NO_CPORT entry h to {@code clientPort}: re-indexes both keys and clears the flag. */

@@ -393,14 +393,15 @@ public final class Director implements SyncTarget {
         }
         boolean newConn = !fresh && startsConnection(proto, event);
         if (rs == null || !rs.inService()) {
-            if (expireNodestConn) {
-                table.remove(h);
-                if (newConn && connReuseMode != 0) {
-                    return null;
-                }
+            if (!expireNodestConn) {
+                // as IPVS: the connection's server is gone, drop without restarting its timer
+                return dropped(w.stripe, DropReason.NO_REAL_SERVER);
             }
-            // as IPVS: the connection's server is gone, drop without restarting its timer
-            return dropped(w.stripe, DropReason.NO_REAL_SERVER);
+            // ip_vs_in: expire the connection and treat the packet as one without a connection,
+            // whatever conn_reuse_mode says; ip_vs_try_to_schedule schedules what starts a
+            // connection and lets anything else continue (NF_ACCEPT)
+            table.remove(h);
+            return startsConnection(proto, event) ? null : passed(w.stripe);
         }
         if (newConn && connReuseMode != 0
                 && ((expireNodestConn && rs.weight() == 0) || reusable(h, proto))) {
@@ -668,8 +669,9 @@ public final class Director implements SyncTarget {
                     table.refresh(t, s.now);
                     return t;
                 }
-                // its server is gone (or quiesced): forget the template, reschedule the client
-                table.remove(t);
+                // its server is gone (or quiesced): ip_vs_check_template re-keys it with ports
+                // 0xffff (listed and counted until it expires) and the client is scheduled afresh
+                table.invalidateTemplate(t);
             }
             RealServerState rs = pick(svc, info);
             if (rs == null) {
@@ -685,7 +687,8 @@ public final class Director implements SyncTarget {
                     .protocol(tproto)
                     .client(cHigh, cLow, 0)
                     .virtual(vHigh, vLow, vport)
-                    .destination(rs.addressHigh(), rs.addressLow(), rs.port())
+                    // ip_vs_sched_persist: ip_vs_conn_new(..., (vport) ? dest->port : 0, ...)
+                    .destination(rs.addressHigh(), rs.addressLow(), vport != 0 ? rs.port() : 0)
                     .flags(methodFlags(rs.forwardingMethod()) | ConnectionFlags.TEMPLATE)
                     .state(0, cfg.persistenceTimeout())
                     .realServer(rs.id());
@@ -1163,12 +1166,14 @@ public final class Director implements SyncTarget {
                 v.config(cfg);
             }
             List<RealServerState> kept = new ArrayList<>();
+            boolean edited = false;
             for (RealServerConfig rc : s.realServers()) {
                 RealServerState rs = find(v.servers(), rc);
                 if (rs == null) {
                     rs = servers.create(rc, v.stats());
                 } else if (!rs.config().equals(rc)) {
                     rs.config(rc);
+                    edited = true;
                 }
                 kept.add(rs);
             }
@@ -1177,11 +1182,11 @@ public final class Director implements SyncTarget {
                     rs.remove();
                 }
             }
+            // only this service's own changes reach its scheduler (ip_vs_wrr_dest_changed)
+            v.servers(kept, edited);
             if (fresh != null && v.scheduler() != fresh) {
-                fresh.update(kept);
-                v.scheduler(fresh);
+                v.scheduler(fresh); // ip_vs_bind_scheduler: init_service over the current list
             }
-            v.servers(kept);
             services.add(v);
         }
         for (VirtualServiceState v : old.services) {

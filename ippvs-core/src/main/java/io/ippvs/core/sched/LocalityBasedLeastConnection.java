@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
  * overloaded in lblc's sense (more active connections than its weight while another server is below
  * half of its weight); otherwise wlc picks a new one, which replaces the cache entry.
  *
- * <p>One deviation, forced by the {@code Scheduler} contract: IPVS returns a cached server even when
- * its threshold OVERLOAD flag is set; we reschedule instead.
+ * <p>As {@code ip_vs_lblc_schedule} does, the cached server is kept even when its threshold OVERLOAD
+ * flag is set: the kernel checks only IP_VS_DEST_F_AVAILABLE (still in the service), weight > 0 and
+ * {@code is_overloaded}. Only the wlc fallback skips OVERLOADed servers.
  */
 final class LocalityBasedLeastConnection extends ListScheduler {
 
@@ -26,6 +27,25 @@ final class LocalityBasedLeastConnection extends ListScheduler {
         return cache;
     }
 
+    /**
+     * IP_VS_DEST_F_AVAILABLE and weight > 0, whatever the threshold flag says. available() answers
+     * for a server that is not overloaded; an overloaded one must still be in the current list.
+     */
+    private static boolean inService(RealServer d, RealServer[] servers) {
+        if (d.available()) {
+            return true;
+        }
+        if (!d.overloaded() || d.weight() <= 0) {
+            return false;
+        }
+        for (RealServer s : servers) {
+            if (s == d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public RealServer schedule(Flow flow) {
         RealServer[] a = servers;
@@ -35,7 +55,7 @@ final class LocalityBasedLeastConnection extends ListScheduler {
         long now = cache.now();
         cache.maintain(now);
         RealServer cached = cache.first(family, high, low, now);
-        if (cached != null && cached.available() && !Load.localityOverloaded(cached, a)) {
+        if (cached != null && inService(cached, a) && !Load.localityOverloaded(cached, a)) {
             return cached;
         }
         RealServer d = Load.weightedLeastConnection(a);

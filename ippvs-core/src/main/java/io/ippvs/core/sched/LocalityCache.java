@@ -9,18 +9,19 @@ import java.util.function.LongSupplier;
 
 /**
  * The lblc/lblcr cache: destination address -> set of real servers, an open-addressing table over
- * primitive arrays bounded at IPVS's max_size (1024 buckets * 16 = 16384 entries). lblc keeps sets of
- * one.
+ * primitive arrays. lblc keeps sets of one.
  *
  * <p>Readers look up without locking under a sequence lock (even = stable, odd = being written) and
- * retry when a writer intervened; writers serialize on a monitor. Arrays grow by doubling up to the
- * bound and every entry's set array is reused, so once warm nothing is allocated.
+ * retry when a writer intervened; writers serialize on a monitor. Arrays grow by doubling and every
+ * entry's set array is reused, so once warm nothing is allocated.
  *
  * <p>Expiry follows IPVS's periodic check, run lazily by the first caller after each interval: every
- * 30th check drops entries idle for 24 hours. IPVS trims entries idle for 6 minutes only once the
- * table exceeds max_size; here the table never exceeds it, so that trim runs when an insert finds the
- * table full (at most once a second), and if nothing can go the new entry is not cached, as IPVS does
- * when it cannot allocate one.
+ * 30th check drops entries idle for 24 hours; the other checks, when the table holds more than
+ * max_size (1024 buckets * 16 = 16384) entries, drop entries idle for 6 minutes until
+ * {@code (entries - max_size) * 4 / 3} (at most max_size / 2) are gone, walking on from where the
+ * last trim stopped ({@code ip_vs_lblc_check_expire}, {@code ip_vs_lblcr_check_expire}). max_size
+ * is that soft trigger, not a cap: inserts always succeed, as {@code ip_vs_lblc_new} does, up to
+ * the largest Java array.
  */
 final class LocalityCache {
 
@@ -29,9 +30,8 @@ final class LocalityCache {
     static final long ENTRY_TIMEOUT = TimeUnit.MINUTES.toNanos(6);
     static final long EXPIRATION = TimeUnit.HOURS.toNanos(24);
     static final int COUNT_FOR_FULL_EXPIRATION = 30;
-    private static final long FULL_TRIM_INTERVAL = TimeUnit.SECONDS.toNanos(1);
     private static final int MIN_CAPACITY = 64;
-    private static final int MAX_CAPACITY = MAX_ENTRIES * 2;
+    private static final int MAX_CAPACITY = 1 << 30;
     private static final int OPTIMISTIC_TRIES = 4;
 
     /** The slot arrays; replaced as a whole when the table grows. family 0 marks a free slot. */
@@ -65,7 +65,8 @@ final class LocalityCache {
     private volatile long nextCheck;
     private int entries;
     private int counter = 1;
-    private long nextFullTrim;
+    /** Where the next over-size trim starts (IPVS's tbl->rover). */
+    private int rover;
 
     LocalityCache(LongSupplier clock) {
         this.clock = clock;
@@ -171,8 +172,8 @@ final class LocalityCache {
     }
 
     /**
-     * The slot for the address, creating an empty entry (set size 0) when missing; -1 when the table
-     * is full even after trimming. Caller holds the lock and is inside beginWrite/endWrite.
+     * The slot for the address, creating an empty entry (set size 0) when missing; -1 only when the
+     * table cannot grow any more. Caller holds the lock and is inside beginWrite/endWrite.
      */
     int slotFor(int family, long high, long low, long now) {
         Table t = table;
@@ -180,17 +181,10 @@ final class LocalityCache {
         if (slot >= 0) {
             return slot;
         }
-        if (entries >= MAX_ENTRIES) {
-            if (now - nextFullTrim < 0) {
+        if ((entries + 1) * 2 > t.mask + 1) {
+            if (t.mask + 1 >= MAX_CAPACITY) {
                 return -1;
             }
-            nextFullTrim = now + FULL_TRIM_INTERVAL;
-            removeIdle(now, ENTRY_TIMEOUT);
-            if (entries >= MAX_ENTRIES) {
-                return -1;
-            }
-        }
-        if ((entries + 1) * 2 > t.mask + 1 && t.mask + 1 < MAX_CAPACITY) {
             t = grow(t);
         }
         int i = hash(family, high, low) & t.mask;
@@ -307,10 +301,35 @@ final class LocalityCache {
                     endWrite();
                 }
                 counter = 1;
-            } else {
+            } else if (entries <= MAX_ENTRIES) {
                 counter++;
+            } else {
+                beginWrite();
+                try {
+                    trim(now, Math.min((entries - MAX_ENTRIES) * 4 / 3, MAX_ENTRIES / 2));
+                } finally {
+                    endWrite();
+                }
             }
         }
+    }
+
+    /**
+     * Drops entries idle for ENTRY_TIMEOUT, from the rover on, until {@code goal} are gone or every
+     * slot was seen; caller holds the lock inside a write.
+     */
+    private void trim(long now, int goal) {
+        Table t = table;
+        int i = rover & t.mask;
+        for (int seen = 0; seen <= t.mask && goal > 0; seen++) {
+            // deleting shifts later entries back into slot i: look at it again
+            while (goal > 0 && t.family[i] != 0 && now - t.lastUse[i] >= ENTRY_TIMEOUT) {
+                delete(t, i);
+                goal--;
+            }
+            i = (i + 1) & t.mask;
+        }
+        rover = i;
     }
 
     /** Drops entries idle for at least {@code idle}; caller holds the lock inside a write. */

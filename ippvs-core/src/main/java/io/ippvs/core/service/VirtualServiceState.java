@@ -5,6 +5,7 @@ import io.ippvs.api.Scheduler;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.VirtualService;
 import io.ippvs.core.stats.TrafficStats;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,14 +46,46 @@ public final class VirtualServiceState implements VirtualService {
         return List.copyOf(servers);
     }
 
-    /** The servers in the order they were added, as the running objects. */
+    /** The servers in the kernel's list order (newest first), as the running objects. */
     public List<RealServerState> servers() {
         return servers;
     }
 
-    /** Installs a new server list and tells the scheduler. */
-    public void servers(List<RealServerState> next) {
-        List<RealServerState> copy = List.copyOf(next);
+    /**
+     * Installs a new server list and tells the scheduler one change at a time, as the kernel calls
+     * {@code upd_dest}, {@code del_dest} and {@code add_dest} once per server: one update if a server
+     * was edited ({@code edited}), one per removed server, then one per added server, oldest first,
+     * each at the head of the list ({@code __ip_vs_update_dest}). wrr's current weight depends on
+     * that sequence. Nothing is called when the list and its servers are unchanged, so a change to
+     * another service leaves this scheduler's position alone.
+     */
+    public void servers(List<RealServerState> next, boolean edited) {
+        List<RealServerState> target = List.copyOf(next);
+        List<RealServerState> cur = new ArrayList<>(servers);
+        if (edited) {
+            step(cur);
+        }
+        for (RealServerState rs : servers) {
+            if (!target.contains(rs)) {
+                cur.remove(rs);
+                step(cur);
+            }
+        }
+        for (int i = target.size() - 1; i >= 0; i--) {
+            RealServerState rs = target.get(i);
+            if (!cur.contains(rs)) {
+                cur.add(0, rs);
+                step(cur);
+            }
+        }
+        if (!cur.equals(target)) {
+            step(target); // a configuration built in another order: install it as given
+        }
+        servers = target;
+    }
+
+    private void step(List<RealServerState> list) {
+        List<RealServerState> copy = List.copyOf(list);
         scheduler.update(copy);
         servers = copy;
     }

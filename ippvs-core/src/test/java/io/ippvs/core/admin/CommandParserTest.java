@@ -214,9 +214,10 @@ class CommandParserTest {
         Configuration c = apply("-A -t 203.1.1.10:8080 -R 10.1.1.1:8080\n-A -t 203.1.1.10:8080 -R 10.1.1.2:8080 -w 2\n");
         ServiceKey k = ServiceKey.of(Protocol.TCP, ip("203.1.1.10"), 8080);
         assertThat(c.service(k).config()).isEqualTo(ServiceConfig.builder(k).build());
+        // newest first, as __ip_vs_update_dest's list_add_rcu leaves the list
         assertThat(c.service(k).realServers()).containsExactly(
-                RealServerConfig.builder(ip("10.1.1.1"), 8080).forwardingMethod(ForwardingMethod.MASQUERADE).build(),
-                RealServerConfig.builder(ip("10.1.1.2"), 8080).forwardingMethod(ForwardingMethod.MASQUERADE).weight(2).build());
+                RealServerConfig.builder(ip("10.1.1.2"), 8080).forwardingMethod(ForwardingMethod.MASQUERADE).weight(2).build(),
+                RealServerConfig.builder(ip("10.1.1.1"), 8080).forwardingMethod(ForwardingMethod.MASQUERADE).build());
         c = RulesFile.parse("t", "-D -t 203.1.1.10:8080 -R 10.1.1.1:8080").applyTo(c);
         assertThat(c.service(k).realServers()).hasSize(1);
         assertThat(PARSER.parse("-A -t 203.1.1.10:8080 -s rr -R 10.1.1.1:8080 -g").server.forwardingMethod())

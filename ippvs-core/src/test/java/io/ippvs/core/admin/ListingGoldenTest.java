@@ -54,15 +54,15 @@ class ListingGoldenTest {
             "Prot LocalAddress:Port Scheduler Flags\n" +
             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n" +
             "TCP  10.0.0.1:80 wlc persistent 300 mask 255.255.255.0\n" +
-            "  -> 192.168.1.10:80              Masq    1      3          12        \n" +
             "  -> 192.168.1.9:8080             Masq    3      0          1         \n" +
+            "  -> 192.168.1.10:80              Masq    1      3          12        \n" +
             "UDP  10.0.0.1:53 rr ops\n" +
             "  -> 192.168.1.20:53              Route   0      0          0         \n" +
             "FWM  7 sh (sh-fallback,sh-port)\n" +
             "  -> 192.168.1.30:0               Tunnel  65535  0          0         \n" +
             "TCP  [2001:db8::1]:443 mh (mh-port)\n" +
-            "  -> [2001:db8::10]:443           Route   5      0          0         \n" +
             "  -> [2001:db8::2]:443            Tunnel  1      0          0         \n" +
+            "  -> [2001:db8::10]:443           Route   5      0          0         \n" +
             "SCTP 10.0.0.2:3868 wrr\n";
 
     static final String STATS =
@@ -197,16 +197,16 @@ class ListingGoldenTest {
 
     static final String SAVE =
             "-A -t 10.0.0.1:80 -s wlc -p 300 -M 255.255.255.0\n"
-            + "-a -t 10.0.0.1:80 -r 192.168.1.10:80 -m -w 1\n"
             + "-a -t 10.0.0.1:80 -r 192.168.1.9:8080 -m -w 3\n"
+            + "-a -t 10.0.0.1:80 -r 192.168.1.10:80 -m -w 1\n"
             + "-A -u 10.0.0.1:53 -s rr -o\n"
             + "-a -u 10.0.0.1:53 -r 192.168.1.20:53 -g -w 0\n"
-            + "-A -f 7 -s sh -b sh-fallback,sh-port\n"
-            + "-a -f 7 -r 192.168.1.30:0 -i -w 65535 --tun-type gue --tun-port 6080 --tun-csum\n"
+            + "-A --sctp-service 10.0.0.2:3868 -s wrr\n"
             + "-A -t [2001:db8::1]:443 -s mh -b mh-port\n"
-            + "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -g -w 5\n"
             + "-a -t [2001:db8::1]:443 -r [2001:db8::2]:443 -i -w 1 --tun-type gre --tun-nocsum\n"
-            + "-A --sctp-service 10.0.0.2:3868 -s wrr\n";
+            + "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -g -w 5\n"
+            + "-A -f 7 -s sh -b sh-fallback,sh-port\n"
+            + "-a -f 7 -r 192.168.1.30:0 -i -w 65535 --tun-type gue --tun-port 6080 --tun-csum\n";
 
     private FakeTarget target;
     private Ipvsadm ipvsadm;
@@ -247,6 +247,12 @@ class ListingGoldenTest {
         assertThat(ipvsadm.execute("-L")).isEqualTo(LIST);
     }
 
+    /**
+     * --nosort skips ipvs_sort_dests in print_service_entry, so servers come in the kernel's list
+     * order, newest first (__ip_vs_get_dest_entries walks svc->destinations, __ip_vs_update_dest adds
+     * at the head). Services keep their configuration order: the kernel's is its hash-table order,
+     * which mixes in a per-namespace pointer and so is no fixed order to copy.
+     */
     @Test
     void nosortKeepsConfigurationOrder() {
         assertThat(ipvsadm.execute("-L -n --nosort")).isEqualTo(NOSORT);
@@ -401,7 +407,9 @@ class ListingGoldenTest {
                 .hasMessageStartingWith("fwmark-service: ");
         FakeTarget back = new FakeTarget();
         Ipvsadm.builder(back).build().execute("-R", a.execute("-S -n"));
-        assertThat(back.configuration).isEqualTo(t.configuration);
+        // -S sorts (ipvs_cmp_services: "r = s1->fwmark - s2->fwmark", unsigned, so 2^31 first)
+        assertThat(a.execute("-S -n")).isEqualTo("-A -f 2147483648 -s rr\n-A -f 4294967295 -s rr\n");
+        assertThat(back.configuration).isEqualTo(IpvsadmPropertiesTest.asRestored(t.configuration));
     }
 
     @Test
@@ -419,9 +427,9 @@ class ListingGoldenTest {
                 + "FWM  9 IPv6 rr persistent 60 mask 64\n"
                 + "  -> [2001:db8::5]:8080           Masq    1      0          0         \n");
         assertThat(a.execute("-S -n")).isEqualTo(
-                "-A -f 9 -6 -s rr -p 60 -M 64\n"
-                + "-a -f 9 -6 -r [2001:db8::5]:8080 -m -w 1\n"
-                + "-A -t 10.0.0.9:0 -s lc -p 360 -M 0.0.0.0\n");
+                "-A -t 10.0.0.9:0 -s lc -p 360 -M 0.0.0.0\n"
+                + "-A -f 9 -6 -s rr -p 60 -M 64\n"
+                + "-a -f 9 -6 -r [2001:db8::5]:8080 -m -w 1\n");
     }
 
     @Test

@@ -28,7 +28,7 @@ class RulesFileTest {
         Configuration c = f.applyTo(Configuration.EMPTY);
         assertThat(c.service(TCP80).config().scheduler()).isEqualTo("rr");
         assertThat(c.service(TCP80).realServers()).hasSize(2);
-        assertThat(c.service(TCP80).realServers().get(0).weight()).isEqualTo(2);
+        assertThat(c.service(TCP80).realServers().get(1).weight()).isEqualTo(2); // the first added is last
     }
 
     @Test

@@ -56,7 +56,7 @@ class ConnectionTablePropertyTest {
     static final class Template {
         final TKey key;
         final int handle;
-        final int timeout;
+        int timeout;
         long expiry;
         int count;
         boolean detached;
@@ -144,6 +144,12 @@ class ConnectionTablePropertyTest {
             return e.handle;
         }
 
+        /** ip_vs_conn_expire: a template that still controls connections gets cp->timeout = 60*HZ and is re-armed. */
+        static void rearm(Template t, long now) {
+            t.timeout = 60;
+            t.expiry = now + t.timeout * SECOND;
+        }
+
         /** What a template lookup should return: an expired template lives on while it controls connections. */
         int expectTemplate(TKey k) {
             Template t = templates.get(k);
@@ -152,7 +158,7 @@ class ConnectionTablePropertyTest {
             }
             if (now - t.expiry >= 0) {
                 if (t.count > 0) {
-                    t.expiry = now + t.timeout * SECOND;
+                    rearm(t, now);
                     return t.handle;
                 }
                 templates.remove(k);
@@ -352,7 +358,7 @@ class ConnectionTablePropertyTest {
                     expected++;
                 } else if (w.now - t.expiry >= 0) {
                     if (t.count > 0) {
-                        t.expiry = w.now + t.timeout * SECOND;
+                        World.rearm(t, w.now);
                     } else {
                         w.templates.remove(t.key);
                         w.expectedRemovals++;

@@ -229,11 +229,40 @@ class ConnectionTableTest {
         assertThat(lookupIn("192.0.2.2", 2, "10.0.0.1", 80, 0)).isEqualTo(h2);
     }
 
+    /** A 360 s template of 192.0.2.0 for 10.0.0.1:80 on 192.168.1.10, server id 3. */
+    static ConnectionSpec template(int clientPort, int destinationPort) {
+        return new ConnectionSpec().protocol(TCP).flags(ConnectionFlags.TEMPLATE)
+                .client(0, v4("192.0.2.0"), clientPort).virtual(0, v4("10.0.0.1"), 80)
+                .destination(0, v4("192.168.1.10"), destinationPort).state(0, 360).realServer(3);
+    }
+
+    /** ip_vs_check_template: unhash, dport = vport = 0xffff, cport = 0, hash again; the timer is kept. */
+    @Test
+    void anInvalidatedTemplateIsReKeyedWithPorts0xffffAndFreesItsKey() {
+        ConnectionSpec t = template(0, 8080);
+        int th = table.insert(t, 0);
+        int c = table.insert(tcp("192.0.2.7", 5555, "10.0.0.1", 80, "192.168.1.10", 8080).state(1, 900).template(th), 0);
+        assertThat(table.invalidateTemplate(th)).isTrue();
+        assertThat(table.invalidateTemplate(th)).isFalse(); // vport is 0xffff already
+        assertThat(table.virtualPort(th)).isEqualTo(ConnectionTable.INVALID_PORT);
+        assertThat(table.destinationPort(th)).isEqualTo(ConnectionTable.INVALID_PORT);
+        assertThat(table.expiresAtNanos(th)).isEqualTo(360 * SECOND);
+        assertThat(table.controlledCount(th)).isEqualTo(1);
+        assertThat(table.lookupTemplate(4, TCP, 0, v4("192.0.2.0"), 0, v4("10.0.0.1"), 80, 0))
+                .isEqualTo(ConnectionTable.NOT_FOUND);
+        int fresh = table.insert(t.realServer(4), 0);
+        assertThat(ConnectionTable.inserted(fresh)).isTrue();
+        assertThat(table.lookupTemplate(4, TCP, 0, v4("192.0.2.0"), 0, v4("10.0.0.1"), 80, 0)).isEqualTo(fresh);
+        assertThat(table.templateCount()).isEqualTo(2);
+        assertThat(table.remove(c)).isTrue();
+        assertThat(table.sweep(360 * SECOND)).isEqualTo(2);
+        assertThat(table.templateCount()).isZero();
+        assertThat(table.invalidateTemplate(c)).isFalse(); // not live
+    }
+
     @Test
     void templatesHaveTheirOwnKeyAndLiveWhileTheyControlConnections() {
-        ConnectionSpec t = new ConnectionSpec().protocol(TCP).flags(ConnectionFlags.TEMPLATE)
-                .client(0, v4("192.0.2.0"), 1234).virtual(0, v4("10.0.0.1"), 80)
-                .destination(0, v4("192.168.1.10"), 80).state(0, 360).realServer(3);
+        ConnectionSpec t = template(1234, 80);
         int th = table.insert(t, 0);
         assertThat(table.isTemplate(th)).isTrue();
         assertThat(table.clientPort(th)).isZero();
@@ -248,14 +277,19 @@ class ConnectionTableTest {
         assertThat(table.template(c)).isEqualTo(th);
         assertThat(table.controlledCount(th)).isEqualTo(1);
 
-        // past the template's timeout it stays (re-armed) while c lives
+        // past the template's timeout it stays while c lives: ip_vs_conn_expire sets cp->timeout to
+        // 60 s and re-arms it, not for its own 360 s
         assertThat(table.lookupTemplate(4, TCP, 0, v4("192.0.2.0"), 0, v4("10.0.0.1"), 80, 400 * SECOND))
                 .isEqualTo(th);
-        assertThat(table.expiresAtNanos(th)).isEqualTo(760 * SECOND);
-        assertThat(table.sweep(900 * SECOND)).isEqualTo(1); // c goes, the template was re-armed to 760 + ...
+        assertThat(table.expiresAtNanos(th)).isEqualTo(460 * SECOND);
+        assertThat(table.timeoutSeconds(th)).isEqualTo(60);
+        assertThat(table.sweep(470 * SECOND)).isZero();
+        assertThat(table.expiresAtNanos(th)).isEqualTo(530 * SECOND);
+        assertThat(table.remove(c)).isTrue();
         assertThat(table.controlledCount(th)).isZero();
         assertThat(table.isLive(th)).isTrue();
-        assertThat(table.sweep(1260 * SECOND)).isEqualTo(1);
+        assertThat(table.sweep(529 * SECOND)).isZero();
+        assertThat(table.sweep(530 * SECOND)).isEqualTo(1);
         assertThat(table.isLive(th)).isFalse();
         assertThat(table.templateCount()).isZero();
     }

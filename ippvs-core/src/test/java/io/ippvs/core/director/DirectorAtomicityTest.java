@@ -75,7 +75,7 @@ class DirectorAtomicityTest {
         RealServerConfig a = DirectorTest.server("192.168.1.10", 80, ForwardingMethod.DIRECT_ROUTE);
         RealServerConfig b = DirectorTest.server("192.168.1.11", 80, ForwardingMethod.DIRECT_ROUTE);
         d.configure(Configuration.EMPTY.withService(ServiceConfig.builder(http).scheduler("pausing").build())
-                .withRealServer(http, a).withRealServer(http, b));
+                .withRealServer(http, b).withRealServer(http, a)); // a heads the list
 
         sched.entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

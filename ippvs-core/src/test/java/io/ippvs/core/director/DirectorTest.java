@@ -281,9 +281,9 @@ class DirectorTest {
         d.addRealServer(dns, server("192.168.1.10", 53, ForwardingMethod.MASQUERADE));
         d.addRealServer(dns, server("192.168.1.11", 53, ForwardingMethod.MASQUERADE));
         d.process(udp(CLIENT, 5353, VIP, 53));
-        assertThat(nat.destination).isEqualTo("192.168.1.10");
+        assertThat(nat.destination).isEqualTo("192.168.1.11"); // rr starts at the newest
         d.process(udp(CLIENT, 5353, VIP, 53));
-        assertThat(nat.destination).isEqualTo("192.168.1.11"); // scheduled afresh
+        assertThat(nat.destination).isEqualTo("192.168.1.10"); // scheduled afresh
         assertThat(d.connectionCount()).isZero();
         assertThat(d.service(dns).stats().connections()).isEqualTo(2);
         for (RealServer rs : d.service(dns).realServers()) {
@@ -322,10 +322,11 @@ class DirectorTest {
     void thresholdsOverloadAServerUntilItDrains() {
         Director d = builder().build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").build());
+        // b first: the newest server heads the list, so rr starts at a
+        RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
         RealServer a = d.addRealServer(http,
                 RealServerConfig.builder(ip("192.168.1.10"), 80).forwardingMethod(ForwardingMethod.MASQUERADE)
                         .upperThreshold(2).lowerThreshold(1).build());
-        RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
         for (int port = 1; port <= 4; port++) {
             d.process(tcp(CLIENT, port, VIP, 80, SYN)); // rr: a b a b
         }
@@ -377,8 +378,8 @@ class DirectorTest {
     void persistenceKeepsAClientNetworkOnOneServer() {
         Director d = builder().build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(300).persistenceNetmask(24).build());
-        RealServer a = d.addRealServer(http, server("192.168.1.10", 80, ForwardingMethod.MASQUERADE));
         RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        RealServer a = d.addRealServer(http, server("192.168.1.10", 80, ForwardingMethod.MASQUERADE)); // the head
         d.process(tcp("198.51.100.7", 1000, VIP, 80, SYN));
         assertThat(nat.realServer).isSameAs(a);
         d.process(tcp("198.51.100.99", 1001, VIP, 80, SYN)); // same /24
@@ -404,8 +405,8 @@ class DirectorTest {
         assertThat(a.persistentConnections()).isEqualTo(1);
         d.process(tcp("198.51.100.8", 1003, VIP, 80, SYN));
         assertThat(nat.realServer).isSameAs(a);
-        // everything idle long enough: the connections go; their templates were re-armed for one
-        // more persistence timeout when they ran out under live connections, as IPVS re-arms them
+        // everything idle long enough: the connections go; their templates were re-armed for 60 s
+        // when they ran out under live connections, as ip_vs_conn_expire re-arms them
         clock.advanceSeconds(2000);
         d.sweep();
         assertThat(a.activeConnections() + a.inactiveConnections()).isZero();
@@ -422,8 +423,8 @@ class DirectorTest {
         Director d = builder().expireQuiescentTemplate(true).build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").persistent().build());
         RealServerConfig ca = server("192.168.1.10", 80, ForwardingMethod.MASQUERADE);
-        RealServer a = d.addRealServer(http, ca);
         RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        RealServer a = d.addRealServer(http, ca); // the head: rr's first choice
         d.process(tcp(CLIENT, 1000, VIP, 80, SYN));
         assertThat(nat.realServer).isSameAs(a);
         d.editRealServer(http, ca.toBuilder().weight(0).build());
@@ -437,8 +438,8 @@ class DirectorTest {
         // without expire_quiescent_template a quiesced server keeps its clients
         Director keep = builder().build();
         keep.addService(ServiceConfig.builder(http).scheduler("rr").persistent().build());
-        RealServer ka = keep.addRealServer(http, ca);
         keep.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        RealServer ka = keep.addRealServer(http, ca);
         keep.process(tcp(CLIENT, 1000, VIP, 80, SYN));
         keep.editRealServer(http, ca.toBuilder().weight(0).build());
         keep.process(tcp(CLIENT, 1001, VIP, 80, SYN));
@@ -470,8 +471,8 @@ class DirectorTest {
     void connReuseModeReschedulesASynOnAFinishedConnection() {
         Director d = builder().build();
         d.addService(ServiceConfig.builder(http).scheduler("rr").build());
-        d.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE));
         d.addRealServer(http, server("192.168.1.21", 80, ForwardingMethod.DIRECT_ROUTE));
+        d.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE)); // the head
         d.process(tcp(CLIENT, 5000, VIP, 80, SYN));
         assertThat(dr.destination).isEqualTo("192.168.1.20");
         d.process(tcp(CLIENT, 5000, VIP, 80, FIN)); // INPUT_ONLY fin from SYN_RECV -> TIME_WAIT
@@ -485,8 +486,8 @@ class DirectorTest {
 
         Director off = builder().connReuseMode(0).build();
         off.addService(ServiceConfig.builder(http).scheduler("rr").build());
-        off.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE));
         off.addRealServer(http, server("192.168.1.21", 80, ForwardingMethod.DIRECT_ROUTE));
+        off.addRealServer(http, server("192.168.1.20", 80, ForwardingMethod.DIRECT_ROUTE));
         off.process(tcp(CLIENT, 5000, VIP, 80, SYN));
         off.process(tcp(CLIENT, 5000, VIP, 80, FIN));
         off.process(tcp(CLIENT, 5000, VIP, 80, SYN));
@@ -504,9 +505,39 @@ class DirectorTest {
             d.process(tcp(CLIENT, 1, VIP, 80, SYN));
             d.removeRealServer(http, a);
             assertThat(rs.available()).isFalse();
-            assertThat(d.process(tcp(CLIENT, 1, VIP, 80, ACK))).isEqualTo(Verdict.drop(DropReason.NO_REAL_SERVER));
+            // with expire_nodest_conn ip_vs_in expires the entry and ip_vs_try_to_schedule lets a
+            // non-SYN continue (NF_ACCEPT); without it the packet is dropped and the entry stays
+            assertThat(d.process(tcp(CLIENT, 1, VIP, 80, ACK)))
+                    .isEqualTo(expire ? Verdict.PASS : Verdict.drop(DropReason.NO_REAL_SERVER));
             assertThat(d.connectionCount()).isEqualTo(expire ? 0 : 1);
             assertThat(rs.activeConnections()).isEqualTo(expire ? 0 : 1);
+        }
+    }
+
+    /**
+     * ip_vs_in, "Check the server status": with expire_nodest_conn a packet of a connection whose
+     * server is no longer IP_VS_DEST_F_AVAILABLE expires it (ip_vs_conn_expire_now) and continues
+     * with cp = NULL into ip_vs_try_to_schedule, whatever conn_reuse_mode is; tcp_conn_schedule
+     * schedules a SYN afresh, anything else is NF_ACCEPT.
+     */
+    @Test
+    void expireNodestConnSchedulesASynAfreshEvenWithoutConnReuseMode() {
+        for (int reuse : new int[] {0, 1}) {
+            Director d = builder().expireNodestConn(true).connReuseMode(reuse).build();
+            d.addService(ServiceConfig.builder(http).scheduler("rr").build());
+            RealServerConfig a = server("192.168.1.10", 80, ForwardingMethod.MASQUERADE);
+            RealServer b = d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+            RealServer ra = d.addRealServer(http, a); // the head: rr's first choice
+            d.process(tcp(CLIENT, 1, VIP, 80, SYN));
+            assertThat(nat.realServer).isSameAs(ra);
+            d.removeRealServer(http, a);
+            // the client's SYN again (a retransmission, or a reused port): a new connection to b
+            assertThat(d.process(tcp(CLIENT, 1, VIP, 80, SYN))).isSameAs(Verdict.FORWARD);
+            assertThat(nat.realServer).isSameAs(b);
+            assertThat(ra.activeConnections() + ra.inactiveConnections()).isZero();
+            assertThat(b.activeConnections()).isEqualTo(1);
+            assertThat(state(d, 1)).isEqualTo("SYN_RECV");
+            assertThat(d.connectionCount()).isEqualTo(1);
         }
     }
 
@@ -645,7 +676,7 @@ class DirectorTest {
         ServiceKey other = key(Protocol.UDP, VIP, 53);
         Configuration next = d.configuration()
                 .withEditedService(ServiceConfig.builder(http).scheduler("wlc").build())
-                .withoutRealServer(http, server("192.168.1.11", 8080, ForwardingMethod.MASQUERADE))
+                .withoutRealServer(http, server("192.168.1.10", 8080, ForwardingMethod.MASQUERADE))
                 .withService(ServiceConfig.builder(other).build());
         d.configure(next);
         assertThat(d.configuration()).isEqualTo(next);
@@ -756,8 +787,8 @@ class DirectorTest {
         Director d = builder().build();
         ServiceKey v6 = key(Protocol.TCP, "2001:db8::1", 443);
         d.addService(ServiceConfig.builder(v6).scheduler("rr").persistent().persistenceNetmask(64).build());
-        RealServer a = d.addRealServer(v6, server("2001:db8:1::10", 443, ForwardingMethod.DIRECT_ROUTE));
         RealServer b = d.addRealServer(v6, server("2001:db8:1::11", 443, ForwardingMethod.DIRECT_ROUTE));
+        RealServer a = d.addRealServer(v6, server("2001:db8:1::10", 443, ForwardingMethod.DIRECT_ROUTE));
         d.process(PacketBuilder.ipv6("2001:db8:aaaa:1::7", "2001:db8::1").tcp(1, 443).flags(SYN).buffer());
         assertThat(dr.realServer).isSameAs(a);
         d.process(PacketBuilder.ipv6("2001:db8:aaaa:1:ffff::9", "2001:db8::1").tcp(2, 443).flags(SYN).buffer());

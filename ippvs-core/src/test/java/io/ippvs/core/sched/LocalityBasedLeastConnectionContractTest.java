@@ -6,4 +6,9 @@ class LocalityBasedLeastConnectionContractTest extends SchedulerContractTest {
     String name() {
         return "lblc";
     }
+
+    @Override
+    boolean keepsOverloadedCachedServer() {
+        return true;
+    }
 }

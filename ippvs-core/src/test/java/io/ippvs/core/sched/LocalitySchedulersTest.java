@@ -55,17 +55,29 @@ class LocalitySchedulersTest {
         assertThat(lblc.schedule(to(100))).isSameAs(c);
     }
 
+    /**
+     * ip_vs_lblc_schedule keeps the cached server while it is IP_VS_DEST_F_AVAILABLE, has a weight
+     * and is not is_overloaded; the threshold flag IP_VS_DEST_F_OVERLOAD is not looked at. Only
+     * __ip_vs_lblc_schedule (wlc, for a new destination or an invalid entry) skips OVERLOADed servers.
+     */
     @Test
-    void lblcReschedulesWhenTheCachedServerIsQuiescedOverloadedOrRemoved() {
+    void lblcKeepsAnOverloadedCachedServerButReschedulesAQuiescedOrRemovedOne() {
         LocalityBasedLeastConnection lblc = new LocalityBasedLeastConnection(clock::get);
         lblc.update(List.of(a, b, c));
         assertThat(lblc.schedule(to(100))).isSameAs(a);
+        a.overloaded(true);
+        assertThat(lblc.schedule(to(100))).isSameAs(a);
+        assertThat(lblc.schedule(to(101))).isSameAs(b); // wlc skips it
+        a.overloaded(false);
         a.weight(0);
         assertThat(lblc.schedule(to(100))).isSameAs(b);
         b.overloaded(true);
+        assertThat(lblc.schedule(to(100))).isSameAs(b);
+        b.inService = false;
+        lblc.update(List.of(a, c)); // b removed
         assertThat(lblc.schedule(to(100))).isSameAs(c);
         c.inService = false;
-        lblc.update(List.of(a, b));
+        lblc.update(List.of(a));
         assertThat(lblc.schedule(to(100))).isNull();
     }
 
@@ -101,24 +113,33 @@ class LocalitySchedulersTest {
         assertThat(lblc.cache().entries()).isEqualTo(1);
     }
 
+    /**
+     * ip_vs_lblc_new never refuses an entry; ip_vs_lblc_check_expire, every CHECK_EXPIRE_INTERVAL
+     * (60 s) when entries > max_size (16384), drops entries idle for ENTRY_TIMEOUT (6 min) until
+     * goal = (entries - max_size) * 4 / 3 (at most max_size / 2) are gone.
+     */
     @Test
-    void theCacheIsBoundedAndTrimsEntriesIdleForSixMinutesWhenFull() {
+    void sixteenThousandEntriesIsTheSoftTrimTriggerNotACap() {
         LocalityBasedLeastConnection lblc = new LocalityBasedLeastConnection(clock::get);
         lblc.update(List.of(a, b));
-        for (int d = 0; d < LocalityCache.MAX_ENTRIES; d++) {
+        int over = 300;
+        for (int d = 0; d < LocalityCache.MAX_ENTRIES + over; d++) {
             assertThat(lblc.schedule(to(d))).isNotNull();
         }
-        assertThat(lblc.cache().entries()).isEqualTo(LocalityCache.MAX_ENTRIES);
-        advance(2, TimeUnit.SECONDS);
-        // full and nothing idle: served but not cached
-        assertThat(lblc.schedule(to(1_000_000))).isNotNull();
-        assertThat(lblc.cache().entries()).isEqualTo(LocalityCache.MAX_ENTRIES);
-        // every entry but destination 5 goes idle for 6 minutes (keep-alive refreshes it)
-        advance(5, TimeUnit.MINUTES);
+        assertThat(lblc.cache().entries()).isEqualTo(LocalityCache.MAX_ENTRIES + over);
+        // over the trigger but nothing idle for 6 minutes: the checks drop nothing
+        advance(61, TimeUnit.SECONDS);
         lblc.schedule(to(5));
-        advance(1, TimeUnit.MINUTES);
-        lblc.schedule(to(2_000_000));
-        assertThat(lblc.cache().entries()).isEqualTo(2);
+        assertThat(lblc.cache().entries()).isEqualTo(LocalityCache.MAX_ENTRIES + over);
+        // everything but destination 5 idle for 6 minutes: the next check drops goal entries
+        advance(6, TimeUnit.MINUTES);
+        lblc.schedule(to(5));
+        int goal = over * 4 / 3;
+        assertThat(lblc.cache().entries()).isEqualTo(LocalityCache.MAX_ENTRIES + over - goal);
+        // now under the trigger: later checks leave the idle entries to the 24-hour expiry
+        advance(61, TimeUnit.SECONDS);
+        lblc.schedule(to(5));
+        assertThat(lblc.cache().entries()).isEqualTo(LocalityCache.MAX_ENTRIES + over - goal);
         RealServer five = lblc.schedule(to(5));
         a.conns(100, 0);
         b.conns(0, 0);

@@ -1,0 +1,155 @@
+package io.ippvs.examples;
+
+import io.ippvs.core.admin.Ipvsadm;
+import io.ippvs.core.director.Director;
+import io.ippvs.nat.NatRewriter;
+import io.ippvs.tunnel.TunnelRewriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ippvs tun}: a NAT director on a Linux TUN device ({@link TunDirector}), with the stdin
+ * command interface and an optional Prometheus endpoint.
+ *
+ * <p>How it is put together, so options added later find their place: {@link #directorBuilder} is
+ * where director options go (threads, defences), {@link #startCompanions} where things that run
+ * beside the packet loop start (the metrics server today; a sync sender or health checks later),
+ * each registered with {@link #companion} so it is closed, newest first, after the loop stops and
+ * the listing is printed.
+ */
+@Command(name = "tun", mixinStandardHelpOptions = true,
+        description = {"Runs a NAT director on a TUN device (root).",
+                "The kernel routes the virtual addresses and the real servers' replies into the device; the director "
+                        + "rewrites each packet and writes it back for the kernel to route on.",
+                "Standard input takes ipvsadm command lines and 'counters'; 'quit' or the end of the input stops it. "
+                        + "On SIGINT/SIGTERM it stops too. Either way it prints the listing and the counters."})
+public final class TunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dev", paramLabel = "NAME", description = "TUN device (made if missing). Default: ${DEFAULT-VALUE}.")
+    String dev = "tun0";
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "ipvsadm rules file (ipvsadm -S format), applied whole or not at all.")
+    Path rules;
+
+    @Option(names = "--mtu", paramLabel = "BYTES",
+            description = "MTU of the links towards the real servers; bigger DF packets get fragmentation-needed from the VIP. Default: ${DEFAULT-VALUE}.")
+    int mtu = 1500;
+
+    @Option(names = "--tunnel-source", paramLabel = "ADDR",
+            description = "Outer source address of tunnelled packets; enables real servers added with -i (VS/TUN).")
+    String tunnelSource;
+
+    @Option(names = "--no-commands", description = "Do not read commands from standard input; run until SIGINT/SIGTERM.")
+    boolean noCommands;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = HostPort.class,
+            description = "Serve the counters as Prometheus text at http://HOST:PORT/metrics (port 0: any free port).")
+    InetSocketAddress metrics;
+
+    private final Deque<AutoCloseable> companions = new ArrayDeque<>();
+    private TunDirector tunDirector;
+    private boolean stopped;
+
+    @Override
+    public Integer call() throws Exception {
+        NatRewriter nat;
+        try {
+            nat = NatRewriter.builder().defaultMtu(mtu).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--mtu: " + e.getMessage());
+        }
+        Director director;
+        try {
+            director = directorBuilder(nat).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintStream err = System.err;
+        if (rules != null) {
+            try {
+                RulesFiles.restore(Ipvsadm.forDirector(director), rules);
+            } catch (IllegalArgumentException | IOException e) {
+                err.println("ippvs tun: " + e.getMessage()); // a RulesFileException names file and line
+                return 1;
+            }
+        }
+        TunDevice tun;
+        try {
+            tun = TunDevice.open(dev);
+        } catch (IOException e) {
+            err.println("ippvs tun: " + e.getMessage());
+            return 1;
+        }
+        tunDirector = new TunDirector(tun, director, nat, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "ippvs-tun-stop"));
+        tunDirector.start();
+        try {
+            startCompanions(tunDirector);
+        } catch (IOException e) {
+            err.println("ippvs tun: " + e.getMessage());
+            stop();
+            return 1;
+        }
+        CommandLoop.ready(tun.name());
+        if (noCommands) {
+            tunDirector.awaitStopped();
+        } else {
+            CommandLoop.run(tunDirector::command);
+            stop();
+        }
+        return 0;
+    }
+
+    /** The director's builder; director options of this command are applied here. */
+    Director.Builder directorBuilder(NatRewriter nat) {
+        Director.Builder b = Director.builder().rewriter(nat);
+        if (tunnelSource != null) {
+            b.rewriter(TunnelRewriter.builder().sourceAddress(NumericAddress.parse("--tunnel-source", tunnelSource)).linkMtu(mtu).build());
+        }
+        return b;
+    }
+
+    /** Starts what runs beside the packet loop. */
+    void startCompanions(TunDirector d) throws IOException {
+        if (metrics != null) {
+            MetricsServer server = MetricsServer.start(metrics, d::metrics);
+            companion(server);
+            InetSocketAddress a = server.address();
+            System.out.println("# metrics http://" + a.getHostString() + ":" + a.getPort() + "/metrics");
+        }
+    }
+
+    /** Registers something to close once the director has stopped. */
+    void companion(AutoCloseable c) {
+        companions.push(c);
+    }
+
+    /** Stops the loop (printing the listing), then the companions; once, from whichever path ends first. */
+    private synchronized void stop() {
+        if (stopped || tunDirector == null) {
+            return;
+        }
+        stopped = true;
+        tunDirector.stop();
+        while (!companions.isEmpty()) {
+            try {
+                companions.pop().close();
+            } catch (Exception e) {
+                System.err.println("ippvs tun: closing: " + e.getMessage());
+            }
+        }
+    }
+}
