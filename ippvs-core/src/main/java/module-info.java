@@ -18,4 +18,5 @@ module io.ippvs.core {
     exports io.ippvs.core.sched;
     exports io.ippvs.core.service;
     exports io.ippvs.core.stats;
+    exports io.ippvs.core.sync;
 }

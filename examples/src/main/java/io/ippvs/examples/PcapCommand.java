@@ -5,6 +5,9 @@ import io.ippvs.api.NextHop;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.admin.Ipvsadm;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.sync.SyncCounters;
+import io.ippvs.core.sync.SyncMaster;
+import io.ippvs.core.sync.SyncSettings;
 import io.ippvs.nat.NatRewriter;
 import io.ippvs.tunnel.DirectRouteRewriter;
 import io.ippvs.tunnel.TunnelRewriter;
@@ -12,6 +15,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +80,17 @@ public final class PcapCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No line per packet; only the counters and the listing.")
     boolean quiet;
 
+    @Option(names = "--sync-out", paramLabel = "SYNC.pcap",
+            description = "Run a sync master and write its datagrams (IPv4 UDP to 224.0.0.81:8848) to this capture.")
+    Path syncOut;
+
+    @Option(names = "--sync-in", paramLabel = "SYNC.pcap",
+            description = "Before the replay, load the connections of the sync datagrams (UDP to port 8848) in this capture, as a backup does.")
+    Path syncIn;
+
+    @Option(names = "--syncid", paramLabel = "ID", description = "Sync id the --sync-out master writes. Default: ${DEFAULT-VALUE}.")
+    int syncId;
+
     private long clock;
 
     @Override
@@ -117,9 +132,42 @@ public final class PcapCommand implements Callable<Integer> {
             err.println("ippvs pcap: " + e.getMessage());
             return 1;
         }
+        if (syncIn != null) {
+            PcapFile sync;
+            try {
+                sync = PcapFile.read(Files.readAllBytes(syncIn));
+            } catch (IOException e) {
+                err.println("ippvs pcap: " + RulesFiles.describe(syncIn, e));
+                return 2;
+            } catch (PcapFile.FormatException e) {
+                err.println("ippvs pcap: " + syncIn + ": " + e.getMessage());
+                return 2;
+            }
+            SyncCounters c = SyncCapture.load(sync, director, t -> clock = t);
+            o.printf("sync in: %d datagrams, %d entries installed, %d dropped%n", c.messagesReceived(),
+                    c.entriesInstalled(), c.droppedTotal());
+        }
+        SyncMaster master = null;
+        if (syncOut != null) {
+            try {
+                master = director.startSyncMaster(SyncSettings.builder().syncId(syncId).build(), new SyncCounters());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--syncid: " + e.getMessage());
+            }
+        }
         Replay r = new Replay(capture, director, ipvsadm, o);
-        try (PcapFile.Writer w = capture.writer(new BufferedOutputStream(Files.newOutputStream(out)))) {
+        try (PcapFile.Writer w = capture.writer(new BufferedOutputStream(Files.newOutputStream(out)));
+                PcapFile.Writer sw = syncOut == null ? null : new PcapFile.Writer(
+                        new BufferedOutputStream(Files.newOutputStream(syncOut)), ByteOrder.LITTLE_ENDIAN, true,
+                        PcapFile.MAX_RECORD, PcapFile.LINKTYPE_RAW)) {
+            r.sync = master;
+            r.syncSender = sw == null ? null : SyncCapture.writer(sw, () -> clock);
             r.run(w);
+            if (master != null) {
+                master.flush(clock, true, r.syncSender);
+                o.printf("sync out: %d datagrams, %d entries written to %s%n", master.counters().messagesSent(),
+                        master.counters().entriesSent(), syncOut);
+            }
         }
         o.flush();
         return 0;
@@ -132,6 +180,8 @@ public final class PcapCommand implements Callable<Integer> {
         final Ipvsadm ipvsadm;
         final PrintWriter o;
         final NextHop hop = new NextHop();
+        SyncMaster sync;
+        SyncMaster.Sender syncSender;
         long notIp;
         long unfit;
         long written;
@@ -162,6 +212,9 @@ public final class PcapCommand implements Callable<Integer> {
                 }
                 clock = now;
                 packet(n, now - first, rec, w);
+                if (sync != null) {
+                    sync.flush(now, false, syncSender); // full datagrams at once, a partial one after 2 s
+                }
             }
             for (double t : lists) {
                 listAt(first, t); // after the end of the capture: the table as time goes on without traffic

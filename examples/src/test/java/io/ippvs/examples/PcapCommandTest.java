@@ -275,6 +275,65 @@ class PcapCommandTest {
         return Cli.run("pcap", "--rules", rules.toString(), "--in", input.toString(), "--out", output.toString());
     }
 
+    /**
+     * --sync-out / --sync-in: director A replays a connection's first packets and writes its master's
+     * sync datagrams; director B, whose rr would pick the other server, loads them and carries the
+     * connection on to A's server (without them its ACK would be dropped: no connection).
+     */
+    @Test
+    void aBackupLoadedFromTheMastersSyncCaptureCarriesTheConnectionOn() throws Exception {
+        String rulesA = """
+                -A -t 203.1.1.10:80 -s rr
+                -a -t 203.1.1.10:80 -r 10.1.1.1:8080 -m
+                -a -t 203.1.1.10:80 -r 10.1.1.2:8080 -m
+                """;
+        Path a = Files.writeString(dir.resolve("a.rules"), rulesA);
+        Path b = Files.writeString(dir.resolve("b.rules"), """
+                -A -t 203.1.1.10:80 -s rr
+                -a -t 203.1.1.10:80 -r 10.1.1.2:8080 -m
+                -a -t 203.1.1.10:80 -r 10.1.1.1:8080 -m
+                """);
+        String client = "198.51.100.7";
+        List<Frame> first = List.of(
+                new Frame(T0, packet(6, client, 40000, "203.1.1.10", 80, 64, 0x02, NONE)),
+                new Frame(T0 + MS, packet(6, client, 40000, "203.1.1.10", 80, 64, 0x10, NONE)),
+                new Frame(T0 + 2 * MS, packet(6, client, 40000, "203.1.1.10", 80, 64, 0x18, "GET /".getBytes())));
+        List<Frame> later = List.of(
+                new Frame(T0 + 3000 * MS, packet(6, client, 40000, "203.1.1.10", 80, 64, 0x10, NONE)));
+        Path in1 = Files.write(dir.resolve("first.pcap"), pcap(ByteOrder.LITTLE_ENDIAN, false, 101, first));
+        Path in2 = Files.write(dir.resolve("later.pcap"), pcap(ByteOrder.LITTLE_ENDIAN, false, 101, later));
+        Path sync = dir.resolve("sync.pcap");
+        Cli ra = Cli.run("pcap", "--rules", a.toString(), "--in", in1.toString(), "--out", dir.resolve("a.pcap").toString(),
+                "--sync-out", sync.toString(), "--syncid", "9", "--quiet");
+        assertThat(ra.exit()).as(ra.err()).isZero();
+        assertThat(ra.out()).contains("sync out: 1 datagrams, 1 entries written to " + sync);
+        String server = destination(TestCapture.read(Files.readAllBytes(dir.resolve("a.pcap"))).frames().get(0).bytes());
+
+        Cli without = Cli.run("pcap", "--rules", b.toString(), "--in", in2.toString(), "--out",
+                dir.resolve("b0.pcap").toString());
+        assertThat(without.out()).contains("DROP no_connection");
+        Cli rb = Cli.run("pcap", "--rules", b.toString(), "--in", in2.toString(), "--out", dir.resolve("b.pcap").toString(),
+                "--sync-in", sync.toString());
+        assertThat(rb.exit()).as(rb.err()).isZero();
+        assertThat(rb.out()).contains("sync in: 1 datagrams, 1 entries installed, 0 dropped");
+        List<Frame> out = TestCapture.read(Files.readAllBytes(dir.resolve("b.pcap"))).frames();
+        assertThat(out).hasSize(1);
+        assertThat(destination(out.get(0).bytes())).isEqualTo(server);
+        syncDecodesInTshark(sync);
+    }
+
+    /** Wireshark's ipvs dissector reads the --sync-out capture: sync id 9, one TCP entry to port 80. */
+    private static void syncDecodesInTshark(Path file) throws Exception {
+        assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "tshark"))),
+                "tshark is not installed (apt-get install -y tshark); the replay itself read the file back");
+        Process p = new ProcessBuilder("tshark", "-n", "-r", file.toString(), "-d", "udp.port==8848,ipvs", "-T", "fields",
+                "-E", "separator=|", "-e", "ipvs.syncid", "-e", "ipvs.conncount", "-e", "ipvs.cport", "-e", "ipvs.vport",
+                "-e", "ipvs.caddr").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isEqualTo("9|1|40000|80|198.51.100.7\n");
+    }
+
     private static String destination(byte[] ip) {
         return (ip[16] & 0xFF) + "." + (ip[17] & 0xFF) + "." + (ip[18] & 0xFF) + "." + (ip[19] & 0xFF);
     }

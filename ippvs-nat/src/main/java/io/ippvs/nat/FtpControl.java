@@ -1,5 +1,7 @@
 package io.ippvs.nat;
 
+import io.ippvs.core.sync.SyncEntry;
+import io.ippvs.core.sync.SyncProtocol;
 import java.nio.ByteBuffer;
 
 /**
@@ -38,6 +40,35 @@ final class FtpControl {
     int heldLength;
     /** The (server-numbered) sequence number of the first held byte. */
     int heldSeq;
+
+    /** The offsets for a sync message; returns the IN_SEQ / OUT_SEQ flags of the directions that have one. */
+    synchronized long export(SyncEntry into) {
+        long flags = 0;
+        if (in.isSet()) {
+            into.inInitSeq = in.lineStart();
+            into.inDelta = in.delta();
+            into.inPreviousDelta = in.previousDelta();
+            flags |= SyncProtocol.F_IN_SEQ;
+        }
+        if (out.isSet()) {
+            into.outInitSeq = out.lineStart();
+            into.outDelta = out.delta();
+            into.outPreviousDelta = out.previousDelta();
+            flags |= SyncProtocol.F_OUT_SEQ;
+        }
+        into.hasSequence = flags != 0;
+        return flags;
+    }
+
+    /** The offsets a sync message carried, for each direction its flags mark (or that has an offset). */
+    synchronized void restore(SyncEntry from) {
+        if ((from.flags & SyncProtocol.F_IN_SEQ) != 0 || from.inDelta != 0 || from.inPreviousDelta != 0) {
+            in.restore(from.inInitSeq, from.inDelta, from.inPreviousDelta);
+        }
+        if ((from.flags & SyncProtocol.F_OUT_SEQ) != 0 || from.outDelta != 0 || from.outPreviousDelta != 0) {
+            out.restore(from.outInitSeq, from.outDelta, from.outPreviousDelta);
+        }
+    }
 
     ByteBuffer command() {
         if (command == null) {

@@ -18,6 +18,8 @@ import io.ippvs.core.header.TcpHeader;
 import io.ippvs.core.header.UdpHeader;
 import io.ippvs.core.icmp.IcmpErrors;
 import io.ippvs.core.icmp.IcmpRateLimiter;
+import io.ippvs.core.sync.SequenceSync;
+import io.ippvs.core.sync.SyncEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -50,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe; nothing is allocated on an established flow (an FTP control connection allocates
  * its helper state once).
  */
-public final class NatRewriter implements PacketRewriter {
+public final class NatRewriter implements PacketRewriter, SequenceSync {
 
     private static final Verdict FORWARD = Verdict.FORWARD;
     private static final Verdict MALFORMED = Verdict.drop(DropReason.MALFORMED);
@@ -634,6 +636,20 @@ public final class NatRewriter implements PacketRewriter {
             }
         }
         return false;
+    }
+
+    /** The FTP helper's sequence offsets of a control connection, for the sync protocol. */
+    @Override
+    public long exportSequence(Object attachment, SyncEntry into) {
+        return attachment instanceof FtpControl ? ((FtpControl) attachment).export(into) : 0;
+    }
+
+    /** A control connection's FTP state on a sync backup, from the offsets its master sent. */
+    @Override
+    public Object importSequence(Object existing, SyncEntry from) {
+        FtpControl c = existing instanceof FtpControl ? (FtpControl) existing : new FtpControl();
+        c.restore(from);
+        return c;
     }
 
     @Override

@@ -47,6 +47,32 @@ final class SequenceDelta {
         }
     }
 
+    /** Whether a line was rewritten: the sync protocol's IN_SEQ / OUT_SEQ flag for this direction. */
+    boolean isSet() {
+        return set;
+    }
+
+    int delta() {
+        return delta;
+    }
+
+    int previousDelta() {
+        return previousDelta;
+    }
+
+    /**
+     * Takes the offsets a sync master sent ({@code struct ip_vs_seq}: init_seq, delta,
+     * previous_delta). The line's end is not on the wire, so a retransmission reaching into it is
+     * not recognised as one; every later segment is numbered right.
+     */
+    void restore(int initSeq, int delta, int previousDelta) {
+        this.set = true;
+        this.lineStart = initSeq;
+        this.lineEnd = initSeq;
+        this.delta = delta;
+        this.previousDelta = previousDelta;
+    }
+
     int lineStart() {
         return lineStart;
     }

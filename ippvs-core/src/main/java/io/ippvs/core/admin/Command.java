@@ -4,6 +4,8 @@ import io.ippvs.api.Configuration;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
+import io.ippvs.core.sync.SyncDaemon;
+import io.ippvs.core.sync.SyncDaemonConfig;
 
 /** One parsed ipvsadm command line, ready to apply to a {@link Configuration} or to run as a listing. */
 final class Command {
@@ -11,7 +13,7 @@ final class Command {
     /** What the command does. */
     enum Kind {
         ADD_SERVICE, EDIT_SERVICE, DELETE_SERVICE, CLEAR, ADD_SERVER, EDIT_SERVER, DELETE_SERVER,
-        SET_TIMEOUTS, LEGACY_ADD, LEGACY_DELETE, RESTORE, SAVE, LIST, ZERO, HELP, VERSION;
+        SET_TIMEOUTS, LEGACY_ADD, LEGACY_DELETE, RESTORE, SAVE, LIST, ZERO, HELP, VERSION, START_DAEMON, STOP_DAEMON;
 
         /** Whether the command only changes the configuration (and so may appear in a rules file). */
         boolean changesConfiguration() {
@@ -31,6 +33,10 @@ final class Command {
     final int tcpTimeout;
     final int tcpFinTimeout;
     final int udpTimeout;
+    /** For --start-daemon and --stop-daemon. */
+    final SyncDaemon.Role role;
+    /** For --start-daemon. */
+    final SyncDaemonConfig daemon;
 
     Command(Kind kind, ServiceKey key, ServiceConfig service, RealServerConfig server, ListOptions list,
             int tcpTimeout, int tcpFinTimeout, int udpTimeout) {
@@ -42,6 +48,20 @@ final class Command {
         this.tcpTimeout = tcpTimeout;
         this.tcpFinTimeout = tcpFinTimeout;
         this.udpTimeout = udpTimeout;
+        this.role = null;
+        this.daemon = null;
+    }
+
+    /** --start-daemon (with its configuration) or --stop-daemon (config null). */
+    Command(Kind kind, SyncDaemon.Role role, SyncDaemonConfig daemon) {
+        this.kind = kind;
+        this.key = null;
+        this.service = null;
+        this.server = null;
+        this.list = null;
+        this.tcpTimeout = this.tcpFinTimeout = this.udpTimeout = 0;
+        this.role = role;
+        this.daemon = daemon;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ippvs.core.admin;
 
+import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.ForwardingMethod;
@@ -10,9 +11,12 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
+import io.ippvs.core.sync.SyncDaemon;
+import io.ippvs.core.sync.SyncDaemonConfig;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -45,6 +49,10 @@ final class CommandParser {
     private static final EnumSet<Option> LIST_SETTINGS = EnumSet.of(Option.NUMERIC, Option.CONNECTION, Option.STATS,
             Option.RATE, Option.THRESHOLDS, Option.PERSISTENT_CONN, Option.TUN_INFO, Option.EXACT, Option.SORT,
             Option.NOSORT, Option.TIMEOUT, Option.DAEMON);
+    private static final EnumSet<Option> DAEMON_SETTINGS = EnumSet.of(Option.MCAST_INTERFACE, Option.SYNCID,
+            Option.MCAST_GROUP, Option.MCAST_PORT, Option.MCAST_TTL, Option.SYNC_MAXLEN, Option.SYNC_PEER);
+    /** ipvsadm's DEF_MCAST_IFN: the interface when --mcast-interface is not given. */
+    static final String DEFAULT_MCAST_INTERFACE = "eth0";
 
     private final HostResolver resolver;
     private final Predicate<String> schedulers;
@@ -216,6 +224,12 @@ final class CommandParser {
                     allowed.add(Option.NUMERIC);
                     allowed.add(Option.IPPVS_FULL);
                     break;
+                case START_DAEMON:
+                    allowed.addAll(DAEMON_SETTINGS);
+                    break;
+                case STOP_DAEMON:
+                    allowed.add(Option.SYNCID);
+                    break;
                 default:
                     break;
             }
@@ -242,6 +256,9 @@ final class CommandParser {
         }
         if (!positional.isEmpty()) {
             throw new IllegalArgumentException("command line: unexpected argument '" + positional.get(0) + "'");
+        }
+        if (kind == Command.Kind.START_DAEMON || kind == Command.Kind.STOP_DAEMON) {
+            return daemon(kind, given);
         }
         ServiceKey key = serviceKey(given);
         boolean needsService = kind != Command.Kind.CLEAR && kind != Command.Kind.RESTORE && kind != Command.Kind.SAVE
@@ -293,6 +310,86 @@ final class CommandParser {
         return new Command(kind, key, service, server, list, 0, 0, 0);
     }
 
+    /**
+     * {@code --start-daemon master|backup} and {@code --stop-daemon master|backup} with ipvsadm's
+     * checks and messages (ipvsadm.c parse_options: "illegal start-daemon parameter specified",
+     * "illegal syncid specified", "invalid IPv4 mcast-group", the ranges of port, TTL and maxlen).
+     */
+    private static Command daemon(Command.Kind kind, Map<Option, String> given) {
+        String word = given.get(kind == Command.Kind.START_DAEMON ? Option.START_DAEMON : Option.STOP_DAEMON);
+        SyncDaemon.Role role;
+        if (word.equals("master")) {
+            role = SyncDaemon.Role.MASTER;
+        } else if (word.equals("backup")) {
+            role = SyncDaemon.Role.BACKUP;
+        } else {
+            throw new IllegalArgumentException(kind == Command.Kind.START_DAEMON
+                    ? "start-daemon: illegal start-daemon parameter specified"
+                    : "stop-daemon: illegal start_daemon specified");
+        }
+        if (kind == Command.Kind.STOP_DAEMON) {
+            return new Command(kind, role, null);
+        }
+        SyncDaemonConfig.Builder b = SyncDaemonConfig.builder()
+                .multicastInterface(given.getOrDefault(Option.MCAST_INTERFACE, DEFAULT_MCAST_INTERFACE));
+        if (given.containsKey(Option.SYNCID)) {
+            b.syncId(daemonNumber(given.get(Option.SYNCID), 0, 255, "syncid: illegal syncid specified"));
+        }
+        if (given.containsKey(Option.SYNC_PEER)) {
+            if (!given.containsKey(Option.MCAST_GROUP)) {
+                b.group(null); // peers only, unless a group is named too
+            }
+            for (String p : given.get(Option.SYNC_PEER).split(",")) {
+                HostAndPort hp;
+                try {
+                    hp = HostAndPort.fromString(p.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("sync-peer: '" + p + "' is not host:port", e);
+                }
+                if (!hp.hasPort() || !InetAddresses.isInetAddress(hp.getHost())) {
+                    throw new IllegalArgumentException("sync-peer: '" + p + "' is not a numeric address with a port");
+                }
+                b.peer(new InetSocketAddress(InetAddresses.forString(hp.getHost()), hp.getPort()));
+            }
+        }
+        if (given.containsKey(Option.MCAST_GROUP)) {
+            String g = given.get(Option.MCAST_GROUP);
+            boolean v6 = g.indexOf(':') >= 0;
+            String bad = "mcast-group: invalid " + (v6 ? "IPv6" : "IPv4") + " mcast-group `" + g + "'";
+            if (!InetAddresses.isInetAddress(g)) {
+                throw new IllegalArgumentException(bad);
+            }
+            InetAddress a = InetAddresses.forString(g);
+            if (!a.isMulticastAddress() || (a instanceof Inet6Address) != v6) {
+                throw new IllegalArgumentException(bad);
+            }
+            b.group(a);
+        }
+        if (given.containsKey(Option.MCAST_PORT)) {
+            b.port(daemonNumber(given.get(Option.MCAST_PORT), 1, 65535, "mcast-port: illegal mcast-port specified"));
+        }
+        if (given.containsKey(Option.MCAST_TTL)) {
+            b.ttl(daemonNumber(given.get(Option.MCAST_TTL), 1, 255, "mcast-ttl: illegal mcast-ttl specified"));
+        }
+        if (given.containsKey(Option.SYNC_MAXLEN)) {
+            b.maxLength(daemonNumber(given.get(Option.SYNC_MAXLEN), 1, 65535 - 20 - 8,
+                    "sync-maxlen: illegal sync-maxlen specified"));
+        }
+        return new Command(kind, role, b.build());
+    }
+
+    /** ipvsadm's string_to_number: a decimal in range, else {@code message}. */
+    private static int daemonNumber(String s, int min, int max, String message) {
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException(message);
+        }
+        long v = Long.parseLong(s);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(message);
+        }
+        return (int) v;
+    }
+
     private static Command.Kind kindOf(Option command) {
         switch (command) {
             case ADD_SERVICE: return Command.Kind.ADD_SERVICE;
@@ -308,6 +405,8 @@ final class CommandParser {
             case ZERO: return Command.Kind.ZERO;
             case HELP: return Command.Kind.HELP;
             case VERSION: return Command.Kind.VERSION;
+            case START_DAEMON: return Command.Kind.START_DAEMON;
+            case STOP_DAEMON: return Command.Kind.STOP_DAEMON;
             default: return Command.Kind.SET_TIMEOUTS;
         }
     }

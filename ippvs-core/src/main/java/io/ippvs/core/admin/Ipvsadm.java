@@ -52,6 +52,9 @@ public final class Ipvsadm {
             "  -L|-l [-n] [service | -c | --timeout | --daemon]",
             "        [--stats|--rate|--thresholds|--persistent-conn|--tun-info] [--exact] [--nosort]",
             "  -Z [service]                         zero the counters",
+            "  --start-daemon master|backup [--mcast-interface if] [--syncid id] [--sync-maxlen len]",
+            "        [--mcast-group addr] [--mcast-port port] [--mcast-ttl ttl]",
+            "  --stop-daemon master|backup          stop a connection sync daemon",
             "  --set tcp tcpfin udp                 connection timeouts in seconds, 0 keeps one",
             "  -A|-D -t vip:port -R rip:port        the 1998 ippfvsadm 0.5 form: add (remove) a masqueraded server;",
             "                                       an ippvs extension, ipvsadm 1.31 rejects it",
@@ -157,7 +160,8 @@ public final class Ipvsadm {
 
     /** The counters as Prometheus text; see {@link PrometheusText}. */
     public String metrics() {
-        return PrometheusText.format(target.services(), target.totals(), target::drops);
+        return PrometheusText.format(target.services(), target.totals(), target::drops)
+                + PrometheusText.sync(target.daemons());
     }
 
     private synchronized String run(Command c, String input) {
@@ -175,6 +179,10 @@ public final class Ipvsadm {
                 return USAGE;
             case VERSION:
                 return "ipvsadm 1.31 commands and listings, by ippvs (IPVS " + Listing.IPVS_VERSION + ")\n";
+            case START_DAEMON:
+            case STOP_DAEMON:
+                daemon(c);
+                return "";
             case ZERO:
                 if (c.key == null) {
                     target.zeroCounters();
@@ -194,7 +202,7 @@ public final class Ipvsadm {
             return Listing.timeouts(target.configuration());
         }
         if (o.daemon()) {
-            return ""; // no sync daemon runs inside the library
+            return Listing.daemons(target.daemons());
         }
         if (o.connections()) {
             return Listing.connections(target.connections(), o, resolver);
@@ -206,6 +214,25 @@ public final class Ipvsadm {
     }
 
     /** The service {@code -Z}/{@code -L} names; libipvs says "No such service" (ESRCH) otherwise. */
+    /**
+     * --start-daemon / --stop-daemon: what the kernel refuses (a daemon of that role runs already,
+     * none runs, no such interface, sockets that cannot be set up) exits 255 as ipvsadm does, with
+     * libipvs's text ("Daemon has already run", "No daemon is running") where it has one.
+     */
+    private void daemon(Command c) {
+        try {
+            if (c.kind == Command.Kind.START_DAEMON) {
+                target.startDaemon(c.role, c.daemon);
+            } else {
+                target.stopDaemon(c.role);
+            }
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(": ");
+            throw new IpvsadmException(m, colon < 0 ? m : m.substring(colon + 2), IpvsadmException.REJECTED, e);
+        }
+    }
+
     private VirtualService existing(Command c, int exitStatus) {
         for (VirtualService s : target.services()) {
             if (s.key().equals(c.key)) {

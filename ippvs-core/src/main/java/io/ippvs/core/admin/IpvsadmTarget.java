@@ -5,6 +5,8 @@ import io.ippvs.api.DropReason;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Stats;
 import io.ippvs.api.VirtualService;
+import io.ippvs.core.sync.SyncDaemon;
+import io.ippvs.core.sync.SyncDaemonConfig;
 import java.util.List;
 
 /**
@@ -47,4 +49,28 @@ public interface IpvsadmTarget {
 
     /** Packets dropped for {@code reason}. */
     long drops(DropReason reason);
+
+    /**
+     * Starts a sync daemon ({@code --start-daemon}); by default refused.
+     *
+     * @throws IllegalArgumentException when one of {@code role} runs already ("Daemon has already run")
+     *     or the target runs none
+     */
+    default SyncDaemon startDaemon(SyncDaemon.Role role, SyncDaemonConfig config) {
+        throw new IllegalArgumentException("start-daemon: this target runs no sync daemon");
+    }
+
+    /**
+     * Stops the sync daemon of {@code role} ({@code --stop-daemon}).
+     *
+     * @throws IllegalArgumentException when none runs ("No daemon is running")
+     */
+    default void stopDaemon(SyncDaemon.Role role) {
+        throw new IllegalArgumentException("stop-daemon: No daemon is running");
+    }
+
+    /** The running sync daemons, master first ({@code -L --daemon}). */
+    default List<SyncDaemon> daemons() {
+        return List.of();
+    }
 }

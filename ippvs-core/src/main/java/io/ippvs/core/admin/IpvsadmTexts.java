@@ -25,7 +25,13 @@ final class IpvsadmTexts {
             Map.entry("tun-port", "illegal tunnel port specified"),
             Map.entry("set", "--set option requires 3 timeout values"),
             Map.entry("onePacket", "One-Packet Scheduling is only for UDP virtual services"),
-            Map.entry("ipv6", "-6 used before -f"));
+            Map.entry("ipv6", "-6 used before -f"),
+            Map.entry("start-daemon", "illegal start-daemon parameter specified"),
+            Map.entry("stop-daemon", "illegal start_daemon specified"),
+            Map.entry("syncid", "illegal syncid specified"),
+            Map.entry("mcast-port", "illegal mcast-port specified"),
+            Map.entry("mcast-ttl", "illegal mcast-ttl specified"),
+            Map.entry("sync-maxlen", "illegal sync-maxlen specified"));
 
     private IpvsadmTexts() {}
 
@@ -46,6 +52,9 @@ final class IpvsadmTexts {
         }
         if (value != null && field.equals("sched-flags")) {
             return (message.contains("is a flag of") ? "incompatible" : "invalid") + " scheduler flag `" + value + "'";
+        }
+        if (field.equals("mcast-group") && message.contains("mcast-group `")) {
+            return message.substring(colon + 2); // "invalid IPv4 mcast-group `...'", ipvsadm's own words
         }
         return BY_FIELD.getOrDefault(field, message);
     }

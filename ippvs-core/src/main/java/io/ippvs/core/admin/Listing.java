@@ -1,5 +1,7 @@
 package io.ippvs.core.admin;
 
+import com.google.common.net.HostAndPort;
+import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.ForwardingMethod;
@@ -12,7 +14,10 @@ import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Stats;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.VirtualService;
+import io.ippvs.core.sync.SyncDaemon;
+import io.ippvs.core.sync.SyncDaemonConfig;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +88,39 @@ final class Listing {
     static String timeouts(Configuration c) {
         return "Timeout (tcp tcpfin udp): " + (c.tcpTimeout() == 0 ? 900 : c.tcpTimeout()) + " "
                 + (c.tcpFinTimeout() == 0 ? 120 : c.tcpFinTimeout()) + " " + (c.udpTimeout() == 0 ? 300 : c.udpTimeout()) + "\n";
+    }
+
+    /**
+     * {@code ipvsadm -L --daemon}: ipvsadm 1.31's list_daemon, master first, every field the kernel
+     * reports (it fills in the defaults when the daemon starts); our unicast peers follow as
+     * {@code peers=}, a group-less daemon shows no {@code group=}.
+     */
+    static String daemons(List<SyncDaemon> daemons) {
+        StringBuilder sb = new StringBuilder();
+        for (SyncDaemon.Role role : SyncDaemon.Role.values()) {
+            for (SyncDaemon d : daemons) {
+                if (d.role() != role) {
+                    continue;
+                }
+                SyncDaemonConfig c = d.config();
+                sb.append(role.word()).append(" sync daemon (mcast=")
+                        .append(c.multicastInterface() == null ? "" : c.multicastInterface())
+                        .append(", syncid=").append(c.syncId()).append(", maxlen=").append(c.maxLength());
+                if (c.group() != null) {
+                    sb.append(", group=").append(InetAddresses.toAddrString(c.group()));
+                }
+                sb.append(", port=").append(c.port()).append(", ttl=").append(c.ttl());
+                if (!c.peers().isEmpty()) {
+                    sb.append(", peers=");
+                    for (int i = 0; i < c.peers().size(); i++) {
+                        InetSocketAddress p = c.peers().get(i);
+                        sb.append(i == 0 ? "" : ",").append(HostAndPort.fromParts(InetAddresses.toAddrString(p.getAddress()), p.getPort()));
+                    }
+                }
+                sb.append(")\n");
+            }
+        }
+        return sb.toString();
     }
 
     /**

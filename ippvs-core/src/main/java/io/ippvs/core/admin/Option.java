@@ -21,6 +21,8 @@ enum Option {
     SET('\0', "set", Arg.REQUIRED, Group.COMMAND),
     HELP('h', "help", Arg.NONE, Group.COMMAND),
     VERSION('v', "version", Arg.NONE, Group.COMMAND),
+    START_DAEMON('\0', "start-daemon", Arg.REQUIRED, Group.COMMAND),
+    STOP_DAEMON('\0', "stop-daemon", Arg.REQUIRED, Group.COMMAND),
     // service
     TCP_SERVICE('t', "tcp-service", Arg.REQUIRED, Group.SERVICE),
     UDP_SERVICE('u', "udp-service", Arg.REQUIRED, Group.SERVICE),
@@ -58,6 +60,15 @@ enum Option {
     NOSORT('\0', "nosort", Arg.NONE, Group.NONE),
     TIMEOUT('\0', "timeout", Arg.NONE, Group.NONE),
     DAEMON('\0', "daemon", Arg.NONE, Group.NONE),
+    // sync daemon
+    MCAST_INTERFACE('\0', "mcast-interface", Arg.REQUIRED, Group.NONE),
+    SYNCID('\0', "syncid", Arg.REQUIRED, Group.NONE),
+    MCAST_GROUP('\0', "mcast-group", Arg.REQUIRED, Group.NONE),
+    MCAST_PORT('\0', "mcast-port", Arg.REQUIRED, Group.NONE),
+    MCAST_TTL('\0', "mcast-ttl", Arg.REQUIRED, Group.NONE),
+    SYNC_MAXLEN('\0', "sync-maxlen", Arg.REQUIRED, Group.NONE),
+    /** Our extension: unicast peers, {@code host:port[,host:port...]}, instead of (or with) the group. */
+    SYNC_PEER('\0', "sync-peer", Arg.REQUIRED, Group.NONE),
     // ours: -S that also writes --set and thresholds, so -R restores everything
     IPPVS_FULL('\0', "ippvs-full", Arg.NONE, Group.NONE);
 

@@ -5,6 +5,9 @@ import io.ippvs.api.RealServer;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Stats;
 import io.ippvs.api.VirtualService;
+import io.ippvs.core.sync.SyncCounters;
+import io.ippvs.core.sync.SyncDaemon;
+import io.ippvs.core.sync.SyncDrop;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +63,52 @@ public final class PrometheusText {
                     .append(Long.toUnsignedString(drops.applyAsLong(r))).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The sync daemons' counters: datagrams and entries sent and received, entries installed and
+     * lost to a full queue, drops by reason; each labelled with the daemon's role and sync id.
+     */
+    public static String sync(List<SyncDaemon> daemons) {
+        if (daemons.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        syncFamily(sb, "ippvs_sync_entries_installed_total", "Received sync entries installed in the table.", daemons,
+                SyncCounters::entriesInstalled);
+        syncFamily(sb, "ippvs_sync_entries_lost_total", "Sync entries lost to a full hand-off queue.", daemons,
+                SyncCounters::entriesLost);
+        syncFamily(sb, "ippvs_sync_entries_received_total", "Sync entries received in accepted datagrams.", daemons,
+                SyncCounters::entriesReceived);
+        syncFamily(sb, "ippvs_sync_entries_sent_total", "Sync entries sent.", daemons, SyncCounters::entriesSent);
+        sb.append("# HELP ippvs_sync_dropped_total Sync datagrams (message reasons) or entries dropped, by reason.\n");
+        sb.append("# TYPE ippvs_sync_dropped_total counter\n");
+        for (SyncDaemon d : daemons) {
+            for (SyncDrop r : SyncDrop.values()) {
+                sb.append("ippvs_sync_dropped_total{").append(syncLabels(d)).append(",reason=\"").append(r.label())
+                        .append("\"} ").append(d.counters().dropped(r)).append('\n');
+            }
+        }
+        syncFamily(sb, "ippvs_sync_messages_received_total", "Sync datagrams received.", daemons,
+                SyncCounters::messagesReceived);
+        syncFamily(sb, "ippvs_sync_messages_sent_total", "Sync datagrams sent.", daemons, SyncCounters::messagesSent);
+        syncFamily(sb, "ippvs_sync_send_errors_total", "Sync datagrams that could not be sent.", daemons,
+                SyncCounters::sendErrors);
+        return sb.toString();
+    }
+
+    private static void syncFamily(StringBuilder sb, String name, String help, List<SyncDaemon> daemons,
+            ToLongFunction<SyncCounters> value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        for (SyncDaemon d : daemons) {
+            sb.append(name).append('{').append(syncLabels(d)).append("} ").append(value.applyAsLong(d.counters()))
+                    .append('\n');
+        }
+    }
+
+    private static String syncLabels(SyncDaemon d) {
+        return "role=\"" + d.role().word() + "\",syncid=\"" + d.config().syncId() + "\"";
     }
 
     private static void counter(StringBuilder sb, String name, String help, long value) {

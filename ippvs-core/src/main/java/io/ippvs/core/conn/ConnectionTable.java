@@ -714,6 +714,23 @@ public final class ConnectionTable {
         return (long) LONGS.getAndAdd(entries, base(handle) + W_PACKETS, 1L) + 1;
     }
 
+    /**
+     * Counts one packet without a locked instruction (an opaque read and write): two threads counting
+     * the same entry at once may lose one count. For the sync master's {@code pkts % sync_period},
+     * which a lost count only shifts; returns the new count.
+     */
+    public long countPacket(int handle) {
+        int at = base(handle) + W_PACKETS;
+        long n = (long) LONGS.getOpaque(entries, at) + 1;
+        LONGS.setOpaque(entries, at, n);
+        return n;
+    }
+
+    /** Sets the packet count (a sync backup sets sync_threshold, as {@code ip_vs_proc_conn} does). */
+    public void packets(int handle, long count) {
+        LONGS.setOpaque(entries, base(handle) + W_PACKETS, count);
+    }
+
     /** Replaces the caller-defined int. */
     public void attachment(int handle, int value) {
         int e = base(handle);

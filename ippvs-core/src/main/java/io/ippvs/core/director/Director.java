@@ -35,6 +35,14 @@ import io.ippvs.core.service.VirtualServiceState;
 import io.ippvs.core.stats.StripeAllocator;
 import io.ippvs.core.stats.StripedCounters;
 import io.ippvs.core.stats.TrafficStats;
+import io.ippvs.core.sync.SequenceSync;
+import io.ippvs.core.sync.SyncCounters;
+import io.ippvs.core.sync.SyncDecoder;
+import io.ippvs.core.sync.SyncDrop;
+import io.ippvs.core.sync.SyncEntry;
+import io.ippvs.core.sync.SyncMaster;
+import io.ippvs.core.sync.SyncSettings;
+import io.ippvs.core.sync.SyncTarget;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -82,7 +90,7 @@ import java.util.function.UnaryOperator;
  * {@link #sweep()}, which the appliance calls periodically (about once a second); the sweep also
  * runs the rate estimator every 2 s of clock time, the defences and id recycling.
  */
-public final class Director {
+public final class Director implements SyncTarget {
 
     /** Datagrams whose later fragments the fragment cache can place at once. */
     private static final int FRAGMENT_CACHE_ENTRIES = 4096;
@@ -94,7 +102,7 @@ public final class Director {
     private static final int FTP_PORT = 21;
 
     /** The state a removed entry is frozen in, so no packet thread moves its counts afterwards. */
-    private static final int GONE = 0xFF;
+    static final int GONE = 0xFF;
     /** How long an expected (FTP data) connection waits for its first packet. */
     private static final int EXPECTED_TIMEOUT_SECONDS = 60;
     private static final long SECOND = 1_000_000_000L;
@@ -138,6 +146,9 @@ public final class Director {
     private volatile int generation;
     private volatile TcpStateMachine tcpMachine = TcpStateMachine.normal();
     private volatile Object[] attachments;
+    /** The sync master, when one runs: told about every inbound packet's connection. */
+    private volatile SyncMaster syncMaster;
+    private final SyncedConnections synced;
 
     // sweep state, guarded by sweepLock
     private long lastEstimate;
@@ -163,6 +174,7 @@ public final class Director {
         this.dropNonService = b.dropNonService;
         this.icmpErrorHandler = b.icmpErrorHandler;
         this.workers = ThreadLocal.withInitial(this::newWorker);
+        this.synced = new SyncedConnections(this, table);
         this.lastEstimate = clock.getAsLong();
         if (secureTcp == Defence.ALWAYS) {
             tcpMachine = TcpStateMachine.secure();
@@ -377,6 +389,9 @@ public final class Director {
     private Verdict inbound(Worker w, ByteBuffer buf, ServiceSet set, int h, int proto, int event, NextHop hop,
             boolean fresh) {
         RealServerState rs = servers.get(table.realServer(h));
+        if (rs == null && (table.flags(h) & ConnectionFlags.SYNC) != 0) {
+            rs = synced.bind(h, set); // a synced entry whose server was not there when it came
+        }
         boolean newConn = !fresh && startsConnection(proto, event);
         if (rs == null || !rs.inService()) {
             if (!expireNodestConn) {
@@ -398,7 +413,11 @@ public final class Director {
         int flags = table.flags(h);
         advance(h, rs, proto, (flags & ConnectionFlags.NO_OUTPUT) != 0 ? TcpStateMachine.INPUT_ONLY : TcpStateMachine.IN,
                 event, s.now, set.timeouts);
-        if (table.packets(h) <= DROP_ENTRY_MAX_PACKETS) {
+        SyncMaster master = syncMaster;
+        if (master != null) {
+            // ip_vs_in: the master counts every inbound packet and offers the connection to sync
+            master.connection(h, proto, table.countPacket(h), s.now, s.syncEntry);
+        } else if (table.packets(h) <= DROP_ENTRY_MAX_PACKETS) {
             // only drop_entry reads the count, and only up to 8: past that an established flow's
             // packets leave the entry unwritten (no locked add, no cache line pulled between cores)
             table.incrementPackets(h);
@@ -730,7 +749,7 @@ public final class Director {
         }
     }
 
-    private static boolean active(int proto, int state) {
+    static boolean active(int proto, int state) {
         if (proto == TCP) {
             return TcpState.isActive(state);
         }
@@ -789,7 +808,7 @@ public final class Director {
      * A new connection's flags from its server, as {@code __ip_vs_update_dest} sets them: NOOUTPUT only
      * when the server is not masqueraded (a NAT director sees replies; DR and tunnel never do).
      */
-    private static int methodFlags(ForwardingMethod m) {
+    static int methodFlags(ForwardingMethod m) {
         switch (m) {
             case TUNNEL:
                 return ConnectionFlags.TUNNEL | ConnectionFlags.NO_OUTPUT;
@@ -856,6 +875,10 @@ public final class Director {
         if (a != null) {
             OBJECTS.setRelease(a, h, null);
         }
+        SyncMaster master = syncMaster;
+        if (master != null) {
+            master.forget(h);
+        }
     }
 
     Object attachment(int handle) {
@@ -908,6 +931,93 @@ public final class Director {
             return false;
         }
         return true;
+    }
+
+    // ================================================================== sync
+
+    /**
+     * Starts sending this director's connections to sync backups ({@code ipvsadm --start-daemon
+     * master}): from now on every inbound packet offers its connection to the returned
+     * {@link SyncMaster}, whose {@link SyncMaster#flush} the sync daemon's thread calls.
+     *
+     * @throws IllegalStateException when a master runs already
+     */
+    @Override
+    public SyncMaster startSyncMaster(SyncSettings settings, SyncCounters counters) {
+        synchronized (configLock) {
+            if (syncMaster != null) {
+                throw new IllegalStateException("sync master: already running (" + syncMaster.settings() + ")");
+            }
+            SyncMaster m = new SyncMaster(table, settings, this::exportSequence, counters);
+            syncMaster = m;
+            return m;
+        }
+    }
+
+    /** Stops the sync master ({@code --stop-daemon master}); false when none ran. */
+    @Override
+    public boolean stopSyncMaster() {
+        synchronized (configLock) {
+            boolean was = syncMaster != null;
+            syncMaster = null;
+            return was;
+        }
+    }
+
+    /** The running sync master, or null. */
+    public SyncMaster syncMaster() {
+        return syncMaster;
+    }
+
+    /**
+     * A sync backup's handler for the {@link io.ippvs.core.sync.SyncDecoder}: installs or updates
+     * each received entry in this director's table (see {@link SyncedConnections}).
+     */
+    @Override
+    public SyncDecoder.Handler syncInstaller() {
+        return this::installSynced;
+    }
+
+    /** Installs or updates one received sync entry; null when done, else why not. */
+    public SyncDrop installSynced(SyncEntry entry) {
+        synchronized (synced) {
+            return synced.install(entry);
+        }
+    }
+
+    /**
+     * Visits every live connection and template as a sync entry (for a bulk resync), in handle
+     * order from {@code fromHandle}; stops when {@code visitor} returns false and returns the handle
+     * to continue from, or -1 at the end.
+     */
+    @Override
+    public int forEachSyncEntry(int fromHandle, SyncEntry scratch, java.util.function.Predicate<SyncEntry> visitor) {
+        int limit = table.handleLimit();
+        for (int h = Math.max(0, fromHandle); h < limit; h++) {
+            if (table.isLive(h) && table.state(h) != GONE && SyncMaster.snapshot(table, h, scratch, this::exportSequence)
+                    && !visitor.test(scratch)) {
+                return h + 1;
+            }
+        }
+        return -1;
+    }
+
+    private long exportSequence(int handle, SyncEntry into) {
+        PacketRewriter r = rewriters[ForwardingMethod.MASQUERADE.ordinal()];
+        Object a = attachment(handle);
+        return a != null && r instanceof SequenceSync ? ((SequenceSync) r).exportSequence(a, into) : 0;
+    }
+
+    ServiceSet serviceSet() {
+        return current;
+    }
+
+    RealServerState server(int id) {
+        return servers.get(id);
+    }
+
+    PacketRewriter rewriter(ForwardingMethod method) {
+        return rewriters[method.ordinal()];
     }
 
     // ================================================================== sweep and defences

@@ -7,6 +7,7 @@ import io.ippvs.core.conn.ConnectionSpec;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.service.RealServerState;
+import io.ippvs.core.sync.SyncEntry;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,6 +19,8 @@ final class Scratch implements RewriteContext {
     final Director director;
     final PacketInfo info = new PacketInfo();
     final ConnectionSpec spec = new ConnectionSpec();
+    /** The sync master's snapshot space (about 300 bytes per packet thread). */
+    final SyncEntry syncEntry = new SyncEntry();
 
     ByteBuffer buffer;
     int family;
