@@ -1,5 +1,11 @@
 package io.ippvs.nat;
 
+import static io.ippvs.core.header.IpProtocol.ICMP;
+import static io.ippvs.core.header.IpProtocol.ICMPV6;
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
@@ -16,12 +22,10 @@ import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.SctpHeader;
 import io.ippvs.core.header.TcpHeader;
 import io.ippvs.core.header.UdpHeader;
-import io.ippvs.core.icmp.IcmpErrors;
-import io.ippvs.core.icmp.IcmpRateLimiter;
+import io.ippvs.core.icmp.IcmpReplies;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The masquerading (ipvsadm {@code -m}) rewriter. Inbound packets get the real server as destination
@@ -57,30 +61,22 @@ public final class NatRewriter implements PacketRewriter {
     private static final Verdict TRUNCATED = Verdict.drop(DropReason.TRUNCATED);
     private static final Verdict UNSUPPORTED = Verdict.drop(DropReason.UNSUPPORTED);
     private static final Verdict TTL_EXPIRED = Verdict.drop(DropReason.TTL_EXPIRED);
-    private static final Verdict TOO_BIG = Verdict.drop(DropReason.TOO_BIG);
     private static final Verdict FRAGMENT = Verdict.drop(DropReason.FRAGMENT);
     private static final Verdict BAD_CHECKSUM = Verdict.drop(DropReason.BAD_CHECKSUM);
 
-    private static final int TCP = 6;
-    private static final int UDP = 17;
-    private static final int SCTP = 132;
-    private static final int ICMP = 1;
-    private static final int ICMPV6 = 58;
     /** Transport bytes every ICMP error quotes (RFC 792): the ports and, for UDP, the checksum. */
     private static final int QUOTED_TRANSPORT = 8;
 
     private final boolean decrementTtl;
     private final int defaultMtu;
-    private final IcmpRateLimiter icmpLimiter;
+    private final IcmpReplies icmp;
     private final int[] ftpPorts;
     private final FtpHelper ftp;
-    private final AtomicLong icmpGenerated = new AtomicLong();
-    private final AtomicLong icmpSuppressed = new AtomicLong();
 
     private NatRewriter(Builder b) {
         this.decrementTtl = b.decrementTtl;
         this.defaultMtu = b.defaultMtu;
-        this.icmpLimiter = new IcmpRateLimiter(b.icmpPerSecond, b.icmpBurst);
+        this.icmp = new IcmpReplies(b.icmpPerSecond, b.icmpBurst);
         this.ftpPorts = b.ftpPorts.clone();
         this.ftp = b.ftpHelper ? new FtpHelper() : null;
     }
@@ -97,12 +93,12 @@ public final class NatRewriter implements PacketRewriter {
 
     /** ICMP errors generated (time exceeded, fragmentation needed, packet too big). */
     public long icmpErrorsGenerated() {
-        return icmpGenerated.get();
+        return icmp.generated();
     }
 
     /** ICMP errors not generated because of the rate limit or because the packet could not be quoted. */
     public long icmpErrorsSuppressed() {
-        return icmpSuppressed.get();
+        return icmp.suppressed();
     }
 
     /** FTP replies left unrewritten because the buffer had no room for the longer text. */
@@ -602,24 +598,11 @@ public final class NatRewriter implements PacketRewriter {
     // ---------------------------------------------------------------- ICMP generation
 
     private Verdict timeExceeded(RewriteContext c, ByteBuffer b, int l3) {
-        // the director answers as the virtual address, the only address of it the sender knows
-        if (icmpLimiter.tryAcquire(c.nanoTime())
-                && IcmpErrors.timeExceeded(b, l3, c.virtualAddressHigh(), c.virtualAddressLow())) {
-            icmpGenerated.incrementAndGet();
-            return Verdict.REPLY;
-        }
-        icmpSuppressed.incrementAndGet();
-        return TTL_EXPIRED;
+        return icmp.timeExceeded(c, b, l3);
     }
 
     private Verdict tooBig(RewriteContext c, ByteBuffer b, int l3, int mtu) {
-        if (icmpLimiter.tryAcquire(c.nanoTime())
-                && IcmpErrors.tooBig(b, l3, mtu, c.virtualAddressHigh(), c.virtualAddressLow())) {
-            icmpGenerated.incrementAndGet();
-            return Verdict.REPLY;
-        }
-        icmpSuppressed.incrementAndGet();
-        return TOO_BIG;
+        return icmp.tooBig(c, b, l3, mtu);
     }
 
     private int mtu(RealServer server) {
@@ -646,8 +629,8 @@ public final class NatRewriter implements PacketRewriter {
     public static final class Builder {
         private boolean decrementTtl = true;
         private int defaultMtu = 1500;
-        private int icmpPerSecond = 1000;
-        private int icmpBurst = 50;
+        private int icmpPerSecond = IcmpReplies.DEFAULT_PER_SECOND;
+        private int icmpBurst = IcmpReplies.DEFAULT_BURST;
         private int[] ftpPorts = {21};
         private boolean ftpHelper = true;
 

@@ -11,9 +11,11 @@ import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.UdpHeader;
+import io.ippvs.core.icmp.IcmpReplies;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -58,10 +60,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TunnelRewriter implements PacketRewriter {
 
-    static final int PROTOCOL_IPIP = 4;
-    static final int PROTOCOL_IPV6 = 41;
-    static final int PROTOCOL_UDP = 17;
-    static final int PROTOCOL_GRE = 47;
     static final int DEFAULT_LINK_MTU = 1500;
 
     private final boolean pmtuDiscovery;
@@ -217,13 +215,13 @@ public final class TunnelRewriter implements PacketRewriter {
         int outerProtocol;
         if (type == TunnelType.GUE) {
             encapHeader = UdpHeader.LENGTH + GueHeader.LENGTH;
-            outerProtocol = PROTOCOL_UDP;
+            outerProtocol = IpProtocol.UDP;
         } else if (type == TunnelType.GRE) {
             encapHeader = checksum ? GreHeader.LENGTH_WITH_CHECKSUM : GreHeader.LENGTH;
-            outerProtocol = PROTOCOL_GRE;
+            outerProtocol = IpProtocol.GRE;
         } else {
             encapHeader = 0;
-            outerProtocol = family == Addresses.IPV4 ? PROTOCOL_IPIP : PROTOCOL_IPV6;
+            outerProtocol = family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6;
         }
         int overhead = ipHeader + encapHeader;
         int mtu = (config.mtu() != 0 ? config.mtu() : linkMtu) - overhead;
@@ -308,13 +306,13 @@ public final class TunnelRewriter implements PacketRewriter {
             int sourcePort = gueFirstPort + (int) (((hash & 0xFFFFFFFFL) * gueRange) >>> 32);
             buffer.putInt(l4, sourcePort << 16 | config.tunnelPort());
             buffer.putInt(l4 + 4, udpLength << 16);
-            GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? PROTOCOL_IPIP : PROTOCOL_IPV6);
+            GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6);
             // IPv6 forbids a zero UDP checksum unless the receiver opted in (RFC 6935), so compute it there
             if (checksum || (outerFamily == Addresses.IPV6 && !ipv6ZeroUdpChecksum)) {
                 int pseudo = outerFamily == Addresses.IPV4
-                        ? InternetChecksum.pseudoHeaderV4((int) sourceLow, (int) server.addressLow(), PROTOCOL_UDP, udpLength)
+                        ? InternetChecksum.pseudoHeaderV4((int) sourceLow, (int) server.addressLow(), IpProtocol.UDP, udpLength)
                         : InternetChecksum.pseudoHeaderV6(sourceHigh, sourceLow, server.addressHigh(), server.addressLow(),
-                                PROTOCOL_UDP, udpLength);
+                                IpProtocol.UDP, udpLength);
                 int sum = InternetChecksum.checksum(buffer, l4, udpLength, pseudo);
                 buffer.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.udpField(sum));
             }

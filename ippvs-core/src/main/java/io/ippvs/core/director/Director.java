@@ -1,9 +1,14 @@
 package io.ippvs.core.director;
 
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.IcmpErrorHandler;
 import io.ippvs.api.NextHop;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.Protocol;
@@ -87,9 +92,6 @@ public final class Director {
     private static final int FRAGMENT_CACHE_ENTRIES = 4096;
     /** A datagram's fragments arrive within milliseconds; 5 s also bounds how long a stale id can match. */
     private static final long FRAGMENT_LIFETIME_NANOS = 5_000_000_000L;
-    private static final int TCP = 6;
-    private static final int UDP = 17;
-    private static final int SCTP = 132;
     private static final int FTP_PORT = 21;
 
     /** The state a removed entry is frozen in, so no packet thread moves its counts afterwards. */

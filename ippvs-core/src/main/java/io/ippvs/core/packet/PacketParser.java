@@ -1,5 +1,11 @@
 package io.ippvs.core.packet;
 
+import static io.ippvs.core.header.IpProtocol.ICMP;
+import static io.ippvs.core.header.IpProtocol.ICMPV6;
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.core.checksum.Crc32c;
 import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.header.Icmpv4Header;
@@ -39,11 +45,6 @@ import java.nio.ByteBuffer;
  */
 public final class PacketParser {
 
-    private static final int TCP = 6;
-    private static final int UDP = 17;
-    private static final int SCTP = 132;
-    private static final int ICMP = 1;
-    private static final int ICMPV6 = 58;
 
     private final boolean verifyChecksums;
 
