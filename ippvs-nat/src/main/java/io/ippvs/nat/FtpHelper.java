@@ -73,7 +73,8 @@ final class FtpHelper {
      * (the TCP checksum is valid for the bytes as they are).
      */
     void segment(RewriteContext c, ByteBuffer b, int l3, int l4, int end, boolean v6) {
-        int dataOff = l4 + TcpHeader.headerLength(b, l4);
+        // the parser's payload offset; a hand-made context may not know it
+        int dataOff = c.payloadOffset() >= 0 ? c.payloadOffset() : l4 + TcpHeader.headerLength(b, l4);
         if (dataOff < l4 + TcpHeader.MIN_LENGTH || dataOff > end) {
             return;
         }

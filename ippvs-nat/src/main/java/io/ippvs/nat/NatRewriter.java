@@ -314,7 +314,9 @@ public final class NatRewriter implements PacketRewriter {
         int end = l3 + total;
         int hopLimit = b.get(l3 + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
         boolean reply = c.reply();
-        if (!c.icmpError() && isNonFirstFragment6(b, l3, end)) {
+        // the parser found the fragment header already; only a hand-made context makes us walk the chain
+        int fragmentOffset = c.fragmentOffset();
+        if (!c.icmpError() && (fragmentOffset > 0 || fragmentOffset < 0 && isNonFirstFragment6(b, l3, end))) {
             return nonFirstFragment6(c, b, l3, total, hopLimit, reply);
         }
         int proto = c.protocol();

@@ -150,36 +150,27 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         int l3 = context.l3Offset();
         int family = context.addressFamily();
-        // the inner header's fields, read once as whole words
         int available = buffer.limit() - l3;
         int length;
         int ttl;
         int tos;
         boolean innerDf;
         int ttlWord = 0;
+        // the inner packet's length, TOS, DF and TTL as the parser found them; the bytes are still
+        // bounds-checked, since a context can disagree with them
+        if (available < (family == Addresses.IPV4 ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH)) {
+            return Verdict.drop(DropReason.MALFORMED);
+        }
+        length = context.end() - l3;
+        tos = context.trafficClass();
+        innerDf = context.dontFragment();
+        ttl = context.ttl();
         if (family == Addresses.IPV4) {
-            if (available < Ipv4Header.MIN_LENGTH) {
-                return Verdict.drop(DropReason.MALFORMED);
-            }
-            int word0 = buffer.getInt(l3);
-            length = word0 & 0xFFFF;
-            tos = (word0 >>> 16) & 0xFF;
-            innerDf = (buffer.getInt(l3 + Ipv4Header.IDENTIFICATION_OFFSET) & Ipv4Header.DONT_FRAGMENT) != 0;
+            // the word the TTL is written back into, with its checksum update
             ttlWord = buffer.getInt(l3 + Ipv4Header.TTL_OFFSET);
-            ttl = ttlWord >>> 24;
             if (length < Ipv4Header.MIN_LENGTH) {
                 return Verdict.drop(DropReason.MALFORMED);
             }
-        } else {
-            if (available < Ipv6Header.LENGTH) {
-                return Verdict.drop(DropReason.MALFORMED);
-            }
-            int word0 = buffer.getInt(l3);
-            int word1 = buffer.getInt(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET);
-            length = Ipv6Header.LENGTH + (word1 >>> 16);
-            tos = (word0 >>> 20) & 0xFF;
-            ttl = word1 & 0xFF;
-            innerDf = true;
         }
         if (length > available) {
             return Verdict.drop(DropReason.MALFORMED);

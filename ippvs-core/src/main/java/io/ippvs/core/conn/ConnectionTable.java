@@ -327,6 +327,67 @@ public final class ConnectionTable {
                 packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
     }
 
+    // ------------------------------------------------------------------ burst stages
+
+    /**
+     * A burst's second stage for a parsed packet: computes the inbound key's hash and reads its home
+     * index bucket, so that the cache misses of a whole burst's buckets overlap instead of each
+     * packet's lookup waiting for its own. Reads only, never expires or binds anything.
+     *
+     * @return a hint for {@link #touchEntry}: the entry the first slot with the key's tag points to
+     *     (perhaps another key's, perhaps not live), or {@link #NOT_FOUND}
+     */
+    public int touchInbound(PacketInfo packet) {
+        return touch(hash(IN, packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort()), IN);
+    }
+
+    /** {@link #touchInbound} for the outbound key (source = real server, destination = client). */
+    public int touchOutbound(PacketInfo packet) {
+        return touch(hash(OUT, packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort()), OUT);
+    }
+
+    /**
+     * A burst's third stage: reads the words of entry {@code hint} a match compares (its control and
+     * key words and, for IPv6, its address chunk) so that their misses overlap across the burst.
+     *
+     * @param hint from {@link #touchInbound} / {@link #touchOutbound}; {@link #NOT_FOUND} reads nothing
+     * @return a value made of what was read, for the caller to keep so the reads are not optimised away
+     */
+    public long touchEntry(int hint) {
+        if (hint < 0 || hint >= maxConnections) {
+            return 0;
+        }
+        long[] en = entries;
+        int e = base(hint);
+        long c = en[e + W_CTL];
+        if (((c >>> 32) & 0x7) == Addresses.IPV6) {
+            long[] chunk = v6[hint >>> V6_SHIFT];
+            if (chunk != null) {
+                c ^= chunk[(hint & V6_MASK) * V6_WORDS];
+            }
+        }
+        return c ^ en[e + W_ADDR];
+    }
+
+    private int touch(long hash, int dir) {
+        int[] sl = slots;
+        int base = ((int) hash & bucketMask) << BUCKET_SHIFT;
+        int tag = tag(hash);
+        int mask = refMask;
+        for (int i = 0; i < 8; i++) {
+            int s = sl[base + i];
+            if (s != 0 && (s & ~mask) == tag) {
+                int ref = (s & mask) - 1;
+                if ((ref & 1) == dir) {
+                    return ref >>> 1;
+                }
+            }
+        }
+        return NOT_FOUND;
+    }
+
     /**
      * The live persistence template for (protocol, masked client address, virtual address, virtual
      * port or 0). The caller masks the client address.

@@ -110,8 +110,8 @@ public final class Director {
     private static final VarHandle OBJECTS = MethodHandles.arrayElementVarHandle(Object[].class);
 
     private final LongSupplier clock;
-    private final PacketParser parser;
-    private final ConnectionTable table;
+    final PacketParser parser;
+    final ConnectionTable table;
     private final PacketRewriter[] rewriters = new PacketRewriter[ForwardingMethod.values().length];
     private final Map<String, Scheduler.Factory> customSchedulers;
     private final SchedulerConfig schedulerDefaults;
@@ -227,9 +227,31 @@ public final class Director {
     }
 
     private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
+        return parsed(w, buf, parser.parse(buf, w.scratch.info), fwmark, hop, timed, now);
+    }
+
+    /**
+     * {@link #process} for a packet the worker's scratch {@code info} already describes: what
+     * {@link Burst} calls after parsing its whole burst.
+     */
+    Verdict processParsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, long now) {
+        if (hop != null) {
+            hop.clear();
+        }
+        if (status == null) {
+            return dropped(w.stripe, DropReason.MALFORMED);
+        }
+        try {
+            return parsed(w, buf, status, fwmark, hop, true, now);
+        } catch (RuntimeException e) {
+            return dropped(w.stripe, DropReason.MALFORMED);
+        }
+    }
+
+    private Verdict parsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, boolean timed,
+            long now) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
-        ParseStatus status = parser.parse(buf, info);
         if (status != ParseStatus.OK) {
             if (status == ParseStatus.NON_FIRST_FRAGMENT) {
                 s.now = timed ? now : clock.getAsLong();
@@ -314,7 +336,7 @@ public final class Director {
         PacketInfo info = s.info;
         ServiceSet set = current;
         int family = info.addressFamily();
-        int event = event(proto, buf, info);
+        int event = event(proto, info);
         int h = table.lookupInbound(family, proto, info.srcHigh(), info.srcLow(), info.srcPort(), info.dstHigh(),
                 info.dstLow(), info.dstPort(), s.now);
         if (h >= 0) {
@@ -757,27 +779,12 @@ public final class Director {
     }
 
     /** The state-machine input of a packet: TCP flags, the SCTP chunk event, 0 for UDP. */
-    private static int event(int proto, ByteBuffer buf, PacketInfo info) {
+    private static int event(int proto, PacketInfo info) {
         if (proto == TCP) {
             return info.tcpFlags();
         }
-        if (proto != SCTP) {
-            return 0;
-        }
-        // SCTP common header is 12 bytes; chunks follow, each type(1) flags(1) length(2), padded to 4
-        int first = info.l4Offset() + 12;
-        int end = info.end();
-        if (first + 4 > end) {
-            return SctpStateMachine.DATA;
-        }
-        int type = buf.get(first) & 0xFF;
-        int length = buf.getShort(first + 2) & 0xFFFF;
-        int second = -1;
-        int next = first + ((length + 3) & ~3);
-        if (length >= 4 && next + 4 <= end) {
-            second = buf.get(next) & 0xFF;
-        }
-        return SctpStateMachine.event(type, second);
+        // the parser read the chunk types; none (-1) is DATA to the state machine
+        return proto == SCTP ? SctpStateMachine.event(info.sctpFirstChunk(), info.sctpSecondChunk()) : 0;
     }
 
     private static int methodFlags(ForwardingMethod m) {

@@ -245,6 +245,7 @@ public final class PacketParser {
                 info.srcPort = b.getShort(at + SctpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
                 info.dstPort = b.getShort(at + SctpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
                 info.payloadOffset = at + SctpHeader.LENGTH;
+                sctpChunks(b, at + SctpHeader.LENGTH, end, info);
                 if (verify && Crc32c.sctpChecksum(b, at, available) != b.getInt(at + SctpHeader.CHECKSUM_OFFSET)) {
                     return ParseStatus.BAD_CHECKSUM;
                 }
@@ -375,5 +376,23 @@ public final class PacketParser {
             return InternetChecksum.pseudoHeaderV4((int) info.srcLow, (int) info.dstLow, protocol, length);
         }
         return InternetChecksum.pseudoHeaderV6(info.srcHigh, info.srcLow, info.dstHigh, info.dstLow, protocol, length);
+    }
+
+    /**
+     * The types of the first two chunks from {@code first}, which are what the SCTP state machine
+     * reads (ip_vs_proto_sctp.c {@code set_sctp_state}: the first chunk, and an ABORT bundled after a
+     * COOKIE ECHO / COOKIE ACK). A chunk is read only when its 4-byte header lies before {@code end};
+     * the second one only when the first's length is valid.
+     */
+    private static void sctpChunks(ByteBuffer b, int first, int end, PacketInfo info) {
+        if (first + SctpHeader.CHUNK_HEADER_LENGTH > end) {
+            return;
+        }
+        info.sctpFirstChunk = b.get(first) & 0xFF;
+        int length = b.getShort(first + 2) & 0xFFFF;
+        int next = first + ((length + 3) & ~3);
+        if (length >= SctpHeader.CHUNK_HEADER_LENGTH && next + SctpHeader.CHUNK_HEADER_LENGTH <= end) {
+            info.sctpSecondChunk = b.get(next) & 0xFF;
+        }
     }
 }
