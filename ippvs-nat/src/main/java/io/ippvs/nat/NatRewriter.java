@@ -17,7 +17,9 @@ import io.ippvs.core.checksum.Crc32c;
 import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.header.Icmpv4Header;
 import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6ExtensionHeaders;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.SctpHeader;
 import io.ippvs.core.header.TcpHeader;
@@ -124,7 +126,7 @@ public final class NatRewriter implements PacketRewriter {
         if (l3 < 0 || l3 >= limit) {
             return MALFORMED;
         }
-        int version = (b.get(l3) & 0xF0) >>> 4;
+        int version = Ipv4Header.version(b, l3); // the same nibble in IPv6
         if (version == 4 && c.addressFamily() == Addresses.IPV4) {
             // the fast path reads several fields in one word, which needs network byte order
             return b.order() == ByteOrder.BIG_ENDIAN && l3 + Ipv4Header.MIN_LENGTH <= limit && tcp4(c, b, l3, limit)
@@ -197,9 +199,9 @@ public final class NatRewriter implements PacketRewriter {
         if (l3 + Ipv4Header.MIN_LENGTH > limit) {
             return TRUNCATED;
         }
-        int ihl = (b.get(l3) & 0x0F) << 2;
+        int ihl = Ipv4Header.headerLength(b, l3);
         int total = b.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
-        if (ihl < 20 || total < ihl || total > limit - l3) {
+        if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || total > limit - l3) {
             return MALFORMED;
         }
         int end = l3 + total;
@@ -382,15 +384,15 @@ public final class NatRewriter implements PacketRewriter {
         int at = l3 + Ipv6Header.LENGTH;
         for (int i = 0; i < 8 && at + 8 <= end; i++) {
             switch (next) {
-                case 44:
-                    return (b.getShort(at + 2) & 0xFFF8) != 0;
-                case 0:
-                case 43:
-                case 60:
+                case IpProtocol.IPV6_FRAGMENT:
+                    return Ipv6ExtensionHeaders.fragmentOffset(b, at) != 0;
+                case IpProtocol.HOP_BY_HOP:
+                case IpProtocol.IPV6_ROUTING:
+                case IpProtocol.IPV6_DESTINATION_OPTIONS:
                     next = b.get(at) & 0xFF;
                     at += ((b.get(at + 1) & 0xFF) + 1) << 3;
                     break;
-                case 51:
+                case IpProtocol.AH:
                     next = b.get(at) & 0xFF;
                     at += ((b.get(at + 1) & 0xFF) + 2) << 2;
                     break;
@@ -454,7 +456,7 @@ public final class NatRewriter implements PacketRewriter {
             if (at + 2 > in4) {
                 return -1;
             }
-            int len = next == 44 ? 8 : ((b.get(at + 1) & 0xFF) + 1) << 3;
+            int len = next == IpProtocol.IPV6_FRAGMENT ? Ipv6ExtensionHeaders.FRAGMENT_HEADER_LENGTH : ((b.get(at + 1) & 0xFF) + 1) << 3;
             next = b.get(at) & 0xFF;
             at += len;
         }
@@ -466,7 +468,7 @@ public final class NatRewriter implements PacketRewriter {
         int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
         int at = l3 + Ipv6Header.LENGTH;
         while (at < l4) {
-            if (next == 44) {
+            if (next == IpProtocol.IPV6_FRAGMENT) {
                 return true;
             }
             if (at + 2 > l4) {
