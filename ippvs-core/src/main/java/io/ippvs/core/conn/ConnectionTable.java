@@ -395,9 +395,9 @@ public final class ConnectionTable {
                 return FULL;
             }
             write(h, spec, kind, clientPort, nowNanos);
-            index.add(inHash, h, IN);
+            index(inHash, h, IN);
             if (!template) {
-                index.add(hash(OUT, spec.family, protocol, spec.destinationHigh, spec.destinationLow,
+                index(hash(OUT, spec.family, protocol, spec.destinationHigh, spec.destinationLow,
                         spec.destinationPort, spec.clientHigh, spec.clientLow, clientPort), h, OUT);
             } else {
                 templateCount.incrementAndGet();
@@ -1031,9 +1031,18 @@ public final class ConnectionTable {
         return chunk;
     }
 
+    /** Indexes entry h's key of direction dir (its hash given). */
+    private void index(long hash, int h, int dir) {
+        index.add(hash, h, dir);
+    }
+
+    private void removeSlot(long hash, int h, int dir) {
+        index.remove(hash, h, dir);
+    }
+
     /** Removes entry h's index slot for direction dir, if present. */
     private void unindex(int h, long c, int dir) {
-        index.remove(storedKeyHash(h, c, dir), h, dir);
+        removeSlot(storedKeyHash(h, c, dir), h, dir);
     }
 
     private long storedKeyHash(int h, long c, int dir) {
@@ -1086,11 +1095,11 @@ public final class ConnectionTable {
             long oldOut = storedKeyHash(h, c, OUT);
             long k1 = entries[e + W_KEY];
             LONGS.setRelease(entries, e + W_KEY, (k1 & ~0xFFFF0000L) | ((long) clientPort << 16));
-            index.add(storedKeyHash(h, c, IN), h, IN);
-            index.add(storedKeyHash(h, c, OUT), h, OUT);
+            index(storedKeyHash(h, c, IN), h, IN);
+            index(storedKeyHash(h, c, OUT), h, OUT);
             updateFlags(h, 0, ConnectionFlags.NO_CPORT);
-            index.remove(oldIn, h, IN);
-            index.remove(oldOut, h, OUT);
+            removeSlot(oldIn, h, IN);
+            removeSlot(oldOut, h, OUT);
             noCportCount.decrementAndGet();
             return h;
         } finally {
