@@ -1134,6 +1134,11 @@ static inline uint64_t ct_touch_entry(const struct conn_table *t, int hint)
     return LOAD(e + W_CTL) ^ LOAD(e + W_ADDR);
 }
 
+static inline bool has_ports(int protocol)
+{
+    return protocol == P_TCP || protocol == P_UDP || protocol == P_SCTP;
+}
+
 /* Burst.process: parse all, hash all and read their buckets, read their entries, then the rest in order */
 void director_process_burst(struct worker *w, struct pbuf *const *packets, int n, int *verdicts, int64_t now)
 {
@@ -1141,22 +1146,29 @@ void director_process_burst(struct worker *w, struct pbuf *const *packets, int n
     for (int i = 0; i < n; i++) {
         w->burst_status[i] = parse_packet(packets[i], &w->burst_info[i]);
     }
-    for (int i = 0; i < n; i++) {
-        const struct packet_info *p = &w->burst_info[i];
-        if (w->burst_status[i] == PARSE_OK && (p->protocol == P_TCP || p->protocol == P_UDP || p->protocol == P_SCTP)) {
-            w->in_hint[i] = ct_touch_bucket(t, ct_hash(t, IN, p->family, p->protocol, p->src_high, p->src_low,
-                                                       p->src_port, p->dst_high, p->dst_low, p->dst_port), IN);
-            w->out_hint[i] = ct_touch_bucket(t, ct_hash(t, OUT, p->family, p->protocol, p->src_high, p->src_low,
-                                                        p->src_port, p->dst_high, p->dst_low, p->dst_port), OUT);
-        } else {
-            w->in_hint[i] = w->out_hint[i] = NOT_FOUND;
+    /* Burst.SMALL_TABLE: a table this small stays in cache and the touches would only cost */
+    if (atomic_load_explicit(&t->high_water, RELAXED) > (1 << 14)) {
+        for (int i = 0; i < n; i++) {
+            const struct packet_info *p = &w->burst_info[i];
+            w->in_hint[i] = w->burst_status[i] == PARSE_OK && has_ports(p->protocol)
+                ? ct_touch_bucket(t, ct_hash(t, IN, p->family, p->protocol, p->src_high, p->src_low, p->src_port,
+                                             p->dst_high, p->dst_low, p->dst_port), IN)
+                : NOT_FOUND;
         }
+        for (int i = 0; i < n; i++) {
+            const struct packet_info *p = &w->burst_info[i];
+            bool syn = p->protocol == P_TCP && (p->tcp_flags & 0x12) == 0x02;
+            w->out_hint[i] = w->in_hint[i] < 0 && !syn && w->burst_status[i] == PARSE_OK && has_ports(p->protocol)
+                ? ct_touch_bucket(t, ct_hash(t, OUT, p->family, p->protocol, p->src_high, p->src_low, p->src_port,
+                                             p->dst_high, p->dst_low, p->dst_port), OUT)
+                : NOT_FOUND;
+        }
+        uint64_t read = 0;
+        for (int i = 0; i < n; i++) {
+            read ^= ct_touch_entry(t, w->in_hint[i]) ^ ct_touch_entry(t, w->out_hint[i]);
+        }
+        w->sink = read;
     }
-    uint64_t read = 0;
-    for (int i = 0; i < n; i++) {
-        read ^= ct_touch_entry(t, w->in_hint[i]) ^ ct_touch_entry(t, w->out_hint[i]);
-    }
-    w->sink = read;
     struct scratch *s = &w->scratch;
     for (int i = 0; i < n; i++) {
         s->info = &w->burst_info[i];

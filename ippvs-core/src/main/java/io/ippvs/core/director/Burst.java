@@ -23,6 +23,8 @@ final class Burst {
 
     /** The most packets one call takes. */
     static final int MAX = 64;
+    /** Handles in use up to which the table is taken to stay in cache (1 MiB of entries). */
+    static final int SMALL_TABLE = 1 << 14;
 
     private final PacketInfo[] infos = new PacketInfo[MAX];
     private final ParseStatus[] statuses = new ParseStatus[MAX];
@@ -52,22 +54,11 @@ final class Burst {
             }
             statuses[i] = status;
         }
-        // 2 hash and read the home buckets of both keys: a reply's inbound probe misses before its
-        // outbound one hits, and both buckets are then in cache
-        for (int i = 0; i < count; i++) {
-            if (statuses[i] == ParseStatus.OK && IpProtocol.hasPorts(infos[i].protocolNumber())) {
-                inHints[i] = table.touchInbound(infos[i]);
-                outHints[i] = table.touchOutbound(infos[i]);
-            } else {
-                inHints[i] = outHints[i] = ConnectionTable.NOT_FOUND;
-            }
+        // 2, 3: while the table is small enough to stay in cache there are no misses to overlap, and
+        // the touches would only cost; past that, read ahead what the lookups will read
+        if (table.handleLimit() > SMALL_TABLE) {
+            touch(table, count);
         }
-        // 3 read the entries the buckets point to
-        long read = 0;
-        for (int i = 0; i < count; i++) {
-            read ^= table.touchEntry(inHints[i]) ^ table.touchEntry(outHints[i]);
-        }
-        sink = read;
         // 4 lookup, state, accounting and rewrite, in packet order
         Scratch s = w.scratch;
         PacketInfo own = s.info;
@@ -81,5 +72,31 @@ final class Burst {
             s.info = own;
         }
         return count;
+    }
+
+    /**
+     * Stages 2 and 3: the inbound key's home bucket of every packet, then the outbound key's of those
+     * whose inbound bucket holds no slot of their tag (replies, as a rule; a client's SYN, which
+     * finds its service and never looks outbound, is left out), then the entries the slots point to.
+     * Each loop's loads are independent of one another, so their misses overlap.
+     */
+    private void touch(ConnectionTable table, int count) {
+        for (int i = 0; i < count; i++) {
+            inHints[i] = statuses[i] == ParseStatus.OK && IpProtocol.hasPorts(infos[i].protocolNumber())
+                    ? table.touchInbound(infos[i]) : ConnectionTable.NOT_FOUND;
+        }
+        for (int i = 0; i < count; i++) {
+            PacketInfo info = infos[i];
+            boolean syn = info.protocolNumber() == IpProtocol.TCP
+                    && (info.tcpFlags() & (PacketInfo.TCP_SYN | PacketInfo.TCP_ACK)) == PacketInfo.TCP_SYN;
+            outHints[i] = inHints[i] < 0 && !syn && statuses[i] == ParseStatus.OK
+                    && IpProtocol.hasPorts(info.protocolNumber())
+                    ? table.touchOutbound(info) : ConnectionTable.NOT_FOUND;
+        }
+        long read = 0;
+        for (int i = 0; i < count; i++) {
+            read ^= table.touchEntry(inHints[i]) ^ table.touchEntry(outHints[i]);
+        }
+        sink = read;
     }
 }
