@@ -25,7 +25,6 @@ import io.ippvs.core.conn.ConnectionFlags;
 import io.ippvs.core.conn.ConnectionSpec;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.conn.ConnectionVisitor;
-import io.ippvs.core.frag.FragmentCache;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
@@ -38,7 +37,6 @@ import io.ippvs.core.sched.Schedulers;
 import io.ippvs.core.service.RealServerState;
 import io.ippvs.core.service.VirtualServiceState;
 import io.ippvs.core.stats.StripeAllocator;
-import io.ippvs.core.stats.StripedCounters;
 import io.ippvs.core.stats.TrafficStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -88,10 +86,6 @@ import java.util.function.LongSupplier;
  */
 public final class Director {
 
-    /** Datagrams whose later fragments the fragment cache can place at once. */
-    private static final int FRAGMENT_CACHE_ENTRIES = 4096;
-    /** A datagram's fragments arrive within milliseconds; 5 s also bounds how long a stale id can match. */
-    private static final long FRAGMENT_LIFETIME_NANOS = 5_000_000_000L;
     private static final int FTP_PORT = 21;
 
     /** The state a removed entry is frozen in, so no packet thread moves its counts afterwards. */
@@ -101,11 +95,6 @@ public final class Director {
     private static final long SECOND = 1_000_000_000L;
     /** drop_entry spares any entry that has seen more inbound packets than this. */
     private static final int DROP_ENTRY_MAX_PACKETS = 8;
-
-    private static final int FORWARDED = 0;
-    private static final int REPLIED = 1;
-    private static final int PASSED = 2;
-    private static final int DROPPED = 3;
 
     private static final VarHandle OBJECTS = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -127,13 +116,13 @@ public final class Director {
 
     private final ServerRegistry servers = new ServerRegistry();
     private final StripeAllocator stripes = new StripeAllocator();
-    private final StripedCounters outcomes = new StripedCounters(DROPPED + DropReason.count());
+    private final Outcomes outcomes = new Outcomes();
     private final TrafficStats totals = new TrafficStats();
     private final ThreadLocal<Worker> workers;
     private final Object configLock = new Object();
     private final Object sweepLock = new Object();
-    /** Where IPv4 first fragments leave their connection for the fragments after them. */
-    private final FragmentCache fragments = new FragmentCache(FRAGMENT_CACHE_ENTRIES, FRAGMENT_LIFETIME_NANOS);
+    /** Where first fragments leave their connection for the fragments after them. */
+    private final Fragments fragments = new Fragments();
     private volatile ServiceSet current = ServiceSet.EMPTY;
     /** Odd while {@link #configure} edits live objects; see {@link #stableGeneration()}. */
     private volatile int generation;
@@ -278,24 +267,12 @@ public final class Director {
      */
     private Verdict nonFirstFragment(Worker w, ByteBuffer buf, PacketInfo info, NextHop hop) {
         Scratch s = w.scratch;
-        int family = info.addressFamily();
-        long v = fragments.get(fragmentSource(info), fragmentDestination(info), (int) info.fragmentId(),
-                info.protocolNumber(), s.now);
-        if (v == FragmentCache.NONE) {
+        long v = fragments.follow(info, table, s.now);
+        if (v == Fragments.NONE) {
             return dropped(w.stripe, DropReason.FRAGMENT);
         }
         int h = (int) (v >>> 1);
         boolean reply = (v & 1) != 0;
-        // the handle may have been reused since the first fragment, and an IPv6 key holds folded
-        // addresses: the entry must still be this flow's, compared in full
-        boolean same = table.isLive(h) && table.family(h) == family && table.protocol(h) == info.protocolNumber()
-                && (reply ? table.destinationHigh(h) == info.srcHigh() && table.destinationLow(h) == info.srcLow()
-                        && table.clientHigh(h) == info.dstHigh() && table.clientLow(h) == info.dstLow()
-                        : table.clientHigh(h) == info.srcHigh() && table.clientLow(h) == info.srcLow()
-                        && table.virtualHigh(h) == info.dstHigh() && table.virtualLow(h) == info.dstLow());
-        if (!same) {
-            return dropped(w.stripe, DropReason.FRAGMENT);
-        }
         RealServerState rs = servers.get(table.realServer(h));
         if (rs == null) {
             return dropped(w.stripe, DropReason.NO_REAL_SERVER);
@@ -315,20 +292,7 @@ public final class Director {
 
     /** Lets the later fragments of a first fragment find connection {@code h}. */
     private void rememberFirstFragment(Scratch s, int h, boolean reply) {
-        PacketInfo info = s.info;
-        if (info.isFirstFragment()) {
-            fragments.put(fragmentSource(info), fragmentDestination(info), (int) info.fragmentId(), info.protocolNumber(),
-                    ((long) h << 1) | (reply ? 1 : 0), s.now);
-        }
-    }
-
-    /** The source address as the fragment cache keys it: IPv4 as it is, IPv6 folded to 32 bits. */
-    private static int fragmentSource(PacketInfo info) {
-        return Addresses.fold32(info.addressFamily(), info.srcHigh(), info.srcLow());
-    }
-
-    private static int fragmentDestination(PacketInfo info) {
-        return Addresses.fold32(info.addressFamily(), info.dstHigh(), info.dstLow());
+        fragments.rememberFirst(s.info, h, reply, s.now);
     }
 
     private Verdict transport(Worker w, ByteBuffer buf, int proto, int fwmark, NextHop hop) {
@@ -515,7 +479,11 @@ public final class Director {
                 if (v.isPass()) {
                     return passed(w.stripe);
                 }
-                outcomes.add(w.stripe, v.isReply() ? REPLIED : FORWARDED, 1);
+                if (v.isReply()) {
+                    outcomes.replied(w.stripe);
+                } else {
+                    outcomes.forwarded(w.stripe);
+                }
                 return v;
             }
         }
@@ -828,24 +796,22 @@ public final class Director {
             if (hop != null) {
                 hop.set(rs);
             }
-            outcomes.add(w.stripe, FORWARDED, 1);
+            outcomes.forwarded(w.stripe);
             return v;
         }
         if (v.isReply()) {
-            outcomes.add(w.stripe, REPLIED, 1);
+            outcomes.replied(w.stripe);
             return v;
         }
         return v.isPass() ? passed(w.stripe) : dropped(w.stripe, v.dropReason());
     }
 
     private Verdict dropped(int stripe, DropReason reason) {
-        outcomes.add(stripe, DROPPED + reason.ordinal(), 1);
-        return Verdict.drop(reason);
+        return outcomes.dropped(stripe, reason);
     }
 
     private Verdict passed(int stripe) {
-        outcomes.add(stripe, PASSED, 1);
-        return Verdict.PASS;
+        return outcomes.passed(stripe);
     }
 
     // ================================================================== connection side effects
@@ -1209,31 +1175,27 @@ public final class Director {
 
     /** Packets dropped for {@code reason}. */
     public long drops(DropReason reason) {
-        return outcomes.sum(DROPPED + reason.ordinal());
+        return outcomes.drops(reason);
     }
 
     /** Packets dropped for any reason. */
     public long dropped() {
-        long n = 0;
-        for (int i = 0; i < DropReason.count(); i++) {
-            n += outcomes.sum(DROPPED + i);
-        }
-        return n;
+        return outcomes.dropped();
     }
 
     /** Packets the verdict of which was {@link Verdict#FORWARD}. */
     public long forwarded() {
-        return outcomes.sum(FORWARDED);
+        return outcomes.forwarded();
     }
 
     /** Packets passed to the host. */
     public long passed() {
-        return outcomes.sum(PASSED);
+        return outcomes.passed();
     }
 
     /** Packets answered with a generated packet ({@link Verdict#REPLY}). */
     public long replied() {
-        return outcomes.sum(REPLIED);
+        return outcomes.replied();
     }
 
     /** {@code ipvsadm -Z}: zero the traffic counters and rates of every service, server and the total. */
