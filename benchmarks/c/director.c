@@ -920,10 +920,10 @@ static inline void advance(struct director *d, int h, struct real_server *rs, in
 static inline void scratch_packet(struct scratch *s, struct pbuf *buf, bool reply)
 {
     s->buffer = buf;
-    s->family = s->info.family;
-    s->l3_offset = s->info.l3_offset;
-    s->l4_offset = s->info.l4_offset;
-    s->protocol = s->info.protocol;
+    s->family = s->info->family;
+    s->l3_offset = s->info->l3_offset;
+    s->l4_offset = s->info->l4_offset;
+    s->protocol = s->info->protocol;
     s->reply = reply;
     s->icmp_error = false;
     s->inner_l3_offset = -1;
@@ -1011,12 +1011,12 @@ static int inbound(struct director *d, struct worker *w, struct pbuf *buf, struc
     scratch_packet(s, buf, false);
     scratch_connection(s, t, h);
     /* rememberFirstFragment: only an IPv4 first fragment goes to the fragment cache */
-    if (s->info.first_fragment && s->info.family == IPV4) {
+    if (s->info->first_fragment && s->info->family == IPV4) {
         return dropped(d, w->stripe, DROP_FRAGMENT); /* the fragment cache is not mirrored */
     }
     s->connection_protocol = proto;
     s->real_server = rs;
-    int bytes = s->info.end - s->info.l3_offset;
+    int bytes = s->info->end - s->info->l3_offset;
     stats_in_packet(w->stripe, bytes, rs->stats, rs->service_stats, &d->totals);
     return do_rewrite(d, w, s, rs);
 }
@@ -1037,12 +1037,12 @@ static int outbound(struct director *d, struct worker *w, struct pbuf *buf, stru
     advance(d, h, rs, proto, DIR_OUT, event, s->now, &set->timeouts);
     scratch_packet(s, buf, true);
     scratch_connection(s, t, h);
-    if (s->info.first_fragment && s->info.family == IPV4) {
+    if (s->info->first_fragment && s->info->family == IPV4) {
         return dropped(d, w->stripe, DROP_FRAGMENT);
     }
     s->connection_protocol = proto;
     s->real_server = rs;
-    int bytes = s->info.end - s->info.l3_offset;
+    int bytes = s->info->end - s->info->l3_offset;
     stats_out_packet(w->stripe, bytes, rs->stats, rs->service_stats, &d->totals);
     return do_rewrite(d, w, s, rs);
 }
@@ -1051,7 +1051,7 @@ static int outbound(struct director *d, struct worker *w, struct pbuf *buf, stru
 static int transport(struct director *d, struct worker *w, struct pbuf *buf, int proto, int fwmark)
 {
     struct scratch *s = &w->scratch;
-    struct packet_info *info = &s->info;
+    struct packet_info *info = s->info;
     struct service_set *set = atomic_load(&d->current);
     int family = info->family;
     int event = proto == P_TCP ? info->tcp_flags : 0;
@@ -1080,13 +1080,12 @@ static int transport(struct director *d, struct worker *w, struct pbuf *buf, int
     return dropped(d, w->stripe, DROP_NO_CONNECTION);
 }
 
-/* Director.handle: timed, now is the caller's time; otherwise the clock is read once the packet is parsed */
-static inline int handle(struct worker *w, struct pbuf *buf, bool timed, int64_t now)
+/* Director.parsed: the rest of handle once scratch's info describes the packet */
+static inline int handle_parsed(struct worker *w, struct pbuf *buf, enum parse_status status, bool timed, int64_t now)
 {
     struct director *d = w->director;
     struct scratch *s = &w->scratch;
-    struct packet_info *info = &s->info;
-    enum parse_status status = parse_packet(buf, info);
+    struct packet_info *info = s->info;
     if (status != PARSE_OK) {
         /* non-first fragments (Java: the fragment cache, after reading the time) are not mirrored */
         return dropped(d, w->stripe, status == PARSE_NON_FIRST_FRAGMENT ? DROP_FRAGMENT : DROP_MALFORMED);
@@ -1098,6 +1097,84 @@ static inline int handle(struct worker *w, struct pbuf *buf, bool timed, int64_t
         return transport(d, w, buf, proto, 0);
     }
     return passed(d, w->stripe);
+}
+
+/* Director.handle: timed, now is the caller's time; otherwise the clock is read once the packet is parsed */
+static inline int handle(struct worker *w, struct pbuf *buf, bool timed, int64_t now)
+{
+    return handle_parsed(w, buf, parse_packet(buf, w->scratch.info), timed, now);
+}
+
+/* ConnectionTable.touch (the burst stage): the key's home bucket read, the first slot of its tag and
+   direction as a hint */
+static inline int ct_touch_bucket(const struct conn_table *t, uint64_t hash, int dir)
+{
+    const _Atomic uint32_t *sl = t->slots + ((size_t)((uint32_t)hash & t->bucket_mask) << BUCKET_SHIFT);
+    uint32_t tag = ct_tag(t, hash);
+    uint32_t mask = t->ref_mask;
+    for (int i = 0; i < 8; i++) {
+        uint32_t s = LOAD(sl + i);
+        if (s != 0 && (s & ~mask) == tag) {
+            uint32_t ref = (s & mask) - 1;
+            if ((int)(ref & 1) == dir) {
+                return (int)(ref >> 1);
+            }
+        }
+    }
+    return NOT_FOUND;
+}
+
+/* ConnectionTable.touchEntry (IPv4 only here) */
+static inline uint64_t ct_touch_entry(const struct conn_table *t, int hint)
+{
+    if (hint < 0 || (uint32_t)hint >= t->max_connections) {
+        return 0;
+    }
+    const _Atomic uint64_t *e = entry(t, hint);
+    return LOAD(e + W_CTL) ^ LOAD(e + W_ADDR);
+}
+
+static inline bool has_ports(int protocol)
+{
+    return protocol == P_TCP || protocol == P_UDP || protocol == P_SCTP;
+}
+
+/* Burst.process: parse all, hash all and read their buckets, read their entries, then the rest in order */
+void director_process_burst(struct worker *w, struct pbuf *const *packets, int n, int *verdicts, int64_t now)
+{
+    struct conn_table *t = &w->director->table;
+    for (int i = 0; i < n; i++) {
+        w->burst_status[i] = parse_packet(packets[i], &w->burst_info[i]);
+    }
+    /* Burst.SMALL_TABLE: a table this small stays in cache and the touches would only cost */
+    if (atomic_load_explicit(&t->high_water, RELAXED) > (1 << 14)) {
+        for (int i = 0; i < n; i++) {
+            const struct packet_info *p = &w->burst_info[i];
+            w->in_hint[i] = w->burst_status[i] == PARSE_OK && has_ports(p->protocol)
+                ? ct_touch_bucket(t, ct_hash(t, IN, p->family, p->protocol, p->src_high, p->src_low, p->src_port,
+                                             p->dst_high, p->dst_low, p->dst_port), IN)
+                : NOT_FOUND;
+        }
+        for (int i = 0; i < n; i++) {
+            const struct packet_info *p = &w->burst_info[i];
+            bool syn = p->protocol == P_TCP && (p->tcp_flags & 0x12) == 0x02;
+            w->out_hint[i] = w->in_hint[i] < 0 && !syn && w->burst_status[i] == PARSE_OK && has_ports(p->protocol)
+                ? ct_touch_bucket(t, ct_hash(t, OUT, p->family, p->protocol, p->src_high, p->src_low, p->src_port,
+                                             p->dst_high, p->dst_low, p->dst_port), OUT)
+                : NOT_FOUND;
+        }
+        uint64_t read = 0;
+        for (int i = 0; i < n; i++) {
+            read ^= ct_touch_entry(t, w->in_hint[i]) ^ ct_touch_entry(t, w->out_hint[i]);
+        }
+        w->sink = read;
+    }
+    struct scratch *s = &w->scratch;
+    for (int i = 0; i < n; i++) {
+        s->info = &w->burst_info[i];
+        verdicts[i] = handle_parsed(w, packets[i], (enum parse_status)w->burst_status[i], true, now);
+    }
+    s->info = &s->own_info;
 }
 
 /* Worker.process(ByteBuffer) */
@@ -1128,7 +1205,11 @@ struct worker *director_new_worker(struct director *d)
     int n = atomic_fetch_add(&d->next_stripe, 1);
     w->director = d;
     w->stripe = n < SHARED_STRIPE && n >= 0 ? n : SHARED_STRIPE;
-    w->scratch.info.icmp_type = -1;
+    w->scratch.info = &w->scratch.own_info;
+    w->scratch.own_info.icmp_type = -1;
+    for (int i = 0; i < BURST_MAX; i++) {
+        w->burst_info[i].icmp_type = -1;
+    }
     return w;
 }
 

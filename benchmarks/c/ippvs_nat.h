@@ -206,7 +206,9 @@ size_t ct_footprint_bytes(const struct conn_table *t);
 /* ---------------------------------------------------------------- the rewriter's context */
 
 struct scratch {
-    struct packet_info info;
+    /* Scratch.info: the worker's own description, or a burst slot's (Burst.process swaps it in) */
+    struct packet_info *info;
+    struct packet_info own_info;
     struct pbuf *buffer;
     int family, l3_offset, l4_offset, protocol;
     bool reply, icmp_error;
@@ -257,16 +259,27 @@ struct director {
     _Atomic int next_stripe; /* the director's StripeAllocator */
 };
 
+/* Burst.MAX */
+#define BURST_MAX 64
+
 struct worker {
     struct director *director;
     struct scratch scratch;
     int stripe;
+    /* Burst: one description, parse status and two bucket hints per packet of a burst */
+    struct packet_info burst_info[BURST_MAX];
+    int burst_status[BURST_MAX];
+    int in_hint[BURST_MAX];
+    int out_hint[BURST_MAX];
+    uint64_t sink;
 };
 
 /* Worker.process(ByteBuffer): the director's clock is read once the packet is parsed */
 int director_process_worker(struct worker *w, struct pbuf *packet);
 /* Worker.process(packet, 0, null, nowNanos): the caller's time, no clock reading */
 int director_process_at(struct worker *w, struct pbuf *packet, int64_t now);
+/* Worker.process(packets, 0, n, null, null, verdicts, now): the staged burst (Burst.process), n <= BURST_MAX */
+void director_process_burst(struct worker *w, struct pbuf *const *packets, int n, int *verdicts, int64_t now);
 /* Director.nanoTime(): the director's clock, which a caller reads once per burst */
 int64_t director_nano_time(const struct director *d);
 /* Director.newWorker() */

@@ -8,6 +8,10 @@
  *   natbench worker-in  N   NatBenchmark.workerInbound: the same through a worker, the clock read
  *                           once per 32 packets and passed in (Worker.process(packet, 0, null, now))
  *   natbench worker-out N   NatBenchmark.workerOutbound
+ *   natbench burst-in   N   NatBenchmark.burstInbound: the next 32 packets of the walk copied into 32
+ *                           buffers and processed as one staged burst (Worker.process(packets, ...)),
+ *                           one clock reading per burst; the time is per packet
+ *   natbench burst-out  N   NatBenchmark.burstOutbound
  *   natbench dr         N   DirectorBenchmark.established, 1 thread: pass-through rewriter, a fake
  *                           clock, one 40-byte buffer whose client address is set per call, stride 7919
  *
@@ -45,9 +49,9 @@ static const uint32_t DR_SERVER_BASE = 0xC633640A; /* 198.51.100.10 .. 17 */
 /* Director.DROP_ENTRY_MAX_PACKETS + 1: the most a connection's packet counter reaches */
 #define PACKET_COUNT_CAP 9
 
-enum mode { NAT_IN, NAT_OUT, WORKER_IN, WORKER_OUT, DR };
+enum mode { NAT_IN, NAT_OUT, WORKER_IN, WORKER_OUT, BURST_IN, BURST_OUT, DR };
 
-static const char *const MODE_NAMES[] = {"nat-in", "nat-out", "worker-in", "worker-out", "dr"};
+static const char *const MODE_NAMES[] = {"nat-in", "nat-out", "worker-in", "worker-out", "burst-in", "burst-out", "dr"};
 
 struct bench {
     enum mode mode;
@@ -63,12 +67,15 @@ struct bench {
     uint8_t *templates; /* nat, worker: one packet per connection, back to back (Flows.inboundPackets) */
     int template_length;
     struct pbuf work;
+    struct pbuf burst[BURST];      /* burst-*: Lane.burst */
+    struct pbuf *burst_ptr[BURST];
+    int verdicts[BURST];           /* burst-*: Lane.verdicts */
     uint32_t next;      /* Lane.next (NatBenchmark) or Lane.index (DirectorBenchmark) */
     uint32_t start;     /* where the walk started */
     uint32_t count;     /* worker: Lane.count */
     int64_t now;        /* worker: Lane.now */
     uint64_t walked;    /* operations timed: steps of the walk */
-    uint32_t verified[4]; /* connections processed once more by verify_packet */
+    uint32_t verified[8]; /* connections processed once more by verify_packet */
     int verified_count;
     uint64_t processed; /* packets handed to the director */
     int64_t last_run_start; /* wall_nanos() when the last timed run started */
@@ -253,12 +260,18 @@ static void setup(struct bench *b)
     b->work.capacity = 256;
     b->work.data = aligned_alloc(64, 256);
     b->work.big_endian = true; /* a fresh ByteBuffer's order */
+    for (int k = 0; k < BURST; k++) {
+        b->burst[k] = b->work; /* ByteBuffer.allocateDirect(256) each, as Lane.burst */
+        b->burst[k].data = aligned_alloc(64, 256);
+        memset(b->burst[k].data, 0, 256);
+        b->burst_ptr[k] = &b->burst[k];
+    }
     b->worker = director_new_worker(d); /* Lane.setUp: shared.director.newWorker() */
     if (nat) {
         /* Flows.inboundPackets / outboundPackets: one array, the packets back to back */
         b->template_length = 60;
         b->templates = aligned_alloc(64, ((size_t)n * 60 + 63) / 64 * 64);
-        bool in = b->mode == NAT_IN || b->mode == WORKER_IN;
+        bool in = b->mode == NAT_IN || b->mode == WORKER_IN || b->mode == BURST_IN;
         for (uint32_t i = 0; i < n; i++) {
             uint8_t *p = b->templates + (size_t)i * 60;
             int length = in ? build_tcp(p, nat_client(i), VIP, nat_port(i), 80, 1001, 5001)
@@ -316,8 +329,29 @@ static inline void copy_packet(struct bench *b, uint32_t i)
     b->work.limit = b->template_length;
 }
 
+/* Lane.processBurst: every 32nd operation copies the next 32 packets of the walk and processes them
+   as one burst; each operation is one packet of it */
+static inline int burst_op(struct bench *b)
+{
+    uint32_t k = b->count++ & (BURST - 1);
+    if (k == 0) {
+        for (int j = 0; j < BURST; j++) {
+            uint32_t i = b->next = walk(b, b->next);
+            struct pbuf *p = &b->burst[j];
+            p->position = 0;
+            memcpy(p->data, b->templates + (size_t)i * (size_t)b->template_length, (size_t)b->template_length);
+            p->limit = b->template_length;
+        }
+        director_process_burst(b->worker, b->burst_ptr, BURST, b->verdicts, director_nano_time(&b->d));
+    }
+    return b->verdicts[k];
+}
+
 static inline int op(struct bench *b)
 {
+    if (b->mode == BURST_IN || b->mode == BURST_OUT) {
+        return burst_op(b);
+    }
     uint32_t i = b->next = walk(b, b->next);
     switch (b->mode) {
     case NAT_IN:
@@ -362,7 +396,7 @@ static double timed_run(struct bench *b, double seconds)
     b->walked += ops;
     b->last_run_ops = ops;
     /* every verdict must be FORWARD (0); the sum keeps the calls alive */
-    b->sink += sink + b->work.data[b->mode == NAT_OUT || b->mode == WORKER_OUT ? 12 : 16];
+    b->sink += sink + b->work.data[b->mode == NAT_OUT || b->mode == WORKER_OUT ? 12 : 16] + b->burst[BURST - 1].data[16];
     return (double)elapsed / (double)ops;
 }
 
@@ -380,7 +414,28 @@ static void check(bool ok, const char *what)
 
 static bool outbound_mode(const struct bench *b)
 {
-    return b->mode == NAT_OUT || b->mode == WORKER_OUT;
+    return b->mode == NAT_OUT || b->mode == WORKER_OUT || b->mode == BURST_OUT;
+}
+
+/* the output of connection i's packet: every checksum recomputed, the right fields rewritten */
+static void check_output(struct bench *b, uint32_t i, const uint8_t *out, int v)
+{
+    const uint8_t *in = b->templates + (size_t)i * (size_t)b->template_length;
+    int len = b->template_length;
+    check(v == V_FORWARD, "verdict is FORWARD");
+    check(sum16(out, 20, 0) == 0xFFFF, "IPv4 header checksum (full recomputation)");
+    check(sum16(out + 20, len - 20, tcp_pseudo(out, len - 20)) == 0xFFFF, "TCP checksum (full recomputation)");
+    check(out[8] == in[8] - 1, "TTL decremented");
+    if (!outbound_mode(b)) {
+        check(rd32(out + 12) == nat_client(i) && rd16(out + 20) == (uint32_t)nat_port(i), "source kept");
+        check(rd32(out + 16) == SERVER && rd16(out + 22) == 8080, "destination is the real server");
+    } else {
+        check(rd32(out + 12) == VIP && rd16(out + 20) == 80, "source is the virtual address");
+        check(rd32(out + 16) == nat_client(i) && rd16(out + 22) == (uint32_t)nat_port(i), "destination kept");
+    }
+    check(memcmp(out, in, 8) == 0 && out[9] == in[9], "version, lengths, identification, fragment field, protocol untouched");
+    check(memcmp(out + 24, in + 24, 12) == 0 && memcmp(out + 40, in + 40, (size_t)len - 40) == 0,
+          "sequence numbers, flags, window and payload untouched");
 }
 
 /* processes connection i's packet once more, the way the mode does, and recomputes every checksum of the result */
@@ -399,28 +454,33 @@ static void verify_packet(struct bench *b, uint32_t i)
         check(memcmp(before, b->work.data, 40) == 0, "dr leaves the packet as it was");
         return;
     }
-    const uint8_t *in = b->templates + (size_t)i * (size_t)b->template_length;
-    int len = b->template_length;
+    if (b->mode == BURST_IN || b->mode == BURST_OUT) {
+        /* a burst of two: connection i and the one after it in the walk, each checked in its own slot */
+        uint32_t j = walk(b, i);
+        if (b->verified_count < 8) {
+            b->verified[b->verified_count++] = j;
+        }
+        uint32_t c[2] = {i, j};
+        for (int k = 0; k < 2; k++) {
+            struct pbuf *p = &b->burst[k];
+            p->position = 0;
+            memcpy(p->data, b->templates + (size_t)c[k] * (size_t)b->template_length, (size_t)b->template_length);
+            p->limit = b->template_length;
+        }
+        int verdicts[2];
+        director_process_burst(b->worker, b->burst_ptr, 2, verdicts, director_nano_time(&b->d));
+        b->processed += 2;
+        for (int k = 0; k < 2; k++) {
+            check_output(b, c[k], b->burst[k].data, verdicts[k]);
+        }
+        return;
+    }
     copy_packet(b, i);
     int v = b->mode == NAT_IN || b->mode == NAT_OUT
         ? director_process(&b->d, &b->work)
         : director_process_at(b->worker, &b->work, director_nano_time(&b->d));
     b->processed++;
-    const uint8_t *out = b->work.data;
-    check(v == V_FORWARD, "verdict is FORWARD");
-    check(sum16(out, 20, 0) == 0xFFFF, "IPv4 header checksum (full recomputation)");
-    check(sum16(out + 20, len - 20, tcp_pseudo(out, len - 20)) == 0xFFFF, "TCP checksum (full recomputation)");
-    check(out[8] == in[8] - 1, "TTL decremented");
-    if (!outbound_mode(b)) {
-        check(rd32(out + 12) == nat_client(i) && rd16(out + 20) == (uint32_t)nat_port(i), "source kept");
-        check(rd32(out + 16) == SERVER && rd16(out + 22) == 8080, "destination is the real server");
-    } else {
-        check(rd32(out + 12) == VIP && rd16(out + 20) == 80, "source is the virtual address");
-        check(rd32(out + 16) == nat_client(i) && rd16(out + 22) == (uint32_t)nat_port(i), "destination kept");
-    }
-    check(memcmp(out, in, 8) == 0 && out[9] == in[9], "version, lengths, identification, fragment field, protocol untouched");
-    check(memcmp(out + 24, in + 24, 12) == 0 && memcmp(out + 40, in + 40, (size_t)len - 40) == 0,
-          "sequence numbers, flags, window and payload untouched");
+    check_output(b, i, b->work.data, v);
 }
 
 /* the counters must have seen every packet: the work was done, not skipped */
@@ -500,7 +560,7 @@ static int compare_doubles(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s nat-in|nat-out|worker-in|worker-out|dr CONNECTIONS [-w warmups] [-r runs]"
+        fprintf(stderr, "usage: %s nat-in|nat-out|worker-in|worker-out|burst-in|burst-out|dr CONNECTIONS [-w warmups] [-r runs]"
                         " [-t seconds] [-c mono|fake]\n", argv[0]);
         return 2;
     }

@@ -13,7 +13,7 @@ RUNS=${RUNS:-5}
 WARMUPS=${WARMUPS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-1}
 BUILDS=${BUILDS:-"O2 O3"}
-MODES=${MODES:-"nat-in nat-out worker-in worker-out"}
+MODES=${MODES:-"nat-in nat-out worker-in worker-out burst-in burst-out"}
 SIZES=${SIZES:-"1024 1048576"}
 PIN=""
 if command -v taskset >/dev/null 2>&1; then

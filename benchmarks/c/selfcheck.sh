@@ -49,10 +49,13 @@ build no-touch 'static inline void ct_touch' 'if (ahead < 0 || ahead >= TOUCH_SL
 expect_fail no-touch worker-in
 build no-state 'static inline void advance' 'ct_touch(t, h, timeout, now);' 'ct_compare_and_set_state(t, h, state, TS_CLOSE_WAIT, timeout, now);'
 expect_fail no-state nat-out
+expect_fail tcp-checksum burst-in
+build burst-slot 'void director_process_burst' 's->info = \&w->burst_info\[i\];' 's->info = \&w->burst_info[0];'
+expect_fail burst-slot burst-in
 
 # and the unbroken build passes
 $CC -std=c11 -O2 -o "$tmp/ok" director.c natbench.c
-for mode in nat-in nat-out worker-in worker-out dr; do
+for mode in nat-in nat-out worker-in worker-out burst-in burst-out dr; do
     if ! "$tmp/ok" "$mode" 1024 -w 1 -r 1 -t 0.05 > "$tmp/out" 2>&1; then
         echo "FAILED unbroken: $mode"
         cat "$tmp/out"

@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -123,6 +124,9 @@ public class DirectorBenchmark {
         int fresh;
         int count;
         final NextHop hop = new NextHop();
+        /** {@link #newConnectionBurst}: one SYN buffer per packet of a burst, and their verdicts. */
+        final ByteBuffer[] syns = new ByteBuffer[BURST];
+        final Verdict[] verdicts = new Verdict[BURST];
 
         @Setup(Level.Trial)
         public void setup(Shared shared) {
@@ -132,6 +136,10 @@ public class DirectorBenchmark {
             flags(ack, 0x10);
             syn = packet();
             flags(syn, 0x02);
+            for (int k = 0; k < BURST; k++) {
+                syns[k] = packet();
+                flags(syns[k], 0x02);
+            }
             // threads walk the established flows from different places with an odd stride
             index = me * (shared.connections / 2);
             stride = 7919;
@@ -201,6 +209,31 @@ public class DirectorBenchmark {
         }
         client(lane.syn, lane.fresh + (n & 0xFFFFF));
         return lane.worker.process(lane.syn, 0, lane.hop, now);
+    }
+
+    /** Packets per {@link Worker#process(ByteBuffer[], int, int, int[], NextHop[], Verdict[], long)} call. */
+    static final int BURST = 32;
+
+    /**
+     * {@link #newConnectionOwnClock} in bursts of {@link #BURST} SYNs through the staged burst API (one
+     * time per burst); the score is per connection. The sweep runs as often per connection.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public Verdict newConnectionBurst(Shared shared, Lane lane) {
+        int n = lane.count;
+        lane.count += BURST;
+        long now = START_NANOS + n * (60_000_000_000L / shared.connections);
+        int every = Math.max(1024, shared.connections / 4);
+        if (n / every != (n + BURST) / every || n == 0) {
+            shared.now.set(now);
+            shared.director.sweep();
+        }
+        for (int k = 0; k < BURST; k++) {
+            client(lane.syns[k], lane.fresh + ((n + k) & 0xFFFFF));
+        }
+        lane.worker.process(lane.syns, 0, BURST, null, null, lane.verdicts, now);
+        return lane.verdicts[BURST - 1];
     }
 
     /** A director with room for 4M connections that never expire: setup cost without any sweep. */

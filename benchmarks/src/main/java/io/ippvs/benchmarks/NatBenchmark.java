@@ -2,6 +2,7 @@ package io.ippvs.benchmarks;
 
 import io.ippvs.api.Addresses;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.NextHop;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -204,6 +206,9 @@ public class NatBenchmark {
         static final int BURST = 32;
 
         final ByteBuffer work = ByteBuffer.allocateDirect(256);
+        /** The {@code burst*} benchmarks' packets: one buffer per packet of a burst. */
+        final ByteBuffer[] burst = new ByteBuffer[BURST];
+        final Verdict[] verdicts = new Verdict[BURST];
         Flows flows;
         Worker worker;
         int next;
@@ -214,6 +219,9 @@ public class NatBenchmark {
         public void setUp(Flows shared) {
             flows = shared;
             worker = shared.director.newWorker();
+            for (int i = 0; i < BURST; i++) {
+                burst[i] = ByteBuffer.allocateDirect(256);
+            }
             // threads walk the flows from different places
             next = shared.threads.getAndIncrement() * (shared.connections / 2);
         }
@@ -234,6 +242,22 @@ public class NatBenchmark {
             }
             copy(packets, i);
             return worker.process(work, 0, null, now);
+        }
+
+        /**
+         * The next {@link #BURST} packets of the walk copied into the burst's buffers and processed in
+         * one {@link Worker#process(ByteBuffer[], int, int, int[], NextHop[], Verdict[], long)} call.
+         */
+        Verdict processBurst(byte[] packets) {
+            int length = flows.length;
+            for (int k = 0; k < BURST; k++) {
+                ByteBuffer b = burst[k];
+                b.clear();
+                b.put(packets, advance() * length, length);
+                b.flip();
+            }
+            worker.process(burst, 0, BURST, null, null, verdicts, flows.director.nanoTime());
+            return verdicts[BURST - 1];
         }
 
         /** Only the copy {@link #process} starts with: the packet walk's share of a director figure. */
@@ -280,6 +304,23 @@ public class NatBenchmark {
     @Benchmark
     public Verdict workerOutbound(Lane lane) {
         return lane.processInBurst(lane.flows.outboundPackets, lane.advance());
+    }
+
+    /**
+     * {@link #workerInbound} as bursts of {@link Lane#BURST} packets through the staged burst API, one
+     * clock reading per burst; the score is per packet.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Lane.BURST)
+    public Verdict burstInbound(Lane lane) {
+        return lane.processBurst(lane.flows.inboundPackets);
+    }
+
+    /** {@link #workerOutbound} as bursts; the score is per packet. */
+    @Benchmark
+    @OperationsPerInvocation(Lane.BURST)
+    public Verdict burstOutbound(Lane lane) {
+        return lane.processBurst(lane.flows.outboundPackets);
     }
 
     /** A context for one connection and one packet, as the director would fill it. */

@@ -39,6 +39,59 @@ public interface RewriteContext {
     /** For an ICMP error: the offset of the quoted transport header; -1 otherwise. */
     int innerL4Offset();
 
+    // ---------------------------------------------------------------- the parser's facts
+    // What the director's parser already read from the packet, handed down so that a rewriter need
+    // not read it again ("parse once"). The director's context answers from its parse; the defaults
+    // read the bytes, for contexts made by hand. A rewriter still bounds-checks whatever it reads or
+    // writes from these, since a hand-made context's bytes can disagree with them.
+
+    /**
+     * One past the last byte of the IP packet by its own length field (IPv4 total length, IPv6 40 +
+     * payload length); trailing bytes up to the limit are padding, not packet.
+     */
+    default int end() {
+        ByteBuffer b = buffer();
+        int l3 = l3Offset();
+        return addressFamily() == Addresses.IPV4 ? l3 + (b.getShort(l3 + 2) & 0xFFFF)
+                : l3 + 40 + (b.getShort(l3 + 4) & 0xFFFF);
+    }
+
+    /** IPv4 TTL or IPv6 hop limit as the packet arrived. */
+    default int ttl() {
+        ByteBuffer b = buffer();
+        int l3 = l3Offset();
+        return b.get(addressFamily() == Addresses.IPV4 ? l3 + 8 : l3 + 7) & 0xFF;
+    }
+
+    /** IPv4 TOS byte or IPv6 traffic class (DSCP and ECN) as the packet arrived. */
+    default int trafficClass() {
+        ByteBuffer b = buffer();
+        int l3 = l3Offset();
+        return addressFamily() == Addresses.IPV4 ? b.get(l3 + 1) & 0xFF : (b.getInt(l3) >>> 20) & 0xFF;
+    }
+
+    /** IPv4 DF; always true for IPv6, which routers never fragment. */
+    default boolean dontFragment() {
+        return addressFamily() != Addresses.IPV4 || (buffer().getShort(l3Offset() + 6) & 0x4000) != 0;
+    }
+
+    /**
+     * Offset of the transport payload (after TCP options, the UDP or SCTP common header, the ICMP
+     * header); -1 when unknown (a non-first fragment, or a context that does not say).
+     */
+    default int payloadOffset() {
+        return -1;
+    }
+
+    /**
+     * The fragment offset in bytes: 0 for a whole packet or a first fragment, more for a later one
+     * (which carries no transport header); -1 when the context does not say (the rewriter then reads
+     * the headers itself).
+     */
+    default int fragmentOffset() {
+        return -1;
+    }
+
     long clientAddressHigh();
 
     long clientAddressLow();

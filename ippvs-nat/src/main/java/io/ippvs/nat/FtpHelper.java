@@ -1,10 +1,15 @@
 package io.ippvs.nat;
 
+import static io.ippvs.core.header.IpProtocol.TCP;
+
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
+import io.ippvs.core.header.TcpHeader;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -44,7 +49,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FtpHelper {
 
     private static final int NOT_REWRITTEN = Integer.MIN_VALUE;
-    private static final int TCP = 6;
     private static final int FIN_SYN_RST = 0x07;
     private static final int MAX_LINE = FtpControl.MAX_LINE;
 
@@ -69,8 +73,9 @@ final class FtpHelper {
      * (the TCP checksum is valid for the bytes as they are).
      */
     void segment(RewriteContext c, ByteBuffer b, int l3, int l4, int end, boolean v6) {
-        int dataOff = l4 + ((b.get(l4 + 12) & 0xF0) >>> 2);
-        if (dataOff < l4 + 20 || dataOff > end) {
+        // the parser's payload offset; a hand-made context may not know it
+        int dataOff = c.payloadOffset() >= 0 ? c.payloadOffset() : l4 + TcpHeader.headerLength(b, l4);
+        if (dataOff < l4 + TcpHeader.MIN_LENGTH || dataOff > end) {
             return;
         }
         Object attached = c.attachment();
@@ -94,8 +99,8 @@ final class FtpHelper {
     // ---------------------------------------------------------------- client to server
 
     private void clientSegment(RewriteContext c, ByteBuffer b, int l4, int dataOff, int end, FtpControl s, boolean v6) {
-        int seq = b.getInt(l4 + 4);
-        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck(b.getInt(l4 + 8)), true);
+        int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
+        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck(b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET)), true);
         if (dataOff == end) {
             return;
         }
@@ -174,7 +179,7 @@ final class FtpHelper {
             boolean v6) {
         SequenceDelta mine = s.out;
         int originalEnd = end;
-        int seq = b.getInt(l4 + 4);
+        int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
         boolean payloadChanged = false;
         if (dataOff < end && s.heldLength > 0) {
             int held = s.heldLength;
@@ -209,8 +214,8 @@ final class FtpHelper {
             payloadChanged = true;
         }
         int newSeq = mine.fixSeq(seq);
-        int newAck = s.in.fixAck(b.getInt(l4 + 8));
-        boolean noMoreData = (b.get(l4 + 13) & FIN_SYN_RST) != 0;
+        int newAck = s.in.fixAck(b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET));
+        boolean noMoreData = (TcpHeader.flags(b, l4) & FIN_SYN_RST) != 0;
         if (dataOff < end && mine.covers(seq, end - dataOff)) {
             // a resend of the rewritten line: rewrite it again, or hold it back until it is whole
             int at = dataOff + (mine.lineStart() - seq);
@@ -256,21 +261,21 @@ final class FtpHelper {
         renumber(b, l4, newSeq, newAck, false);
         if (end != originalEnd) {
             if (v6) {
-                b.putShort(l3 + 4, (short) (end - l3 - 40));
+                Ipv6Header.payloadLength(b, l3, end - l3 - Ipv6Header.LENGTH);
             } else {
-                int oldTotal = b.getShort(l3 + 2) & 0xFFFF;
+                int oldTotal = Ipv4Header.totalLength(b, l3);
                 int newTotal = end - l3;
-                b.putShort(l3 + 2, (short) newTotal);
-                b.putShort(l3 + 10, (short) InternetChecksum.update16(b.getShort(l3 + 10) & 0xFFFF, oldTotal, newTotal));
+                Ipv4Header.totalLength(b, l3, newTotal);
+                Ipv4Header.checksum(b, l3, InternetChecksum.update16(Ipv4Header.checksum(b, l3), oldTotal, newTotal));
             }
         }
         b.limit(end);
         // the payload changed: recompute the TCP checksum in full
         int tcpLength = end - l4;
-        b.putShort(l4 + 16, (short) 0);
+        TcpHeader.checksum(b, l4, 0);
         int pseudo = v6 ? InternetChecksum.pseudoHeaderV6(b, l3, TCP, tcpLength)
                 : InternetChecksum.pseudoHeaderV4(b, l3, TCP, tcpLength);
-        b.putShort(l4 + 16, (short) InternetChecksum.checksum(b, l4, tcpLength, pseudo));
+        TcpHeader.checksum(b, l4, InternetChecksum.checksum(b, l4, tcpLength, pseudo));
     }
 
     /**
@@ -293,19 +298,19 @@ final class FtpHelper {
 
     /** Writes sequence and acknowledgement numbers, updating the TCP checksum when {@code incremental}. */
     private static void renumber(ByteBuffer b, int l4, int newSeq, int newAck, boolean incremental) {
-        int seq = b.getInt(l4 + 4);
-        int ack = b.getInt(l4 + 8);
+        int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
+        int ack = b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET);
         if (seq == newSeq && ack == newAck) {
             return;
         }
         if (incremental) {
-            int sum = b.getShort(l4 + 16) & 0xFFFF;
+            int sum = TcpHeader.checksum(b, l4);
             sum = InternetChecksum.update32(sum, seq, newSeq);
             sum = InternetChecksum.update32(sum, ack, newAck);
-            b.putShort(l4 + 16, (short) sum);
+            TcpHeader.checksum(b, l4, sum);
         }
-        b.putInt(l4 + 4, newSeq);
-        b.putInt(l4 + 8, newAck);
+        b.putInt(l4 + TcpHeader.SEQUENCE_OFFSET, newSeq);
+        b.putInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET, newAck);
     }
 
     /** {@code EPRT |1|a.b.c.d|port|} or {@code |2|v6|port|} naming the client; the port, or -1. */

@@ -1,5 +1,11 @@
 package io.ippvs.nat;
 
+import static io.ippvs.core.header.IpProtocol.ICMP;
+import static io.ippvs.core.header.IpProtocol.ICMPV6;
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
@@ -11,7 +17,9 @@ import io.ippvs.core.checksum.Crc32c;
 import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.header.Icmpv4Header;
 import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6ExtensionHeaders;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.SctpHeader;
 import io.ippvs.core.header.TcpHeader;
@@ -20,10 +28,10 @@ import io.ippvs.core.icmp.IcmpErrors;
 import io.ippvs.core.icmp.IcmpRateLimiter;
 import io.ippvs.core.sync.SequenceSync;
 import io.ippvs.core.sync.SyncEntry;
+import io.ippvs.core.icmp.IcmpReplies;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The masquerading (ipvsadm {@code -m}) rewriter. Inbound packets get the real server as destination
@@ -59,30 +67,22 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
     private static final Verdict TRUNCATED = Verdict.drop(DropReason.TRUNCATED);
     private static final Verdict UNSUPPORTED = Verdict.drop(DropReason.UNSUPPORTED);
     private static final Verdict TTL_EXPIRED = Verdict.drop(DropReason.TTL_EXPIRED);
-    private static final Verdict TOO_BIG = Verdict.drop(DropReason.TOO_BIG);
     private static final Verdict FRAGMENT = Verdict.drop(DropReason.FRAGMENT);
     private static final Verdict BAD_CHECKSUM = Verdict.drop(DropReason.BAD_CHECKSUM);
 
-    private static final int TCP = 6;
-    private static final int UDP = 17;
-    private static final int SCTP = 132;
-    private static final int ICMP = 1;
-    private static final int ICMPV6 = 58;
     /** Transport bytes every ICMP error quotes (RFC 792): the ports and, for UDP, the checksum. */
     private static final int QUOTED_TRANSPORT = 8;
 
     private final boolean decrementTtl;
     private final int defaultMtu;
-    private final IcmpRateLimiter icmpLimiter;
+    private final IcmpReplies icmp;
     private final int[] ftpPorts;
     private final FtpHelper ftp;
-    private final AtomicLong icmpGenerated = new AtomicLong();
-    private final AtomicLong icmpSuppressed = new AtomicLong();
 
     private NatRewriter(Builder b) {
         this.decrementTtl = b.decrementTtl;
         this.defaultMtu = b.defaultMtu;
-        this.icmpLimiter = new IcmpRateLimiter(b.icmpPerSecond, b.icmpBurst);
+        this.icmp = new IcmpReplies(b.icmpPerSecond, b.icmpBurst);
         this.ftpPorts = b.ftpPorts.clone();
         this.ftp = b.ftpHelper ? new FtpHelper() : null;
     }
@@ -99,12 +99,12 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
 
     /** ICMP errors generated (time exceeded, fragmentation needed, packet too big). */
     public long icmpErrorsGenerated() {
-        return icmpGenerated.get();
+        return icmp.generated();
     }
 
     /** ICMP errors not generated because of the rate limit or because the packet could not be quoted. */
     public long icmpErrorsSuppressed() {
-        return icmpSuppressed.get();
+        return icmp.suppressed();
     }
 
     /** FTP replies left unrewritten because the buffer had no room for the longer text. */
@@ -130,7 +130,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (l3 < 0 || l3 >= limit) {
             return MALFORMED;
         }
-        int version = (b.get(l3) & 0xF0) >>> 4;
+        int version = Ipv4Header.version(b, l3); // the same nibble in IPv6
         if (version == 4 && c.addressFamily() == Addresses.IPV4) {
             // the fast path reads several fields in one word, which needs network byte order
             return b.order() == ByteOrder.BIG_ENDIAN && l3 + Ipv4Header.MIN_LENGTH <= limit && tcp4(c, b, l3, limit)
@@ -203,9 +203,9 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (l3 + Ipv4Header.MIN_LENGTH > limit) {
             return TRUNCATED;
         }
-        int ihl = (b.get(l3) & 0x0F) << 2;
+        int ihl = Ipv4Header.headerLength(b, l3);
         int total = b.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
-        if (ihl < 20 || total < ihl || total > limit - l3) {
+        if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || total > limit - l3) {
             return MALFORMED;
         }
         int end = l3 + total;
@@ -320,7 +320,9 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int end = l3 + total;
         int hopLimit = b.get(l3 + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
         boolean reply = c.reply();
-        if (!c.icmpError() && isNonFirstFragment6(b, l3, end)) {
+        // the parser found the fragment header already; only a hand-made context makes us walk the chain
+        int fragmentOffset = c.fragmentOffset();
+        if (!c.icmpError() && (fragmentOffset > 0 || fragmentOffset < 0 && isNonFirstFragment6(b, l3, end))) {
             return nonFirstFragment6(c, b, l3, total, hopLimit, reply);
         }
         int proto = c.protocol();
@@ -386,15 +388,15 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int at = l3 + Ipv6Header.LENGTH;
         for (int i = 0; i < 8 && at + 8 <= end; i++) {
             switch (next) {
-                case 44:
-                    return (b.getShort(at + 2) & 0xFFF8) != 0;
-                case 0:
-                case 43:
-                case 60:
+                case IpProtocol.IPV6_FRAGMENT:
+                    return Ipv6ExtensionHeaders.fragmentOffset(b, at) != 0;
+                case IpProtocol.HOP_BY_HOP:
+                case IpProtocol.IPV6_ROUTING:
+                case IpProtocol.IPV6_DESTINATION_OPTIONS:
                     next = b.get(at) & 0xFF;
                     at += ((b.get(at + 1) & 0xFF) + 1) << 3;
                     break;
-                case 51:
+                case IpProtocol.AH:
                     next = b.get(at) & 0xFF;
                     at += ((b.get(at + 1) & 0xFF) + 2) << 2;
                     break;
@@ -458,7 +460,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             if (at + 2 > in4) {
                 return -1;
             }
-            int len = next == 44 ? 8 : ((b.get(at + 1) & 0xFF) + 1) << 3;
+            int len = next == IpProtocol.IPV6_FRAGMENT ? Ipv6ExtensionHeaders.FRAGMENT_HEADER_LENGTH : ((b.get(at + 1) & 0xFF) + 1) << 3;
             next = b.get(at) & 0xFF;
             at += len;
         }
@@ -470,7 +472,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
         int at = l3 + Ipv6Header.LENGTH;
         while (at < l4) {
-            if (next == 44) {
+            if (next == IpProtocol.IPV6_FRAGMENT) {
                 return true;
             }
             if (at + 2 > l4) {
@@ -604,24 +606,11 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
     // ---------------------------------------------------------------- ICMP generation
 
     private Verdict timeExceeded(RewriteContext c, ByteBuffer b, int l3) {
-        // the director answers as the virtual address, the only address of it the sender knows
-        if (icmpLimiter.tryAcquire(c.nanoTime())
-                && IcmpErrors.timeExceeded(b, l3, c.virtualAddressHigh(), c.virtualAddressLow())) {
-            icmpGenerated.incrementAndGet();
-            return Verdict.REPLY;
-        }
-        icmpSuppressed.incrementAndGet();
-        return TTL_EXPIRED;
+        return icmp.timeExceeded(c, b, l3);
     }
 
     private Verdict tooBig(RewriteContext c, ByteBuffer b, int l3, int mtu) {
-        if (icmpLimiter.tryAcquire(c.nanoTime())
-                && IcmpErrors.tooBig(b, l3, mtu, c.virtualAddressHigh(), c.virtualAddressLow())) {
-            icmpGenerated.incrementAndGet();
-            return Verdict.REPLY;
-        }
-        icmpSuppressed.incrementAndGet();
-        return TOO_BIG;
+        return icmp.tooBig(c, b, l3, mtu);
     }
 
     private int mtu(RealServer server) {
@@ -662,8 +651,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
     public static final class Builder {
         private boolean decrementTtl = true;
         private int defaultMtu = 1500;
-        private int icmpPerSecond = 1000;
-        private int icmpBurst = 50;
+        private int icmpPerSecond = IcmpReplies.DEFAULT_PER_SECOND;
+        private int icmpBurst = IcmpReplies.DEFAULT_BURST;
         private int[] ftpPorts = {21};
         private boolean ftpHelper = true;
 

@@ -30,7 +30,13 @@ import org.junit.jupiter.api.TestFactory;
 class NatDirectorFixturesTest {
 
     static Director director(FakeClock clock, PacketRewriter rewriter) {
-        Director d = Director.builder().nanoClock(clock).maxConnections(4096).rewriter(rewriter).build();
+        return director(clock, rewriter, new java.security.SecureRandom().nextLong(), 4096);
+    }
+
+    /** {@link #director(FakeClock, PacketRewriter)} with a given hash seed and size, for two directors to compare. */
+    static Director director(FakeClock clock, PacketRewriter rewriter, long hashSeed, int maxConnections) {
+        Director d = Director.builder().nanoClock(clock).maxConnections(maxConnections).rewriter(rewriter)
+                .hashSeed(hashSeed).build();
         for (NatFixtures.Service s : NatFixtures.SERVICES) {
             ServiceKey key = ServiceKey.of(Protocol.valueOf(s.protocol()), InetAddresses.forString(s.virtual()), s.port());
             d.addService(ServiceConfig.builder(key).scheduler("rr").build());

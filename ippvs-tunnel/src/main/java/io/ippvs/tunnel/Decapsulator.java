@@ -3,6 +3,7 @@ package io.ippvs.tunnel;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.TunnelType;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.UdpHeader;
@@ -180,15 +181,15 @@ public final class Decapsulator {
         int inner;
         int innerFamily;
         switch (protocol) {
-            case TunnelRewriter.PROTOCOL_IPIP:
-            case TunnelRewriter.PROTOCOL_IPV6:
+            case IpProtocol.IPIP:
+            case IpProtocol.IPV6:
                 if (!acceptIpip) {
                     return DecapStatus.TUNNEL_TYPE_DISABLED;
                 }
                 inner = l4;
-                innerFamily = protocol == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
+                innerFamily = protocol == IpProtocol.IPIP ? Addresses.IPV4 : Addresses.IPV6;
                 break;
-            case TunnelRewriter.PROTOCOL_UDP: {
+            case IpProtocol.UDP: {
                 if (l4 + UdpHeader.LENGTH > end) {
                     return DecapStatus.TRUNCATED;
                 }
@@ -209,8 +210,8 @@ public final class Decapsulator {
                     }
                 } else {
                     int pseudo = outerFamily == Addresses.IPV4
-                            ? InternetChecksum.pseudoHeaderV4(buffer, p, TunnelRewriter.PROTOCOL_UDP, udpLength)
-                            : InternetChecksum.pseudoHeaderV6(buffer, p, TunnelRewriter.PROTOCOL_UDP, udpLength);
+                            ? InternetChecksum.pseudoHeaderV4(buffer, p, IpProtocol.UDP, udpLength)
+                            : InternetChecksum.pseudoHeaderV6(buffer, p, IpProtocol.UDP, udpLength);
                     if (InternetChecksum.sum(buffer, l4, udpLength, pseudo) != InternetChecksum.VALID_SUM) {
                         return DecapStatus.BAD_UDP_CHECKSUM;
                     }
@@ -235,16 +236,16 @@ public final class Decapsulator {
                     return DecapStatus.TRUNCATED;
                 }
                 int proto = buffer.get(gue + GueHeader.PROTOCOL_OFFSET) & 0xFF;
-                if (proto == TunnelRewriter.PROTOCOL_IPIP) {
+                if (proto == IpProtocol.IPIP) {
                     innerFamily = Addresses.IPV4;
-                } else if (proto == TunnelRewriter.PROTOCOL_IPV6) {
+                } else if (proto == IpProtocol.IPV6) {
                     innerFamily = Addresses.IPV6;
                 } else {
                     return DecapStatus.BAD_GUE_PROTOCOL;
                 }
                 break;
             }
-            case TunnelRewriter.PROTOCOL_GRE: {
+            case IpProtocol.GRE: {
                 if (!acceptGre) {
                     return DecapStatus.TUNNEL_TYPE_DISABLED;
                 }

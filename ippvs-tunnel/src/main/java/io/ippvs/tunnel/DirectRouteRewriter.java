@@ -7,6 +7,7 @@ import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.icmp.IcmpReplies;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,16 +1,22 @@
 package io.ippvs.tunnel;
 
+import static io.ippvs.core.header.IpProtocol.ICMP;
+import static io.ippvs.core.header.IpProtocol.ICMPV6;
+
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.IcmpErrorHandler;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.director.IcmpErrorHandler;
+import io.ippvs.core.header.Icmpv4Header;
+import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.UdpHeader;
+import io.ippvs.core.icmp.IcmpErrors;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -41,11 +47,6 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
 
     private static final ThreadLocal<Quote> QUOTES = ThreadLocal.withInitial(Quote::new);
 
-    private static final int ICMP = 1;
-    private static final int ICMPV6 = 58;
-    private static final int IPV4_MAX_ERROR = 576;
-    private static final int IPV6_MAX_ERROR = 1280;
-    private static final int ERROR_TTL = 64;
 
     private final int[] v4Sources;
     private final long[] v6SourceHigh;
@@ -125,73 +126,78 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
         if (limit - p < 1) {
             return false;
         }
-        int version = (buffer.get(p) & 0xF0) >>> 4;
+        int version = Ipv4Header.version(buffer, p); // the same nibble in IPv6
         int icmp;
         int end;
         if (version == 4) {
-            if (limit - p < 20) {
+            if (limit - p < Ipv4Header.MIN_LENGTH) {
                 return false;
             }
-            int ihl = (buffer.get(p) & 0x0F) * 4;
-            int total = buffer.getShort(p + 2) & 0xFFFF;
-            if (ihl < 20 || total < ihl || (buffer.get(p + 9) & 0xFF) != ICMP || (buffer.getShort(p + 6) & 0x3FFF) != 0) {
+            int ihl = Ipv4Header.headerLength(buffer, p);
+            int total = Ipv4Header.totalLength(buffer, p);
+            // a fragment (MF or an offset) is not relayed: its quote may be cut
+            if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || Ipv4Header.protocol(buffer, p) != ICMP
+                    || Ipv4Header.isFragment(buffer, p)) {
                 return false;
             }
             icmp = p + ihl;
             end = Math.min(limit, p + total);
         } else if (version == 6) {
-            if (limit - p < 40 || (buffer.get(p + 6) & 0xFF) != ICMPV6) {
+            if (limit - p < Ipv6Header.LENGTH || Ipv6Header.nextHeader(buffer, p) != ICMPV6) {
                 return false;
             }
-            icmp = p + 40;
-            end = Math.min(limit, icmp + (buffer.getShort(p + 4) & 0xFFFF));
+            icmp = p + Ipv6Header.LENGTH;
+            end = Math.min(limit, icmp + Ipv6Header.payloadLength(buffer, p));
         } else {
             return false;
         }
-        if (icmp + 8 > end) {
+        if (icmp + Icmpv4Header.LENGTH > end) {
             return false;
         }
-        int type = buffer.get(icmp) & 0xFF;
-        boolean error = version == 4 ? type == 3 || type == 11 || type == 12 : type >= 1 && type <= 4;
+        int type = Icmpv4Header.type(buffer, icmp);
+        boolean error = version == 4
+                ? type == Icmpv4Header.TYPE_DEST_UNREACHABLE || type == Icmpv4Header.TYPE_TIME_EXCEEDED
+                        || type == Icmpv4Header.TYPE_PARAMETER_PROBLEM
+                : Icmpv6Header.isError(type);
         if (!error) {
             return false;
         }
         quote.icmpFamily = version;
         quote.type = type;
-        quote.code = buffer.get(icmp + 1) & 0xFF;
-        quote.rest = buffer.getInt(icmp + 4);
+        quote.code = Icmpv4Header.code(buffer, icmp);
+        quote.rest = Icmpv4Header.rest(buffer, icmp);
         quote.end = end;
 
         // the quoted outer header: ours if its source is one of our tunnel addresses
-        int outer = icmp + 8;
+        int outer = icmp + Icmpv4Header.LENGTH;
         if (outer + 1 > end) {
             return false;
         }
-        int outerVersion = (buffer.get(outer) & 0xF0) >>> 4;
+        int outerVersion = Ipv4Header.version(buffer, outer);
         int protocol;
         int tunnel;
         if (outerVersion == 4) {
-            if (outer + 20 > end) {
+            if (outer + Ipv4Header.MIN_LENGTH > end) {
                 return false;
             }
-            int ihl = (buffer.get(outer) & 0x0F) * 4;
-            int source = buffer.getInt(outer + 12);
-            if (ihl < 20 || !ourV4(source)) {
+            int ihl = Ipv4Header.headerLength(buffer, outer);
+            if (ihl < Ipv4Header.MIN_LENGTH || !ourV4(Ipv4Header.sourceAddress(buffer, outer))) {
                 return false;
             }
             quote.tunnelFamily = Addresses.IPV4;
-            quote.tunnelDestinationLow = buffer.getInt(outer + 16) & 0xFFFFFFFFL;
-            protocol = buffer.get(outer + 9) & 0xFF;
+            quote.tunnelDestinationLow = Ipv4Header.destinationAddress(buffer, outer) & 0xFFFFFFFFL;
+            protocol = Ipv4Header.protocol(buffer, outer);
             tunnel = outer + ihl;
         } else if (outerVersion == 6) {
-            if (outer + 40 > end || !ourV6(buffer.getLong(outer + 8), buffer.getLong(outer + 16))) {
+            if (outer + Ipv6Header.LENGTH > end || !ourV6(Ipv6Header.sourceAddressHigh(buffer, outer),
+                    Ipv6Header.sourceAddressLow(buffer, outer))) {
                 return false;
             }
             quote.tunnelFamily = Addresses.IPV6;
-            quote.tunnelDestinationHigh = buffer.getLong(outer + 24);
-            quote.tunnelDestinationLow = buffer.getLong(outer + 32);
-            protocol = buffer.get(outer + 6) & 0xFF;
-            tunnel = outer + 40;
+            quote.tunnelDestinationHigh = Ipv6Header.destinationAddressHigh(buffer, outer);
+            quote.tunnelDestinationLow = Ipv6Header.destinationAddressLow(buffer, outer);
+            protocol = Ipv6Header.nextHeader(buffer, outer);
+            tunnel = outer + Ipv6Header.LENGTH;
         } else {
             return false;
         }
@@ -199,13 +205,13 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
         int inner;
         int innerFamily;
         switch (protocol) {
-            case TunnelRewriter.PROTOCOL_IPIP:
-            case TunnelRewriter.PROTOCOL_IPV6:
+            case IpProtocol.IPIP:
+            case IpProtocol.IPV6:
                 quote.tunnelType = TunnelType.IPIP;
                 inner = tunnel;
-                innerFamily = protocol == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
+                innerFamily = protocol == IpProtocol.IPIP ? Addresses.IPV4 : Addresses.IPV6;
                 break;
-            case TunnelRewriter.PROTOCOL_UDP: {
+            case IpProtocol.UDP: {
                 int gue = tunnel + UdpHeader.LENGTH;
                 if (gue + GueHeader.LENGTH > end) {
                     return false;
@@ -215,15 +221,15 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
                     return false;
                 }
                 int proto = buffer.get(gue + GueHeader.PROTOCOL_OFFSET) & 0xFF;
-                if (proto != TunnelRewriter.PROTOCOL_IPIP && proto != TunnelRewriter.PROTOCOL_IPV6) {
+                if (proto != IpProtocol.IPIP && proto != IpProtocol.IPV6) {
                     return false;
                 }
                 quote.tunnelType = TunnelType.GUE;
                 inner = gue + GueHeader.LENGTH + GueHeader.extensionLength(first);
-                innerFamily = proto == TunnelRewriter.PROTOCOL_IPIP ? Addresses.IPV4 : Addresses.IPV6;
+                innerFamily = proto == IpProtocol.IPIP ? Addresses.IPV4 : Addresses.IPV6;
                 break;
             }
-            case TunnelRewriter.PROTOCOL_GRE: {
+            case IpProtocol.GRE: {
                 if (tunnel + GreHeader.LENGTH > end) {
                     return false;
                 }
@@ -246,37 +252,37 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
         // the client's packet: its IP header and the 8 transport bytes with the ports
         int l4;
         if (innerFamily == Addresses.IPV4) {
-            if (inner + 20 > end || (buffer.get(inner) & 0xF0) != 0x40) {
+            if (inner + Ipv4Header.MIN_LENGTH > end || Ipv4Header.version(buffer, inner) != 4) {
                 return false;
             }
-            int ihl = (buffer.get(inner) & 0x0F) * 4;
-            if (ihl < 20) {
+            int ihl = Ipv4Header.headerLength(buffer, inner);
+            if (ihl < Ipv4Header.MIN_LENGTH) {
                 return false;
             }
-            quote.protocol = buffer.get(inner + 9) & 0xFF;
-            quote.clientLow = buffer.getInt(inner + 12) & 0xFFFFFFFFL;
-            quote.virtualLow = buffer.getInt(inner + 16) & 0xFFFFFFFFL;
-            quote.innerDontFragment = (buffer.get(inner + 6) & 0x40) != 0;
-            quote.innerTos = buffer.get(inner + 1) & 0xFF;
+            quote.protocol = Ipv4Header.protocol(buffer, inner);
+            quote.clientLow = Ipv4Header.sourceAddress(buffer, inner) & 0xFFFFFFFFL;
+            quote.virtualLow = Ipv4Header.destinationAddress(buffer, inner) & 0xFFFFFFFFL;
+            quote.innerDontFragment = Ipv4Header.dontFragment(buffer, inner);
+            quote.innerTos = Ipv4Header.tos(buffer, inner);
             l4 = inner + ihl;
         } else {
-            if (inner + 40 > end || (buffer.get(inner) & 0xF0) != 0x60) {
+            if (inner + Ipv6Header.LENGTH > end || Ipv6Header.version(buffer, inner) != 6) {
                 return false;
             }
-            quote.protocol = buffer.get(inner + 6) & 0xFF;
-            quote.clientHigh = buffer.getLong(inner + 8);
-            quote.clientLow = buffer.getLong(inner + 16);
-            quote.virtualHigh = buffer.getLong(inner + 24);
-            quote.virtualLow = buffer.getLong(inner + 32);
+            quote.protocol = Ipv6Header.nextHeader(buffer, inner);
+            quote.clientHigh = Ipv6Header.sourceAddressHigh(buffer, inner);
+            quote.clientLow = Ipv6Header.sourceAddressLow(buffer, inner);
+            quote.virtualHigh = Ipv6Header.destinationAddressHigh(buffer, inner);
+            quote.virtualLow = Ipv6Header.destinationAddressLow(buffer, inner);
             quote.innerDontFragment = true;
-            l4 = inner + 40;
+            l4 = inner + Ipv6Header.LENGTH;
         }
         if (l4 + 8 > end) {
             return false;
         }
-        if (quote.protocol == 6 || quote.protocol == 17 || quote.protocol == 132) {
-            quote.clientPort = buffer.getShort(l4) & 0xFFFF;
-            quote.virtualPort = buffer.getShort(l4 + 2) & 0xFFFF;
+        if (IpProtocol.hasPorts(quote.protocol)) {
+            quote.clientPort = UdpHeader.sourcePort(buffer, l4); // the same place in TCP and SCTP
+            quote.virtualPort = UdpHeader.destinationPort(buffer, l4);
         }
         quote.innerFamily = innerFamily;
         quote.innerOffset = inner;
@@ -360,32 +366,18 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
             }
         }
 
-        int headers = v4 ? Ipv4Header.MIN_LENGTH + 8 : Ipv6Header.LENGTH + 8;
-        int quoteLength = Math.min(quote.end - quote.innerOffset, (v4 ? IPV4_MAX_ERROR : IPV6_MAX_ERROR) - headers);
+        int headers = (v4 ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH) + Icmpv4Header.LENGTH;
+        int maximum = v4 ? IcmpErrors.IPV4_MAX_LENGTH : IcmpErrors.IPV6_MAX_LENGTH;
+        int quoteLength = Math.min(quote.end - quote.innerOffset, maximum - headers);
         int start = quote.innerOffset - headers;
         int length = headers + quoteLength;
-        int icmp;
         if (v4) {
-            buffer.putInt(start, 0x45000000 | (0xC0 | (quote.innerTos & 0x1E)) << 16 | length);
-            buffer.putInt(start + 4, 0);
-            buffer.putInt(start + 8, ERROR_TTL << 24 | ICMP << 16);
-            buffer.putInt(start + 12, (int) quote.virtualLow);
-            buffer.putInt(start + 16, (int) quote.clientLow);
-            buffer.putShort(start + 10, (short) InternetChecksum.checksum(buffer, start, Ipv4Header.MIN_LENGTH, 0));
-            icmp = start + Ipv4Header.MIN_LENGTH;
+            IcmpErrors.writeHeaders4(buffer, start, length, quote.innerTos, (int) quote.virtualLow, (int) quote.clientLow,
+                    type, code, rest);
         } else {
-            buffer.putInt(start, 0x60000000);
-            buffer.putInt(start + 4, (length - Ipv6Header.LENGTH) << 16 | ICMPV6 << 8 | ERROR_TTL);
-            buffer.putLong(start + 8, quote.virtualHigh);
-            buffer.putLong(start + 16, quote.virtualLow);
-            buffer.putLong(start + 24, quote.clientHigh);
-            buffer.putLong(start + 32, quote.clientLow);
-            icmp = start + Ipv6Header.LENGTH;
+            IcmpErrors.writeHeaders6(buffer, start, length, quote.virtualHigh, quote.virtualLow, quote.clientHigh,
+                    quote.clientLow, type, code, rest);
         }
-        buffer.putInt(icmp, type << 24 | code << 16);
-        buffer.putInt(icmp + 4, rest);
-        int pseudo = v4 ? 0 : InternetChecksum.pseudoHeaderV6(buffer, start, ICMPV6, length - Ipv6Header.LENGTH);
-        buffer.putShort(icmp + 2, (short) InternetChecksum.checksum(buffer, icmp, length - (icmp - start), pseudo));
         buffer.limit(start + length);
         buffer.position(start);
         return Verdict.REPLY;

@@ -11,9 +11,11 @@ import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.UdpHeader;
+import io.ippvs.core.icmp.IcmpReplies;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -58,10 +60,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TunnelRewriter implements PacketRewriter {
 
-    static final int PROTOCOL_IPIP = 4;
-    static final int PROTOCOL_IPV6 = 41;
-    static final int PROTOCOL_UDP = 17;
-    static final int PROTOCOL_GRE = 47;
     static final int DEFAULT_LINK_MTU = 1500;
 
     private final boolean pmtuDiscovery;
@@ -152,36 +150,27 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         int l3 = context.l3Offset();
         int family = context.addressFamily();
-        // the inner header's fields, read once as whole words
         int available = buffer.limit() - l3;
         int length;
         int ttl;
         int tos;
         boolean innerDf;
         int ttlWord = 0;
+        // the inner packet's length, TOS, DF and TTL as the parser found them; the bytes are still
+        // bounds-checked, since a context can disagree with them
+        if (available < (family == Addresses.IPV4 ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH)) {
+            return Verdict.drop(DropReason.MALFORMED);
+        }
+        length = context.end() - l3;
+        tos = context.trafficClass();
+        innerDf = context.dontFragment();
+        ttl = context.ttl();
         if (family == Addresses.IPV4) {
-            if (available < Ipv4Header.MIN_LENGTH) {
-                return Verdict.drop(DropReason.MALFORMED);
-            }
-            int word0 = buffer.getInt(l3);
-            length = word0 & 0xFFFF;
-            tos = (word0 >>> 16) & 0xFF;
-            innerDf = (buffer.getInt(l3 + Ipv4Header.IDENTIFICATION_OFFSET) & Ipv4Header.DONT_FRAGMENT) != 0;
+            // the word the TTL is written back into, with its checksum update
             ttlWord = buffer.getInt(l3 + Ipv4Header.TTL_OFFSET);
-            ttl = ttlWord >>> 24;
             if (length < Ipv4Header.MIN_LENGTH) {
                 return Verdict.drop(DropReason.MALFORMED);
             }
-        } else {
-            if (available < Ipv6Header.LENGTH) {
-                return Verdict.drop(DropReason.MALFORMED);
-            }
-            int word0 = buffer.getInt(l3);
-            int word1 = buffer.getInt(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET);
-            length = Ipv6Header.LENGTH + (word1 >>> 16);
-            tos = (word0 >>> 20) & 0xFF;
-            ttl = word1 & 0xFF;
-            innerDf = true;
         }
         if (length > available) {
             return Verdict.drop(DropReason.MALFORMED);
@@ -217,13 +206,13 @@ public final class TunnelRewriter implements PacketRewriter {
         int outerProtocol;
         if (type == TunnelType.GUE) {
             encapHeader = UdpHeader.LENGTH + GueHeader.LENGTH;
-            outerProtocol = PROTOCOL_UDP;
+            outerProtocol = IpProtocol.UDP;
         } else if (type == TunnelType.GRE) {
             encapHeader = checksum ? GreHeader.LENGTH_WITH_CHECKSUM : GreHeader.LENGTH;
-            outerProtocol = PROTOCOL_GRE;
+            outerProtocol = IpProtocol.GRE;
         } else {
             encapHeader = 0;
-            outerProtocol = family == Addresses.IPV4 ? PROTOCOL_IPIP : PROTOCOL_IPV6;
+            outerProtocol = family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6;
         }
         int overhead = ipHeader + encapHeader;
         int mtu = (config.mtu() != 0 ? config.mtu() : linkMtu) - overhead;
@@ -308,13 +297,13 @@ public final class TunnelRewriter implements PacketRewriter {
             int sourcePort = gueFirstPort + (int) (((hash & 0xFFFFFFFFL) * gueRange) >>> 32);
             buffer.putInt(l4, sourcePort << 16 | config.tunnelPort());
             buffer.putInt(l4 + 4, udpLength << 16);
-            GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? PROTOCOL_IPIP : PROTOCOL_IPV6);
+            GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6);
             // IPv6 forbids a zero UDP checksum unless the receiver opted in (RFC 6935), so compute it there
             if (checksum || (outerFamily == Addresses.IPV6 && !ipv6ZeroUdpChecksum)) {
                 int pseudo = outerFamily == Addresses.IPV4
-                        ? InternetChecksum.pseudoHeaderV4((int) sourceLow, (int) server.addressLow(), PROTOCOL_UDP, udpLength)
+                        ? InternetChecksum.pseudoHeaderV4((int) sourceLow, (int) server.addressLow(), IpProtocol.UDP, udpLength)
                         : InternetChecksum.pseudoHeaderV6(sourceHigh, sourceLow, server.addressHigh(), server.addressLow(),
-                                PROTOCOL_UDP, udpLength);
+                                IpProtocol.UDP, udpLength);
                 int sum = InternetChecksum.checksum(buffer, l4, udpLength, pseudo);
                 buffer.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.udpField(sum));
             }

@@ -1,6 +1,21 @@
 package io.ippvs.tunnel;
 
+import com.google.common.io.BaseEncoding;
+import com.google.common.net.InetAddresses;
+import com.google.common.primitives.Bytes;
+import io.ippvs.api.DropReason;
+import io.ippvs.api.IcmpErrorHandler;
+import io.ippvs.api.RealServer;
+import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.ChecksumVerifier;
 import io.ippvs.core.testing.FakeRealServer;
+import io.ippvs.core.testing.PacketBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import static io.ippvs.tunnel.TunnelFixtures.big4;
 import static io.ippvs.tunnel.TunnelFixtures.big6;
 import static io.ippvs.tunnel.TunnelFixtures.tcp4;
@@ -17,22 +32,6 @@ import static io.ippvs.tunnel.Wire.gue;
 import static io.ippvs.tunnel.Wire.outerV4;
 import static io.ippvs.tunnel.Wire.outerV6;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.common.io.BaseEncoding;
-import com.google.common.net.InetAddresses;
-import com.google.common.primitives.Bytes;
-import io.ippvs.api.RealServer;
-import io.ippvs.api.DropReason;
-import io.ippvs.api.Verdict;
-import io.ippvs.core.director.IcmpErrorHandler;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Golden fixtures of ICMP errors about tunnel packets, relayed to the client (raw packets, no director). */
 class TunnelIcmpRelayTest {

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * IPv6 addresses (six longs) live in chunks of 1024 entries allocated the first time a handle of the
  * chunk holds an IPv6 connection, so IPv4-only tables pay nothing for them.
  *
- * <p>The index is an {@code int[]} of buckets of eight slots (32 bytes). Each connection has two
+ * <p>The index ({@link KeyIndex}) is an {@code int[]} of buckets of eight slots (32 bytes), the key
+ * hash ({@link KeyHash}) its own class, and handle allocation ({@link HandleAllocator}) too; this
+ * class keeps the entry layout and the CAS protocol that ties them together. Each connection has two
  * slots: its inbound key (protocol, client address/port, virtual address/port) and its outbound key
  * (protocol, real server address/port, client address/port); a template has only its inbound key
  * (protocol, masked client address, port 0, virtual address, virtual port or 0). A slot holds
@@ -46,9 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which refuses while connections still reference them), so every entry leaves exactly once and
  * the {@link RemovalListener} hears about it exactly once. Inserts serialize per inbound-key stripe
  * (so two threads cannot insert the same flow twice) and claim index slots by CAS. Free handles sit
- * in 64 lock-striped free lists; a thread frees into and allocates from the list its thread id picks,
- * so it reuses handles (and cache lines) it released itself, and takes another list's whole chain
- * when its own runs dry.
+ * in {@link HandleAllocator}'s lock-striped per-thread free lists.
  *
  * <p>Mutable fields of a live entry (state, timeout, expiry, flags, packet counter) may be updated
  * from any thread; state changes go through CAS so that exactly one thread sees each transition
@@ -89,7 +89,6 @@ public final class ConnectionTable {
     private static final int EXISTS_BASE = -3;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
 
     // entry layout
     private static final int SHIFT = 3;
@@ -128,32 +127,21 @@ public final class ConnectionTable {
     private static final int V6_MASK = (1 << V6_SHIFT) - 1;
     private static final int V6_WORDS = 6;
 
-    private static final int BUCKET_SHIFT = 3;
     private static final int STRIPES = 64;
     private static final int STRIPE_MASK = STRIPES - 1;
     // free-list heads and live counts, one cache line apart
-    private static final int FREE_SPACING = 16;
 
-    private static final long M1 = 0x9E3779B97F4A7C15L;
-    private static final long M2 = 0xBF58476D1CE4E5B9L;
-    private static final long M3 = 0x94D049BB133111EBL;
 
     private final int maxConnections;
-    private final long seed;
+    private final KeyHash keyHash;
     private final RemovalListener listener;
 
     private final long[] entries;
     private final long[][] v6;
-    private final int[] slots;
-    private final int[] overflow;
-    private final int bucketMask;
-    private final int refBits;
-    private final int refMask;
+    private final KeyIndex index;
 
     private final Object[] insertLocks = new Object[STRIPES];
-    private final Object[] freeLocks = new Object[STRIPES];
-    private final int[] freeState = new int[STRIPES * FREE_SPACING];
-    private final AtomicInteger highWater = new AtomicInteger();
+    private final HandleAllocator handles;
     private final AtomicInteger noCportCount = new AtomicInteger();
     private final AtomicInteger templateCount = new AtomicInteger();
 
@@ -174,7 +162,7 @@ public final class ConnectionTable {
      * @throws IllegalArgumentException if {@code maxConnections} is not in 1..{@link #MAX_CAPACITY}
      */
     public ConnectionTable(int maxConnections, long seed, RemovalListener listener) {
-        this(maxConnections, seed, listener, bucketsFor(maxConnections));
+        this(maxConnections, seed, listener, KeyIndex.bucketsFor(maxConnections));
     }
 
     /** Tests: an index of {@code buckets} buckets (a power of two holding at least two keys per entry). */
@@ -184,30 +172,15 @@ public final class ConnectionTable {
                     "maxConnections: " + maxConnections + " is not in 1.." + MAX_CAPACITY);
         }
         this.maxConnections = maxConnections;
-        this.seed = seed;
+        this.keyHash = new KeyHash(seed);
         this.listener = listener == null ? (t, h, e) -> {} : listener;
         this.entries = new long[PAD + (maxConnections << SHIFT)];
+        this.handles = new HandleAllocator(entries, PAD + W_LINKS, SHIFT, maxConnections);
         this.v6 = new long[(maxConnections + V6_MASK) >>> V6_SHIFT][];
-        if (Integer.bitCount(buckets) != 1 || (long) buckets << BUCKET_SHIFT < 2L * maxConnections) {
-            throw new IllegalArgumentException("buckets: " + buckets + " is not a power of two holding "
-                    + 2L * maxConnections + " keys");
-        }
-        this.slots = new int[buckets << BUCKET_SHIFT];
-        this.overflow = new int[buckets];
-        this.bucketMask = buckets - 1;
-        this.refBits = 32 - Integer.numberOfLeadingZeros(2 * maxConnections);
-        this.refMask = (int) ((1L << refBits) - 1);
+        this.index = new KeyIndex(buckets, maxConnections);
         for (int i = 0; i < STRIPES; i++) {
             insertLocks[i] = new long[14]; // 128 bytes each: no two stripes share a cache line
-            freeLocks[i] = new long[14];
-            freeState[i * FREE_SPACING] = NO_HANDLE;
         }
-    }
-
-    /** Two keys per entry, eight slots per bucket: a load of at most one half at the bound. */
-    private static int bucketsFor(int maxConnections) {
-        int want = Math.max(2, (maxConnections + 1) / 2);
-        return Integer.highestOneBit(want - 1) << 1;
     }
 
     // ------------------------------------------------------------------ results of insert
@@ -236,33 +209,29 @@ public final class ConnectionTable {
 
     /** Live entries, templates included (exact when no insert or removal is in progress). */
     public int size() {
-        int live = 0;
-        for (int i = 0; i < STRIPES; i++) {
-            live += (int) INTS.getVolatile(freeState, i * FREE_SPACING + 1);
-        }
-        return live;
+        return handles.live();
     }
 
     /** Live persistence templates. */
-    public int templateCount() {
+    int templateCount() { // the table's own tests read it: no caller outside needs it
         return templateCount.get();
     }
 
     /** Handles ever used are below this value: iterate {@code [0, handleLimit())}. */
     public int handleLimit() {
-        return highWater.get();
+        return handles.highWater();
     }
 
     /** Bytes of the table's arrays (entries, index, IPv6 chunks allocated so far). */
     public long footprintBytes() {
-        long bytes = 16L + 8L * entries.length + 16L + 4L * slots.length + 16L + 4L * overflow.length;
+        long bytes = 16L + 8L * entries.length + index.footprintBytes();
         bytes += 16L + 4L * v6.length;
         for (long[] chunk : v6) {
             if (chunk != null) {
                 bytes += 16L + 8L * chunk.length;
             }
         }
-        return bytes + 16L + 4L * freeState.length + STRIPES * 2L * 128;
+        return bytes + handles.footprintBytes() + STRIPES * 128L;
     }
 
     // ------------------------------------------------------------------ lookups
@@ -328,6 +297,50 @@ public final class ConnectionTable {
                 packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort(), nowNanos);
     }
 
+    // ------------------------------------------------------------------ burst stages
+
+    /**
+     * A burst's second stage for a parsed packet: computes the inbound key's hash and reads its home
+     * index bucket, so that the cache misses of a whole burst's buckets overlap instead of each
+     * packet's lookup waiting for its own. Reads only, never expires or binds anything.
+     *
+     * @return a hint for {@link #touchEntry}: the entry the first slot with the key's tag points to
+     *     (perhaps another key's, perhaps not live), or {@link #NOT_FOUND}
+     */
+    public int touchInbound(PacketInfo packet) {
+        return index.touch(hash(IN, packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort()), IN);
+    }
+
+    /** {@link #touchInbound} for the outbound key (source = real server, destination = client). */
+    public int touchOutbound(PacketInfo packet) {
+        return index.touch(hash(OUT, packet.addressFamily(), packet.protocolNumber(), packet.srcHigh(), packet.srcLow(),
+                packet.srcPort(), packet.dstHigh(), packet.dstLow(), packet.dstPort()), OUT);
+    }
+
+    /**
+     * A burst's third stage: reads the words of entry {@code hint} a match compares (its control and
+     * key words and, for IPv6, its address chunk) so that their misses overlap across the burst.
+     *
+     * @param hint from {@link #touchInbound} / {@link #touchOutbound}; {@link #NOT_FOUND} reads nothing
+     * @return a value made of what was read, for the caller to keep so the reads are not optimised away
+     */
+    public long touchEntry(int hint) {
+        if (hint < 0 || hint >= maxConnections) {
+            return 0;
+        }
+        long[] en = entries;
+        int e = base(hint);
+        long c = en[e + W_CTL];
+        if (((c >>> 32) & 0x7) == Addresses.IPV6) {
+            long[] chunk = v6[hint >>> V6_SHIFT];
+            if (chunk != null) {
+                c ^= chunk[(hint & V6_MASK) * V6_WORDS];
+            }
+        }
+        return c ^ en[e + W_ADDR];
+    }
+
     /**
      * The live persistence template for (protocol, masked client address, virtual address, virtual
      * port or 0). The caller masks the client address.
@@ -375,7 +388,7 @@ public final class ConnectionTable {
             if (spec.template != NO_HANDLE && !acquireTemplate(spec.template)) {
                 return STALE_TEMPLATE;
             }
-            int h = allocate();
+            int h = handles.allocate();
             if (h < 0) {
                 if (spec.template != NO_HANDLE) {
                     releaseTemplate(spec.template);
@@ -448,7 +461,7 @@ public final class ConnectionTable {
      */
     public int sweep(long nowNanos) {
         int removed = 0;
-        int limit = highWater.get();
+        int limit = handles.highWater();
         long[] en = entries;
         for (int h = 0; h < limit; h++) {
             int e = base(h);
@@ -484,7 +497,7 @@ public final class ConnectionTable {
      * call.
      */
     public void forEach(int fromHandle, int toHandle, ConnectionVisitor visitor) {
-        int limit = Math.min(toHandle, highWater.get());
+        int limit = Math.min(toHandle, handles.highWater());
         for (int h = Math.max(0, fromHandle); h < limit; h++) {
             if ((((long) LONGS.getAcquire(entries, base(h) + W_CTL)) & LIVE) != 0 && !visitor.visit(this, h)) {
                 return;
@@ -590,7 +603,7 @@ public final class ConnectionTable {
     }
 
     /** For a template: how many live connections it controls. 0 for connections. */
-    public int controlledCount(int handle) {
+    int controlledCount(int handle) { // likewise
         return (int) (((long) LONGS.getVolatile(entries, base(handle) + W_AUX)) & COUNT_MASK);
     }
 
@@ -696,7 +709,7 @@ public final class ConnectionTable {
      *
      * @return the flags before the change
      */
-    public int setFlags(int handle, int bits) {
+    public int setFlags(int handle, int bits) { // public for the sync backup (SyncedConnections)
         return updateFlags(handle, bits & ~ConnectionFlags.TABLE_OWNED, 0);
     }
 
@@ -773,36 +786,19 @@ public final class ConnectionTable {
      */
     private long hash(int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow,
             int bPort) {
-        long ports = ((long) aPort << 16) | bPort | ((long) protocol << 32) | ((long) (kind | dir * OUT_KIND) << 40);
-        long h;
-        if ((kind & 0x7) == Addresses.IPV4) {
-            h = (((aLow << 32) | (bLow & 0xFFFFFFFFL)) ^ seed) * M1;
-        } else {
-            h = (aHigh ^ seed) * M1;
-            h = (Long.rotateLeft(h, 27) ^ aLow) * M2;
-            h = (Long.rotateLeft(h, 27) ^ bHigh) * M1;
-            h = (Long.rotateLeft(h, 27) ^ bLow) * M2;
-        }
-        h ^= h >>> 32;
-        h = (h ^ ports) * M2;
-        h ^= h >>> 29;
-        h *= M3;
-        return h ^ (h >>> 32);
-    }
-
-    /** Spare hash bits (32 + refBits and up) placed above the slot's ref. */
-    private int tag(long hash) {
-        return (int) (hash >>> 32) & ~refMask;
+        return keyHash.hash(kind & 0x7, kind | dir * OUT_KIND, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort);
     }
 
     private int probe(long hash, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
             long bLow, int bPort, boolean noCportOnly, long now) {
-        int[] sl = slots;
+        KeyIndex ix = index;
+        int[] sl = ix.slots;
+        int bucketMask = ix.bucketMask;
         int b = (int) hash & bucketMask;
-        int tag = tag(hash);
-        int mask = refMask;
+        int tag = ix.tag(hash);
+        int mask = ix.refMask;
         for (int n = 0; n <= bucketMask; n++) {
-            int base = b << BUCKET_SHIFT;
+            int base = b << KeyIndex.BUCKET_SHIFT;
             for (int i = 0; i < 8; i++) {
                 int s = sl[base + i];
                 if (s == 0 || (s & ~mask) != tag) {
@@ -825,7 +821,7 @@ public final class ConnectionTable {
                 }
                 return h;
             }
-            if (overflow[b] == 0) {
+            if (!ix.overflows(b)) {
                 return NOT_FOUND;
             }
             b = (b + 1) & bucketMask;
@@ -969,7 +965,7 @@ public final class ConnectionTable {
                 releaseTemplate(t);
             }
         }
-        free(h);
+        handles.free(h);
     }
 
     private boolean acquireTemplate(int t) {
@@ -1007,77 +1003,6 @@ public final class ConnectionTable {
             if ((c & LIVE) != 0 && claim(t, c)) {
                 finish(t, c, false);
             }
-        }
-    }
-
-    /**
-     * The free list this thread frees into and allocates from first: a thread reuses the handles
-     * (and cache lines) it released itself instead of pulling entries from another core.
-     */
-    private static int homeList() {
-        return (int) Thread.currentThread().getId() & STRIPE_MASK;
-    }
-
-    private int allocate() {
-        int own = homeList();
-        int at = own * FREE_SPACING;
-        synchronized (freeLocks[own]) {
-            int head = freeState[at];
-            if (head != NO_HANDLE) {
-                freeState[at] = (int) entries[base(head) + W_LINKS];
-                freeState[at + 1]++;
-                return head;
-            }
-            for (int n = highWater.get(); n < maxConnections; n = highWater.get()) {
-                if (highWater.compareAndSet(n, n + 1)) {
-                    freeState[at + 1]++;
-                    return n;
-                }
-            }
-        }
-        // take the whole chain of the next non-empty list: one handle now, the rest becomes ours
-        for (int k = 1; k < STRIPES; k++) {
-            int j = (own + k) & STRIPE_MASK;
-            int jat = j * FREE_SPACING;
-            if ((int) INTS.getAcquire(freeState, jat) == NO_HANDLE) {
-                continue;
-            }
-            int chain;
-            synchronized (freeLocks[j]) {
-                chain = freeState[jat];
-                freeState[jat] = NO_HANDLE;
-            }
-            if (chain == NO_HANDLE) {
-                continue;
-            }
-            int rest = (int) entries[base(chain) + W_LINKS];
-            synchronized (freeLocks[own]) {
-                freeState[at + 1]++;
-                if (rest != NO_HANDLE) {
-                    if (freeState[at] != NO_HANDLE) {
-                        // a thread sharing this list refilled it meanwhile (rare): append to it
-                        int tail = rest;
-                        for (int next = (int) entries[base(tail) + W_LINKS]; next != NO_HANDLE;
-                                next = (int) entries[base(tail) + W_LINKS]) {
-                            tail = next;
-                        }
-                        entries[base(tail) + W_LINKS] = freeState[at] & 0xFFFFFFFFL;
-                    }
-                    freeState[at] = rest;
-                }
-            }
-            return chain;
-        }
-        return NO_HANDLE;
-    }
-
-    private void free(int h) {
-        int i = homeList();
-        int at = i * FREE_SPACING;
-        synchronized (freeLocks[i]) {
-            entries[base(h) + W_LINKS] = freeState[at] & 0xFFFFFFFFL;
-            freeState[at] = h;
-            freeState[at + 1]--;
         }
     }
 
@@ -1128,20 +1053,13 @@ public final class ConnectionTable {
         return chunk;
     }
 
+    /** Indexes entry h's key of direction dir (its hash given). */
     private void index(long hash, int h, int dir) {
-        int value = tag(hash) | (((h << 1) | dir) + 1);
-        int b = (int) hash & bucketMask;
-        for (;;) {
-            int base = b << BUCKET_SHIFT;
-            for (int i = 0; i < 8; i++) {
-                if (slots[base + i] == 0 && INTS.compareAndSet(slots, base + i, 0, value)) {
-                    return;
-                }
-            }
-            // spill: count it before the slot appears so lookups keep probing
-            INTS.getAndAdd(overflow, b, 1);
-            b = (b + 1) & bucketMask;
-        }
+        index.add(hash, h, dir);
+    }
+
+    private void removeSlot(long hash, int h, int dir) {
+        index.remove(hash, h, dir);
     }
 
     /** Removes entry h's index slot for direction dir, if present. */
@@ -1244,27 +1162,6 @@ public final class ConnectionTable {
             return h;
         } finally {
             LONGS.setRelease(entries, e + W_CTL, c);
-        }
-    }
-
-    private void removeSlot(long hash, int h, int dir) {
-        int value = tag(hash) | (((h << 1) | dir) + 1);
-        int home = (int) hash & bucketMask;
-        int b = home;
-        for (int n = 0; n <= bucketMask; n++) {
-            int base = b << BUCKET_SHIFT;
-            for (int i = 0; i < 8; i++) {
-                if (slots[base + i] == value && INTS.compareAndSet(slots, base + i, value, 0)) {
-                    for (int x = home; x != b; x = (x + 1) & bucketMask) {
-                        INTS.getAndAdd(overflow, x, -1);
-                    }
-                    return;
-                }
-            }
-            if ((int) INTS.getVolatile(overflow, b) == 0) {
-                return;
-            }
-            b = (b + 1) & bucketMask;
         }
     }
 

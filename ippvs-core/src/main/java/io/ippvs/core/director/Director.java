@@ -1,9 +1,14 @@
 package io.ippvs.core.director;
 
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.IcmpErrorHandler;
 import io.ippvs.api.NextHop;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.Protocol;
@@ -20,7 +25,6 @@ import io.ippvs.core.conn.ConnectionFlags;
 import io.ippvs.core.conn.ConnectionSpec;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.conn.ConnectionVisitor;
-import io.ippvs.core.frag.FragmentCache;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
@@ -33,7 +37,6 @@ import io.ippvs.core.sched.Schedulers;
 import io.ippvs.core.service.RealServerState;
 import io.ippvs.core.service.VirtualServiceState;
 import io.ippvs.core.stats.StripeAllocator;
-import io.ippvs.core.stats.StripedCounters;
 import io.ippvs.core.stats.TrafficStats;
 import io.ippvs.core.sync.SequenceSync;
 import io.ippvs.core.sync.SyncCounters;
@@ -92,13 +95,6 @@ import java.util.function.UnaryOperator;
  */
 public final class Director implements SyncTarget {
 
-    /** Datagrams whose later fragments the fragment cache can place at once. */
-    private static final int FRAGMENT_CACHE_ENTRIES = 4096;
-    /** A datagram's fragments arrive within milliseconds; 5 s also bounds how long a stale id can match. */
-    private static final long FRAGMENT_LIFETIME_NANOS = 5_000_000_000L;
-    private static final int TCP = 6;
-    private static final int UDP = 17;
-    private static final int SCTP = 132;
     private static final int FTP_PORT = 21;
 
     /** The state a removed entry is frozen in, so no packet thread moves its counts afterwards. */
@@ -109,16 +105,11 @@ public final class Director implements SyncTarget {
     /** drop_entry spares any entry that has seen more inbound packets than this. */
     private static final int DROP_ENTRY_MAX_PACKETS = 8;
 
-    private static final int FORWARDED = 0;
-    private static final int REPLIED = 1;
-    private static final int PASSED = 2;
-    private static final int DROPPED = 3;
-
     private static final VarHandle OBJECTS = MethodHandles.arrayElementVarHandle(Object[].class);
 
     private final LongSupplier clock;
-    private final PacketParser parser;
-    private final ConnectionTable table;
+    final PacketParser parser;
+    final ConnectionTable table;
     private final PacketRewriter[] rewriters = new PacketRewriter[ForwardingMethod.values().length];
     private final Map<String, Scheduler.Factory> customSchedulers;
     private final SchedulerConfig schedulerDefaults;
@@ -134,13 +125,13 @@ public final class Director implements SyncTarget {
 
     private final ServerRegistry servers = new ServerRegistry();
     private final StripeAllocator stripes = new StripeAllocator();
-    private final StripedCounters outcomes = new StripedCounters(DROPPED + DropReason.count());
+    private final Outcomes outcomes = new Outcomes();
     private final TrafficStats totals = new TrafficStats();
     private final ThreadLocal<Worker> workers;
     private final Object configLock = new Object();
     private final Object sweepLock = new Object();
-    /** Where IPv4 first fragments leave their connection for the fragments after them. */
-    private final FragmentCache fragments = new FragmentCache(FRAGMENT_CACHE_ENTRIES, FRAGMENT_LIFETIME_NANOS);
+    /** Where first fragments leave their connection for the fragments after them. */
+    private final Fragments fragments = new Fragments();
     private volatile ServiceSet current = ServiceSet.EMPTY;
     /** Odd while {@link #configure} edits live objects; see {@link #stableGeneration()}. */
     private volatile int generation;
@@ -238,9 +229,31 @@ public final class Director implements SyncTarget {
     }
 
     private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
+        return parsed(w, buf, parser.parse(buf, w.scratch.info), fwmark, hop, timed, now);
+    }
+
+    /**
+     * {@link #process} for a packet the worker's scratch {@code info} already describes: what
+     * {@link Burst} calls after parsing its whole burst.
+     */
+    Verdict processParsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, long now) {
+        if (hop != null) {
+            hop.clear();
+        }
+        if (status == null) {
+            return dropped(w.stripe, DropReason.MALFORMED);
+        }
+        try {
+            return parsed(w, buf, status, fwmark, hop, true, now);
+        } catch (RuntimeException e) {
+            return dropped(w.stripe, DropReason.MALFORMED);
+        }
+    }
+
+    private Verdict parsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, boolean timed,
+            long now) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
-        ParseStatus status = parser.parse(buf, info);
         if (status != ParseStatus.OK) {
             if (status == ParseStatus.NON_FIRST_FRAGMENT) {
                 s.now = timed ? now : clock.getAsLong();
@@ -267,24 +280,12 @@ public final class Director implements SyncTarget {
      */
     private Verdict nonFirstFragment(Worker w, ByteBuffer buf, PacketInfo info, NextHop hop) {
         Scratch s = w.scratch;
-        int family = info.addressFamily();
-        long v = fragments.get(fragmentSource(info), fragmentDestination(info), (int) info.fragmentId(),
-                info.protocolNumber(), s.now);
-        if (v == FragmentCache.NONE) {
+        long v = fragments.follow(info, table, s.now);
+        if (v == Fragments.NONE) {
             return dropped(w.stripe, DropReason.FRAGMENT);
         }
         int h = (int) (v >>> 1);
         boolean reply = (v & 1) != 0;
-        // the handle may have been reused since the first fragment, and an IPv6 key holds folded
-        // addresses: the entry must still be this flow's, compared in full
-        boolean same = table.isLive(h) && table.family(h) == family && table.protocol(h) == info.protocolNumber()
-                && (reply ? table.destinationHigh(h) == info.srcHigh() && table.destinationLow(h) == info.srcLow()
-                        && table.clientHigh(h) == info.dstHigh() && table.clientLow(h) == info.dstLow()
-                        : table.clientHigh(h) == info.srcHigh() && table.clientLow(h) == info.srcLow()
-                        && table.virtualHigh(h) == info.dstHigh() && table.virtualLow(h) == info.dstLow());
-        if (!same) {
-            return dropped(w.stripe, DropReason.FRAGMENT);
-        }
         RealServerState rs = servers.get(table.realServer(h));
         if (rs == null) {
             return dropped(w.stripe, DropReason.NO_REAL_SERVER);
@@ -304,20 +305,7 @@ public final class Director implements SyncTarget {
 
     /** Lets the later fragments of a first fragment find connection {@code h}. */
     private void rememberFirstFragment(Scratch s, int h, boolean reply) {
-        PacketInfo info = s.info;
-        if (info.isFirstFragment()) {
-            fragments.put(fragmentSource(info), fragmentDestination(info), (int) info.fragmentId(), info.protocolNumber(),
-                    ((long) h << 1) | (reply ? 1 : 0), s.now);
-        }
-    }
-
-    /** The source address as the fragment cache keys it: IPv4 as it is, IPv6 folded to 32 bits. */
-    private static int fragmentSource(PacketInfo info) {
-        return Addresses.fold32(info.addressFamily(), info.srcHigh(), info.srcLow());
-    }
-
-    private static int fragmentDestination(PacketInfo info) {
-        return Addresses.fold32(info.addressFamily(), info.dstHigh(), info.dstLow());
+        fragments.rememberFirst(s.info, h, reply, s.now);
     }
 
     private Verdict transport(Worker w, ByteBuffer buf, int proto, int fwmark, NextHop hop) {
@@ -325,7 +313,7 @@ public final class Director implements SyncTarget {
         PacketInfo info = s.info;
         ServiceSet set = current;
         int family = info.addressFamily();
-        int event = event(proto, buf, info);
+        int event = event(proto, info);
         int h = table.lookupInbound(family, proto, info.srcHigh(), info.srcLow(), info.srcPort(), info.dstHigh(),
                 info.dstLow(), info.dstPort(), s.now);
         if (h >= 0) {
@@ -512,7 +500,11 @@ public final class Director implements SyncTarget {
                 if (v.isPass()) {
                     return passed(w.stripe);
                 }
-                outcomes.add(w.stripe, v.isReply() ? REPLIED : FORWARDED, 1);
+                if (v.isReply()) {
+                    outcomes.replied(w.stripe);
+                } else {
+                    outcomes.forwarded(w.stripe);
+                }
                 return v;
             }
         }
@@ -781,27 +773,16 @@ public final class Director implements SyncTarget {
     }
 
     /** The state-machine input of a packet: TCP flags, the SCTP chunk event, 0 for UDP. */
-    private static int event(int proto, ByteBuffer buf, PacketInfo info) {
+    private static int event(int proto, PacketInfo info) {
         if (proto == TCP) {
             return info.tcpFlags();
         }
         if (proto != SCTP) {
             return 0;
         }
-        // SCTP common header is 12 bytes; chunks follow, each type(1) flags(1) length(2), padded to 4
-        int first = info.l4Offset() + 12;
-        int end = info.end();
-        if (first + 4 > end) {
-            return SctpStateMachine.NO_CHUNK;
-        }
-        int type = buf.get(first) & 0xFF;
-        int length = buf.getShort(first + 2) & 0xFFFF;
-        int second = -1;
-        int next = first + ((length + 3) & ~3);
-        if (length >= 4 && next + 4 <= end) {
-            second = buf.get(next) & 0xFF;
-        }
-        return SctpStateMachine.event(type, second);
+        // the parser read the chunk types; a packet without a chunk header (-1) changes nothing
+        int first = info.sctpFirstChunk();
+        return first < 0 ? SctpStateMachine.NO_CHUNK : SctpStateMachine.event(first, info.sctpSecondChunk());
     }
 
     /**
@@ -838,24 +819,22 @@ public final class Director implements SyncTarget {
             if (hop != null) {
                 hop.set(rs);
             }
-            outcomes.add(w.stripe, FORWARDED, 1);
+            outcomes.forwarded(w.stripe);
             return v;
         }
         if (v.isReply()) {
-            outcomes.add(w.stripe, REPLIED, 1);
+            outcomes.replied(w.stripe);
             return v;
         }
         return v.isPass() ? passed(w.stripe) : dropped(w.stripe, v.dropReason());
     }
 
     private Verdict dropped(int stripe, DropReason reason) {
-        outcomes.add(stripe, DROPPED + reason.ordinal(), 1);
-        return Verdict.drop(reason);
+        return outcomes.dropped(stripe, reason);
     }
 
     private Verdict passed(int stripe) {
-        outcomes.add(stripe, PASSED, 1);
-        return Verdict.PASS;
+        return outcomes.passed(stripe);
     }
 
     // ================================================================== connection side effects
@@ -1334,31 +1313,27 @@ public final class Director implements SyncTarget {
 
     /** Packets dropped for {@code reason}. */
     public long drops(DropReason reason) {
-        return outcomes.sum(DROPPED + reason.ordinal());
+        return outcomes.drops(reason);
     }
 
     /** Packets dropped for any reason. */
     public long dropped() {
-        long n = 0;
-        for (int i = 0; i < DropReason.count(); i++) {
-            n += outcomes.sum(DROPPED + i);
-        }
-        return n;
+        return outcomes.dropped();
     }
 
     /** Packets the verdict of which was {@link Verdict#FORWARD}. */
     public long forwarded() {
-        return outcomes.sum(FORWARDED);
+        return outcomes.forwarded();
     }
 
     /** Packets passed to the host. */
     public long passed() {
-        return outcomes.sum(PASSED);
+        return outcomes.passed();
     }
 
     /** Packets answered with a generated packet ({@link Verdict#REPLY}). */
     public long replied() {
-        return outcomes.sum(REPLIED);
+        return outcomes.replied();
     }
 
     /** {@code ipvsadm -Z}: zero the traffic counters and rates of every service, server and the total. */

@@ -17,7 +17,8 @@ import java.nio.ByteBuffer;
 final class Scratch implements RewriteContext {
 
     final Director director;
-    final PacketInfo info = new PacketInfo();
+    /** The packet being processed: this scratch's own, or a {@link Burst}'s slot for the packet. */
+    PacketInfo info = new PacketInfo();
     final ConnectionSpec spec = new ConnectionSpec();
     /** The sync master's snapshot space (about 300 bytes per packet thread). */
     final SyncEntry syncEntry = new SyncEntry();
@@ -121,6 +122,36 @@ final class Scratch implements RewriteContext {
     @Override
     public int innerL4Offset() {
         return innerL4Offset;
+    }
+
+    @Override
+    public int end() {
+        return info.end();
+    }
+
+    @Override
+    public int ttl() {
+        return info.ttl();
+    }
+
+    @Override
+    public int trafficClass() {
+        return info.trafficClass();
+    }
+
+    @Override
+    public boolean dontFragment() {
+        return info.dontFragment();
+    }
+
+    @Override
+    public int payloadOffset() {
+        return info.payloadOffset();
+    }
+
+    @Override
+    public int fragmentOffset() {
+        return info.fragmentOffset();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ippvs.core.director;
 import io.ippvs.api.NextHop;
 import io.ippvs.api.Verdict;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * One packet thread's handle on a {@link Director}: the same {@code process} methods, without the
@@ -13,9 +14,13 @@ import java.nio.ByteBuffer;
  */
 public final class Worker {
 
+    /** The most packets {@link #process(ByteBuffer[], int, int, int[], NextHop[], Verdict[], long)} takes at once. */
+    public static final int MAX_BURST = Burst.MAX;
+
     private final Director director;
     final Scratch scratch;
     final int stripe;
+    private Burst burst;
 
     Worker(Director director, int stripe) {
         this.director = director;
@@ -48,5 +53,42 @@ public final class Worker {
      */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop, long nowNanos) {
         return director.process(this, packet, fwmark, hop, true, nowNanos);
+    }
+
+    /**
+     * Processes a burst: {@code packets[from .. from + count)}, each the IP packet in its buffer's
+     * {@code [position, limit)}, at time {@code nowNanos} (one clock reading for the burst, as
+     * {@link #process(ByteBuffer, int, NextHop, long)}). The burst is taken in stages (parse all,
+     * hash all and read their index buckets, read their entries, then state, accounting and rewrite
+     * packet by packet), so the cache misses of different packets overlap. The outcome is exactly
+     * that of processing the packets one by one in order: the same bytes, verdicts, counters and
+     * connections.
+     *
+     * @param fwmarks each packet's firewall mark at the same index, or null for none
+     * @param hops filled per packet as {@link Director#process(ByteBuffer, int, NextHop)} fills its
+     *     hop; null, or an array whose elements may be null
+     * @param verdicts receives each packet's verdict at the same index
+     * @return {@code count}
+     * @throws IllegalArgumentException when {@code count} is not in 0..{@link #MAX_BURST}
+     * @throws IndexOutOfBoundsException when an array is shorter than {@code from + count}
+     */
+    public int process(ByteBuffer[] packets, int from, int count, int[] fwmarks, NextHop[] hops, Verdict[] verdicts,
+                       long nowNanos) {
+        if (count < 0 || count > MAX_BURST) {
+            throw new IllegalArgumentException("count: " + count + " is not in 0.." + MAX_BURST);
+        }
+        Objects.checkFromIndexSize(from, count, packets.length);
+        Objects.checkFromIndexSize(from, count, verdicts.length);
+        if (fwmarks != null) {
+            Objects.checkFromIndexSize(from, count, fwmarks.length);
+        }
+        if (hops != null) {
+            Objects.checkFromIndexSize(from, count, hops.length);
+        }
+        Burst b = burst;
+        if (b == null) {
+            burst = b = new Burst();
+        }
+        return b.process(director, this, packets, from, count, fwmarks, hops, verdicts, nowNanos);
     }
 }

@@ -61,69 +61,69 @@ public final class Icmpv6Header extends HeaderView {
     }
 
     public int type() {
-        return buffer.get(offset + TYPE_OFFSET) & 0xFF;
+        return type(buffer, offset);
     }
 
     public Icmpv6Header type(int type) {
-        buffer.put(offset + TYPE_OFFSET, (byte) type);
+        type(buffer, offset, type);
         return this;
     }
 
     public int code() {
-        return buffer.get(offset + CODE_OFFSET) & 0xFF;
+        return code(buffer, offset);
     }
 
     public Icmpv6Header code(int code) {
-        buffer.put(offset + CODE_OFFSET, (byte) code);
+        code(buffer, offset, code);
         return this;
     }
 
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+        return checksum(buffer, offset);
     }
 
     public Icmpv6Header checksum(int checksum) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+        checksum(buffer, offset, checksum);
         return this;
     }
 
     /** Echo identifier. */
     public int identifier() {
-        return buffer.getShort(offset + IDENTIFIER_OFFSET) & 0xFFFF;
+        return identifier(buffer, offset);
     }
 
     public Icmpv6Header identifier(int identifier) {
-        buffer.putShort(offset + IDENTIFIER_OFFSET, (short) identifier);
+        identifier(buffer, offset, identifier);
         return this;
     }
 
     /** Echo sequence number. */
     public int sequence() {
-        return buffer.getShort(offset + SEQUENCE_OFFSET) & 0xFFFF;
+        return sequence(buffer, offset);
     }
 
     public Icmpv6Header sequence(int sequence) {
-        buffer.putShort(offset + SEQUENCE_OFFSET, (short) sequence);
+        sequence(buffer, offset, sequence);
         return this;
     }
 
     /** MTU of a packet-too-big message, unsigned 32 bits. */
     public long mtu() {
-        return buffer.getInt(offset + MTU_OFFSET) & 0xFFFFFFFFL;
+        return mtu(buffer, offset);
     }
 
     public Icmpv6Header mtu(long mtu) {
-        buffer.putInt(offset + MTU_OFFSET, (int) mtu);
+        mtu(buffer, offset, mtu);
         return this;
     }
 
     /** Parameter-problem pointer, unsigned 32 bits. */
     public long pointer() {
-        return buffer.getInt(offset + POINTER_OFFSET) & 0xFFFFFFFFL;
+        return pointer(buffer, offset);
     }
 
     public Icmpv6Header pointer(long pointer) {
-        buffer.putInt(offset + POINTER_OFFSET, (int) pointer);
+        pointer(buffer, offset, pointer);
         return this;
     }
 
@@ -155,5 +155,68 @@ public final class Icmpv6Header extends HeaderView {
     /** Stores {@link #computeChecksum(int, int)}. */
     public Icmpv6Header updateChecksum(int pseudoHeaderSum, int length) {
         return checksum(computeChecksum(pseudoHeaderSum, length));
+    }
+
+    // ---------------------------------------------------------------- static forms, for the hot path
+    // The same fields read or written at {@code offset} in {@code buffer} without a flyweight instance.
+
+    public static int type(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + TYPE_OFFSET) & 0xFF;
+    }
+
+    public static int code(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + CODE_OFFSET) & 0xFF;
+    }
+
+    public static int checksum(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+    }
+
+    /** Echo identifier. */
+    public static int identifier(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + IDENTIFIER_OFFSET) & 0xFFFF;
+    }
+
+    /** Echo sequence number. */
+    public static int sequence(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + SEQUENCE_OFFSET) & 0xFFFF;
+    }
+
+    /** MTU of a packet-too-big message, unsigned 32 bits. */
+    public static long mtu(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + MTU_OFFSET) & 0xFFFFFFFFL;
+    }
+
+    /** Parameter-problem pointer, unsigned 32 bits. */
+    public static long pointer(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + POINTER_OFFSET) & 0xFFFFFFFFL;
+    }
+
+    public static void type(ByteBuffer buffer, int offset, int type) {
+        buffer.put(offset + TYPE_OFFSET, (byte) type);
+    }
+
+    public static void code(ByteBuffer buffer, int offset, int code) {
+        buffer.put(offset + CODE_OFFSET, (byte) code);
+    }
+
+    public static void checksum(ByteBuffer buffer, int offset, int checksum) {
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+    }
+
+    public static void identifier(ByteBuffer buffer, int offset, int identifier) {
+        buffer.putShort(offset + IDENTIFIER_OFFSET, (short) identifier);
+    }
+
+    public static void sequence(ByteBuffer buffer, int offset, int sequence) {
+        buffer.putShort(offset + SEQUENCE_OFFSET, (short) sequence);
+    }
+
+    public static void mtu(ByteBuffer buffer, int offset, long mtu) {
+        buffer.putInt(offset + MTU_OFFSET, (int) mtu);
+    }
+
+    public static void pointer(ByteBuffer buffer, int offset, long pointer) {
+        buffer.putInt(offset + POINTER_OFFSET, (int) pointer);
     }
 }

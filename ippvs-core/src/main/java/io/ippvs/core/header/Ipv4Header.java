@@ -65,61 +65,61 @@ public final class Ipv4Header extends HeaderView {
     }
 
     public int version() {
-        return (buffer.get(offset) & 0xFF) >>> 4;
+        return version(buffer, offset);
     }
 
     public Ipv4Header version(int version) {
-        buffer.put(offset, (byte) ((version << 4) | (buffer.get(offset) & 0x0F)));
+        version(buffer, offset, version);
         return this;
     }
 
     /** Header length in bytes (IHL * 4), options included. */
     public int headerLength() {
-        return (buffer.get(offset) & 0x0F) << 2;
+        return headerLength(buffer, offset);
     }
 
     /** Sets IHL to {@code bytes / 4}. */
     public Ipv4Header headerLength(int bytes) {
-        buffer.put(offset, (byte) ((buffer.get(offset) & 0xF0) | ((bytes >>> 2) & 0x0F)));
+        headerLength(buffer, offset, bytes);
         return this;
     }
 
     /** The TOS byte: DSCP in the upper six bits, ECN in the lower two. */
     public int tos() {
-        return buffer.get(offset + TOS_OFFSET) & 0xFF;
+        return tos(buffer, offset);
     }
 
     public Ipv4Header tos(int tos) {
-        buffer.put(offset + TOS_OFFSET, (byte) tos);
+        tos(buffer, offset, tos);
         return this;
     }
 
     /** Total length of the datagram in bytes, header included. */
     public int totalLength() {
-        return buffer.getShort(offset + TOTAL_LENGTH_OFFSET) & 0xFFFF;
+        return totalLength(buffer, offset);
     }
 
     public Ipv4Header totalLength(int length) {
-        buffer.putShort(offset + TOTAL_LENGTH_OFFSET, (short) length);
+        totalLength(buffer, offset, length);
         return this;
     }
 
     public int identification() {
-        return buffer.getShort(offset + IDENTIFICATION_OFFSET) & 0xFFFF;
+        return identification(buffer, offset);
     }
 
     public Ipv4Header identification(int id) {
-        buffer.putShort(offset + IDENTIFICATION_OFFSET, (short) id);
+        identification(buffer, offset, id);
         return this;
     }
 
     /** The flags and fragment offset as one 16-bit word. */
     public int flagsAndFragmentOffset() {
-        return buffer.getShort(offset + FLAGS_FRAGMENT_OFFSET) & 0xFFFF;
+        return flagsAndFragmentOffset(buffer, offset);
     }
 
     public Ipv4Header flagsAndFragmentOffset(int word) {
-        buffer.putShort(offset + FLAGS_FRAGMENT_OFFSET, (short) word);
+        flagsAndFragmentOffset(buffer, offset, word);
         return this;
     }
 
@@ -158,48 +158,48 @@ public final class Ipv4Header extends HeaderView {
     }
 
     public int ttl() {
-        return buffer.get(offset + TTL_OFFSET) & 0xFF;
+        return ttl(buffer, offset);
     }
 
     public Ipv4Header ttl(int ttl) {
-        buffer.put(offset + TTL_OFFSET, (byte) ttl);
+        ttl(buffer, offset, ttl);
         return this;
     }
 
     public int protocol() {
-        return buffer.get(offset + PROTOCOL_OFFSET) & 0xFF;
+        return protocol(buffer, offset);
     }
 
     public Ipv4Header protocol(int protocol) {
-        buffer.put(offset + PROTOCOL_OFFSET, (byte) protocol);
+        protocol(buffer, offset, protocol);
         return this;
     }
 
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+        return checksum(buffer, offset);
     }
 
     public Ipv4Header checksum(int checksum) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+        checksum(buffer, offset, checksum);
         return this;
     }
 
     /** The source address as a big-endian int (the low word of io.ippvs.api.Addresses, as int). */
     public int sourceAddress() {
-        return buffer.getInt(offset + SOURCE_ADDRESS_OFFSET);
+        return sourceAddress(buffer, offset);
     }
 
     public Ipv4Header sourceAddress(int address) {
-        buffer.putInt(offset + SOURCE_ADDRESS_OFFSET, address);
+        sourceAddress(buffer, offset, address);
         return this;
     }
 
     public int destinationAddress() {
-        return buffer.getInt(offset + DESTINATION_ADDRESS_OFFSET);
+        return destinationAddress(buffer, offset);
     }
 
     public Ipv4Header destinationAddress(int address) {
-        buffer.putInt(offset + DESTINATION_ADDRESS_OFFSET, address);
+        destinationAddress(buffer, offset, address);
         return this;
     }
 
@@ -230,5 +230,116 @@ public final class Ipv4Header extends HeaderView {
     /** Whether the header (with its options) sums to 0xFFFF. */
     public boolean checksumValid() {
         return InternetChecksum.sum(buffer, offset, headerLength(), 0) == InternetChecksum.VALID_SUM;
+    }
+
+    // ---------------------------------------------------------------- static forms, for the hot path
+    // The same fields read or written at {@code offset} in {@code buffer} without a flyweight instance.
+
+    public static int version(ByteBuffer buffer, int offset) {
+        return (buffer.get(offset) & 0xFF) >>> 4;
+    }
+
+    /** Header length in bytes (IHL * 4), options included. */
+    public static int headerLength(ByteBuffer buffer, int offset) {
+        return (buffer.get(offset) & 0x0F) << 2;
+    }
+
+    /** The TOS byte: DSCP in the upper six bits, ECN in the lower two. */
+    public static int tos(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + TOS_OFFSET) & 0xFF;
+    }
+
+    /** Total length of the datagram in bytes, header included. */
+    public static int totalLength(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + TOTAL_LENGTH_OFFSET) & 0xFFFF;
+    }
+
+    public static int identification(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + IDENTIFICATION_OFFSET) & 0xFFFF;
+    }
+
+    /** The flags and fragment offset as one 16-bit word. */
+    public static int flagsAndFragmentOffset(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + FLAGS_FRAGMENT_OFFSET) & 0xFFFF;
+    }
+
+    public static int ttl(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + TTL_OFFSET) & 0xFF;
+    }
+
+    public static int protocol(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + PROTOCOL_OFFSET) & 0xFF;
+    }
+
+    public static int checksum(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+    }
+
+    /** The source address as a big-endian int (the low word of io.ippvs.api.Addresses, as int). */
+    public static int sourceAddress(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + SOURCE_ADDRESS_OFFSET);
+    }
+
+    public static int destinationAddress(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + DESTINATION_ADDRESS_OFFSET);
+    }
+
+    public static boolean dontFragment(ByteBuffer buffer, int offset) {
+        return (flagsAndFragmentOffset(buffer, offset) & DONT_FRAGMENT) != 0;
+    }
+
+    /** Fragment offset in bytes (the field counts 8-byte units). */
+    public static int fragmentOffset(ByteBuffer buffer, int offset) {
+        return (flagsAndFragmentOffset(buffer, offset) & FRAGMENT_OFFSET_MASK) << 3;
+    }
+
+    /** Whether this is a fragment: MF set or a non-zero offset. */
+    public static boolean isFragment(ByteBuffer buffer, int offset) {
+        return (flagsAndFragmentOffset(buffer, offset) & (MORE_FRAGMENTS | FRAGMENT_OFFSET_MASK)) != 0;
+    }
+
+    public static void version(ByteBuffer buffer, int offset, int version) {
+        buffer.put(offset, (byte) ((version << 4) | (buffer.get(offset) & 0x0F)));
+    }
+
+    /** Sets IHL to {@code bytes / 4}. */
+    public static void headerLength(ByteBuffer buffer, int offset, int bytes) {
+        buffer.put(offset, (byte) ((buffer.get(offset) & 0xF0) | ((bytes >>> 2) & 0x0F)));
+    }
+
+    public static void tos(ByteBuffer buffer, int offset, int tos) {
+        buffer.put(offset + TOS_OFFSET, (byte) tos);
+    }
+
+    public static void totalLength(ByteBuffer buffer, int offset, int length) {
+        buffer.putShort(offset + TOTAL_LENGTH_OFFSET, (short) length);
+    }
+
+    public static void identification(ByteBuffer buffer, int offset, int id) {
+        buffer.putShort(offset + IDENTIFICATION_OFFSET, (short) id);
+    }
+
+    public static void flagsAndFragmentOffset(ByteBuffer buffer, int offset, int word) {
+        buffer.putShort(offset + FLAGS_FRAGMENT_OFFSET, (short) word);
+    }
+
+    public static void ttl(ByteBuffer buffer, int offset, int ttl) {
+        buffer.put(offset + TTL_OFFSET, (byte) ttl);
+    }
+
+    public static void protocol(ByteBuffer buffer, int offset, int protocol) {
+        buffer.put(offset + PROTOCOL_OFFSET, (byte) protocol);
+    }
+
+    public static void checksum(ByteBuffer buffer, int offset, int checksum) {
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+    }
+
+    public static void sourceAddress(ByteBuffer buffer, int offset, int address) {
+        buffer.putInt(offset + SOURCE_ADDRESS_OFFSET, address);
+    }
+
+    public static void destinationAddress(ByteBuffer buffer, int offset, int address) {
+        buffer.putInt(offset + DESTINATION_ADDRESS_OFFSET, address);
     }
 }

@@ -30,12 +30,12 @@ import java.nio.ByteBuffer;
  */
 public final class Ipv6ExtensionHeaders {
 
-    public static final int HOP_BY_HOP = 0;
-    public static final int ROUTING = 43;
-    public static final int FRAGMENT = 44;
-    public static final int AUTHENTICATION = 51;
-    public static final int DESTINATION_OPTIONS = 60;
-    public static final int NO_NEXT_HEADER = 59;
+    public static final int HOP_BY_HOP = IpProtocol.HOP_BY_HOP;
+    public static final int ROUTING = IpProtocol.IPV6_ROUTING;
+    public static final int FRAGMENT = IpProtocol.IPV6_FRAGMENT;
+    public static final int AUTHENTICATION = IpProtocol.AH;
+    public static final int DESTINATION_OPTIONS = IpProtocol.IPV6_DESTINATION_OPTIONS;
+    public static final int NO_NEXT_HEADER = IpProtocol.IPV6_NO_NEXT;
 
     /** The longest chain walked; longer ones are refused (a cheap defence against crafted chains). */
     public static final int MAX_HEADERS = 8;

@@ -55,6 +55,16 @@ public final class Ipv6Header extends HeaderView {
         return buffer.getInt(offset);
     }
 
+    /** The version nibble (6) of the header at {@code offset}. */
+    public static int version(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset) >>> 28;
+    }
+
+    /** The traffic class byte of the header at {@code offset}. */
+    public static int trafficClass(ByteBuffer buffer, int offset) {
+        return (buffer.getInt(offset) >>> 20) & 0xFF;
+    }
+
     private void firstWord(int word) {
         buffer.putInt(offset, word);
     }
@@ -90,63 +100,116 @@ public final class Ipv6Header extends HeaderView {
 
     /** Length after the fixed header, extension headers included. */
     public int payloadLength() {
-        return buffer.getShort(offset + PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+        return payloadLength(buffer, offset);
     }
 
     public Ipv6Header payloadLength(int length) {
-        buffer.putShort(offset + PAYLOAD_LENGTH_OFFSET, (short) length);
+        payloadLength(buffer, offset, length);
         return this;
     }
 
     /** The first extension header's type, or the upper-layer protocol when there is none. */
     public int nextHeader() {
-        return buffer.get(offset + NEXT_HEADER_OFFSET) & 0xFF;
+        return nextHeader(buffer, offset);
     }
 
     public Ipv6Header nextHeader(int nextHeader) {
-        buffer.put(offset + NEXT_HEADER_OFFSET, (byte) nextHeader);
+        nextHeader(buffer, offset, nextHeader);
         return this;
     }
 
     public int hopLimit() {
-        return buffer.get(offset + HOP_LIMIT_OFFSET) & 0xFF;
+        return hopLimit(buffer, offset);
     }
 
     public Ipv6Header hopLimit(int hopLimit) {
-        buffer.put(offset + HOP_LIMIT_OFFSET, (byte) hopLimit);
+        hopLimit(buffer, offset, hopLimit);
         return this;
     }
 
     public long sourceAddressHigh() {
-        return buffer.getLong(offset + SOURCE_ADDRESS_OFFSET);
+        return sourceAddressHigh(buffer, offset);
     }
 
     public long sourceAddressLow() {
-        return buffer.getLong(offset + SOURCE_ADDRESS_OFFSET + 8);
+        return sourceAddressLow(buffer, offset);
     }
 
     public Ipv6Header sourceAddress(long high, long low) {
-        buffer.putLong(offset + SOURCE_ADDRESS_OFFSET, high);
-        buffer.putLong(offset + SOURCE_ADDRESS_OFFSET + 8, low);
+        sourceAddress(buffer, offset, high, low);
         return this;
     }
 
     public long destinationAddressHigh() {
-        return buffer.getLong(offset + DESTINATION_ADDRESS_OFFSET);
+        return destinationAddressHigh(buffer, offset);
     }
 
     public long destinationAddressLow() {
-        return buffer.getLong(offset + DESTINATION_ADDRESS_OFFSET + 8);
+        return destinationAddressLow(buffer, offset);
     }
 
     public Ipv6Header destinationAddress(long high, long low) {
-        buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET, high);
-        buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET + 8, low);
+        destinationAddress(buffer, offset, high, low);
         return this;
     }
 
     /** Offset of the first byte after the fixed header (an extension header or the upper layer). */
     public int payloadOffset() {
         return offset + LENGTH;
+    }
+
+    // ---------------------------------------------------------------- static forms, for the hot path
+    // The same fields read or written at {@code offset} in {@code buffer} without a flyweight instance.
+
+    /** Length after the fixed header, extension headers included. */
+    public static int payloadLength(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+    }
+
+    /** The first extension header's type, or the upper-layer protocol when there is none. */
+    public static int nextHeader(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + NEXT_HEADER_OFFSET) & 0xFF;
+    }
+
+    public static int hopLimit(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + HOP_LIMIT_OFFSET) & 0xFF;
+    }
+
+    public static long sourceAddressHigh(ByteBuffer buffer, int offset) {
+        return buffer.getLong(offset + SOURCE_ADDRESS_OFFSET);
+    }
+
+    public static long sourceAddressLow(ByteBuffer buffer, int offset) {
+        return buffer.getLong(offset + SOURCE_ADDRESS_OFFSET + 8);
+    }
+
+    public static long destinationAddressHigh(ByteBuffer buffer, int offset) {
+        return buffer.getLong(offset + DESTINATION_ADDRESS_OFFSET);
+    }
+
+    public static long destinationAddressLow(ByteBuffer buffer, int offset) {
+        return buffer.getLong(offset + DESTINATION_ADDRESS_OFFSET + 8);
+    }
+
+    public static void payloadLength(ByteBuffer buffer, int offset, int length) {
+        buffer.putShort(offset + PAYLOAD_LENGTH_OFFSET, (short) length);
+    }
+
+    public static void nextHeader(ByteBuffer buffer, int offset, int nextHeader) {
+        buffer.put(offset + NEXT_HEADER_OFFSET, (byte) nextHeader);
+    }
+
+    public static void hopLimit(ByteBuffer buffer, int offset, int hopLimit) {
+        buffer.put(offset + HOP_LIMIT_OFFSET, (byte) hopLimit);
+    }
+
+    public static void sourceAddress(ByteBuffer buffer, int offset, long high, long low) {
+        buffer.putLong(offset + SOURCE_ADDRESS_OFFSET, high);
+        buffer.putLong(offset + SOURCE_ADDRESS_OFFSET + 8, low);
+    }
+
+    public static void destinationAddress(ByteBuffer buffer, int offset, long high, long low) {
+        buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET, high);
+        buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET + 8, low);
     }
 }

@@ -65,40 +65,40 @@ public final class SctpHeader extends HeaderView {
     }
 
     public int sourcePort() {
-        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+        return sourcePort(buffer, offset);
     }
 
     public SctpHeader sourcePort(int port) {
-        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+        sourcePort(buffer, offset, port);
         return this;
     }
 
     public int destinationPort() {
-        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+        return destinationPort(buffer, offset);
     }
 
     public SctpHeader destinationPort(int port) {
-        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+        destinationPort(buffer, offset, port);
         return this;
     }
 
     /** Verification tag, unsigned 32 bits. */
     public long verificationTag() {
-        return buffer.getInt(offset + VERIFICATION_TAG_OFFSET) & 0xFFFFFFFFL;
+        return verificationTag(buffer, offset);
     }
 
     public SctpHeader verificationTag(long tag) {
-        buffer.putInt(offset + VERIFICATION_TAG_OFFSET, (int) tag);
+        verificationTag(buffer, offset, tag);
         return this;
     }
 
     /** The checksum field as a big-endian int (the CRC32c's bytes least significant first). */
     public int checksum() {
-        return buffer.getInt(offset + CHECKSUM_OFFSET);
+        return checksum(buffer, offset);
     }
 
     public SctpHeader checksum(int checksum) {
-        buffer.putInt(offset + CHECKSUM_OFFSET, checksum);
+        checksum(buffer, offset, checksum);
         return this;
     }
 
@@ -119,16 +119,68 @@ public final class SctpHeader extends HeaderView {
 
     /** Type of the first chunk (the caller checks that it is within the packet). */
     public int firstChunkType() {
-        return buffer.get(offset + LENGTH) & 0xFF;
+        return firstChunkType(buffer, offset);
     }
 
     /** Flags of the first chunk. */
     public int firstChunkFlags() {
-        return buffer.get(offset + LENGTH + 1) & 0xFF;
+        return firstChunkFlags(buffer, offset);
     }
 
     /** Length of the first chunk, its header included and its padding excluded. */
     public int firstChunkLength() {
+        return firstChunkLength(buffer, offset);
+    }
+
+    // ---------------------------------------------------------------- static forms, for the hot path
+    // The same fields read or written at {@code offset} in {@code buffer} without a flyweight instance.
+
+    public static int sourcePort(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+    }
+
+    public static int destinationPort(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+    }
+
+    /** Verification tag, unsigned 32 bits. */
+    public static long verificationTag(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + VERIFICATION_TAG_OFFSET) & 0xFFFFFFFFL;
+    }
+
+    /** The checksum field as a big-endian int (the CRC32c's bytes least significant first). */
+    public static int checksum(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + CHECKSUM_OFFSET);
+    }
+
+    /** Type of the first chunk (the caller checks that it is within the packet). */
+    public static int firstChunkType(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + LENGTH) & 0xFF;
+    }
+
+    /** Flags of the first chunk. */
+    public static int firstChunkFlags(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + LENGTH + 1) & 0xFF;
+    }
+
+    /** Length of the first chunk, its header included and its padding excluded. */
+    public static int firstChunkLength(ByteBuffer buffer, int offset) {
         return buffer.getShort(offset + LENGTH + 2) & 0xFFFF;
+    }
+
+    public static void sourcePort(ByteBuffer buffer, int offset, int port) {
+        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+    }
+
+    public static void destinationPort(ByteBuffer buffer, int offset, int port) {
+        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+    }
+
+    public static void verificationTag(ByteBuffer buffer, int offset, long tag) {
+        buffer.putInt(offset + VERIFICATION_TAG_OFFSET, (int) tag);
+    }
+
+    public static void checksum(ByteBuffer buffer, int offset, int checksum) {
+        buffer.putInt(offset + CHECKSUM_OFFSET, checksum);
     }
 }

@@ -74,46 +74,46 @@ public final class TcpHeader extends HeaderView {
     }
 
     public int sourcePort() {
-        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+        return sourcePort(buffer, offset);
     }
 
     public TcpHeader sourcePort(int port) {
-        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+        sourcePort(buffer, offset, port);
         return this;
     }
 
     public int destinationPort() {
-        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+        return destinationPort(buffer, offset);
     }
 
     public TcpHeader destinationPort(int port) {
-        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+        destinationPort(buffer, offset, port);
         return this;
     }
 
     /** Sequence number, unsigned 32 bits. */
     public long sequenceNumber() {
-        return buffer.getInt(offset + SEQUENCE_OFFSET) & 0xFFFFFFFFL;
+        return sequenceNumber(buffer, offset);
     }
 
     public TcpHeader sequenceNumber(long seq) {
-        buffer.putInt(offset + SEQUENCE_OFFSET, (int) seq);
+        sequenceNumber(buffer, offset, seq);
         return this;
     }
 
     /** Acknowledgment number, unsigned 32 bits. */
     public long acknowledgmentNumber() {
-        return buffer.getInt(offset + ACKNOWLEDGMENT_OFFSET) & 0xFFFFFFFFL;
+        return acknowledgmentNumber(buffer, offset);
     }
 
     public TcpHeader acknowledgmentNumber(long ack) {
-        buffer.putInt(offset + ACKNOWLEDGMENT_OFFSET, (int) ack);
+        acknowledgmentNumber(buffer, offset, ack);
         return this;
     }
 
     /** Header length in bytes (data offset * 4), options included. */
     public int headerLength() {
-        return (buffer.get(offset + DATA_OFFSET_OFFSET) & 0xF0) >>> 2;
+        return headerLength(buffer, offset);
     }
 
     /** Sets the data offset to {@code bytes / 4}, keeping the reserved bits. */
@@ -125,11 +125,11 @@ public final class TcpHeader extends HeaderView {
 
     /** The flags byte (CWR ... FIN). */
     public int flags() {
-        return buffer.get(offset + FLAGS_OFFSET) & 0xFF;
+        return flags(buffer, offset);
     }
 
     public TcpHeader flags(int flags) {
-        buffer.put(offset + FLAGS_OFFSET, (byte) flags);
+        flags(buffer, offset, flags);
         return this;
     }
 
@@ -139,29 +139,29 @@ public final class TcpHeader extends HeaderView {
     }
 
     public int window() {
-        return buffer.getShort(offset + WINDOW_OFFSET) & 0xFFFF;
+        return window(buffer, offset);
     }
 
     public TcpHeader window(int window) {
-        buffer.putShort(offset + WINDOW_OFFSET, (short) window);
+        window(buffer, offset, window);
         return this;
     }
 
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+        return checksum(buffer, offset);
     }
 
     public TcpHeader checksum(int checksum) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+        checksum(buffer, offset, checksum);
         return this;
     }
 
     public int urgentPointer() {
-        return buffer.getShort(offset + URGENT_POINTER_OFFSET) & 0xFFFF;
+        return urgentPointer(buffer, offset);
     }
 
     public TcpHeader urgentPointer(int pointer) {
-        buffer.putShort(offset + URGENT_POINTER_OFFSET, (short) pointer);
+        urgentPointer(buffer, offset, pointer);
         return this;
     }
 
@@ -220,5 +220,80 @@ public final class TcpHeader extends HeaderView {
         }
         buffer.putShort(at + 2, (short) mss);
         return true;
+    }
+
+    // ---------------------------------------------------------------- static forms, for the hot path
+    // The same fields read or written at {@code offset} in {@code buffer} without a flyweight instance.
+
+    public static int sourcePort(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+    }
+
+    public static int destinationPort(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+    }
+
+    /** Sequence number, unsigned 32 bits. */
+    public static long sequenceNumber(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + SEQUENCE_OFFSET) & 0xFFFFFFFFL;
+    }
+
+    /** Acknowledgment number, unsigned 32 bits. */
+    public static long acknowledgmentNumber(ByteBuffer buffer, int offset) {
+        return buffer.getInt(offset + ACKNOWLEDGMENT_OFFSET) & 0xFFFFFFFFL;
+    }
+
+    /** Header length in bytes (data offset * 4), options included. */
+    public static int headerLength(ByteBuffer buffer, int offset) {
+        return (buffer.get(offset + DATA_OFFSET_OFFSET) & 0xF0) >>> 2;
+    }
+
+    /** The flags byte (CWR ... FIN). */
+    public static int flags(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + FLAGS_OFFSET) & 0xFF;
+    }
+
+    public static int window(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + WINDOW_OFFSET) & 0xFFFF;
+    }
+
+    public static int checksum(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+    }
+
+    public static int urgentPointer(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + URGENT_POINTER_OFFSET) & 0xFFFF;
+    }
+
+    public static void sourcePort(ByteBuffer buffer, int offset, int port) {
+        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+    }
+
+    public static void destinationPort(ByteBuffer buffer, int offset, int port) {
+        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+    }
+
+    public static void sequenceNumber(ByteBuffer buffer, int offset, long seq) {
+        buffer.putInt(offset + SEQUENCE_OFFSET, (int) seq);
+    }
+
+    public static void acknowledgmentNumber(ByteBuffer buffer, int offset, long ack) {
+        buffer.putInt(offset + ACKNOWLEDGMENT_OFFSET, (int) ack);
+    }
+
+    public static void flags(ByteBuffer buffer, int offset, int flags) {
+        buffer.put(offset + FLAGS_OFFSET, (byte) flags);
+    }
+
+    public static void window(ByteBuffer buffer, int offset, int window) {
+        buffer.putShort(offset + WINDOW_OFFSET, (short) window);
+    }
+
+    public static void checksum(ByteBuffer buffer, int offset, int checksum) {
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+    }
+
+    public static void urgentPointer(ByteBuffer buffer, int offset, int pointer) {
+        buffer.putShort(offset + URGENT_POINTER_OFFSET, (short) pointer);
     }
 }

@@ -41,44 +41,80 @@ public final class UdpHeader extends HeaderView {
     }
 
     public int sourcePort() {
-        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+        return sourcePort(buffer, offset);
     }
 
     public UdpHeader sourcePort(int port) {
-        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+        sourcePort(buffer, offset, port);
         return this;
     }
 
     public int destinationPort() {
-        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+        return destinationPort(buffer, offset);
     }
 
     public UdpHeader destinationPort(int port) {
-        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+        destinationPort(buffer, offset, port);
         return this;
     }
 
     /** Length of header and data in bytes. */
     public int length() {
-        return buffer.getShort(offset + LENGTH_OFFSET) & 0xFFFF;
+        return length(buffer, offset);
     }
 
     public UdpHeader length(int length) {
-        buffer.putShort(offset + LENGTH_OFFSET, (short) length);
+        length(buffer, offset, length);
         return this;
     }
 
     public int checksum() {
-        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+        return checksum(buffer, offset);
     }
 
     public UdpHeader checksum(int checksum) {
-        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+        checksum(buffer, offset, checksum);
         return this;
     }
 
     /** Offset of the datagram's data. */
     public int payloadOffset() {
         return offset + LENGTH;
+    }
+
+    // ---------------------------------------------------------------- static forms, for the hot path
+    // The same fields read or written at {@code offset} in {@code buffer} without a flyweight instance.
+
+    public static int sourcePort(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xFFFF;
+    }
+
+    public static int destinationPort(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xFFFF;
+    }
+
+    /** Length of header and data in bytes. */
+    public static int length(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + LENGTH_OFFSET) & 0xFFFF;
+    }
+
+    public static int checksum(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + CHECKSUM_OFFSET) & 0xFFFF;
+    }
+
+    public static void sourcePort(ByteBuffer buffer, int offset, int port) {
+        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
+    }
+
+    public static void destinationPort(ByteBuffer buffer, int offset, int port) {
+        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
+    }
+
+    public static void length(ByteBuffer buffer, int offset, int length) {
+        buffer.putShort(offset + LENGTH_OFFSET, (short) length);
+    }
+
+    public static void checksum(ByteBuffer buffer, int offset, int checksum) {
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
     }
 }

@@ -1,6 +1,13 @@
 package io.ippvs.core.icmp;
 
+import static io.ippvs.core.header.IpProtocol.ICMP;
+import static io.ippvs.core.header.IpProtocol.ICMPV6;
+
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.header.Icmpv4Header;
+import io.ippvs.core.header.Icmpv6Header;
+import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6Header;
 import java.nio.ByteBuffer;
 
 /**
@@ -33,8 +40,6 @@ public final class IcmpErrors {
 
     private static final int IPV4_HEADERS = 28;
     private static final int IPV6_HEADERS = 48;
-    private static final int ICMP = 1;
-    private static final int ICMPV6 = 58;
 
     private IcmpErrors() {}
 
@@ -49,10 +54,12 @@ public final class IcmpErrors {
     public static boolean timeExceeded(ByteBuffer buffer, int l3Offset, long sourceHigh, long sourceLow) {
         int version = version(buffer, l3Offset);
         if (version == 4) {
-            return build4(buffer, l3Offset, 11, 0, 0, (int) sourceLow);
+            return build4(buffer, l3Offset, Icmpv4Header.TYPE_TIME_EXCEEDED, Icmpv4Header.CODE_TTL_EXCEEDED, 0,
+                    (int) sourceLow);
         }
         if (version == 6) {
-            return build6(buffer, l3Offset, 3, 0, 0, sourceHigh, sourceLow);
+            return build6(buffer, l3Offset, Icmpv6Header.TYPE_TIME_EXCEEDED, Icmpv6Header.CODE_HOP_LIMIT_EXCEEDED, 0,
+                    sourceHigh, sourceLow);
         }
         return false;
     }
@@ -67,10 +74,11 @@ public final class IcmpErrors {
     public static boolean tooBig(ByteBuffer buffer, int l3Offset, int mtu, long sourceHigh, long sourceLow) {
         int version = version(buffer, l3Offset);
         if (version == 4) {
-            return build4(buffer, l3Offset, 3, 4, mtu & 0xFFFF, (int) sourceLow);
+            return build4(buffer, l3Offset, Icmpv4Header.TYPE_DEST_UNREACHABLE, Icmpv4Header.CODE_FRAGMENTATION_NEEDED,
+                    mtu & 0xFFFF, (int) sourceLow);
         }
         if (version == 6) {
-            return build6(buffer, l3Offset, 2, 0, mtu, sourceHigh, sourceLow);
+            return build6(buffer, l3Offset, Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, mtu, sourceHigh, sourceLow);
         }
         return false;
     }
@@ -79,28 +87,28 @@ public final class IcmpErrors {
         if (l3 < 0 || l3 >= b.limit()) {
             return 0;
         }
-        return (b.get(l3) & 0xF0) >>> 4;
+        return Ipv4Header.version(b, l3); // the version nibble sits where it does in IPv6
     }
 
     private static boolean build4(ByteBuffer b, int l3, int type, int code, int rest, int source) {
         int available = b.limit() - l3;
-        if (available < 20) {
+        if (available < Ipv4Header.MIN_LENGTH) {
             return false;
         }
-        int ihl = (b.get(l3) & 0x0F) << 2;
-        int total = b.getShort(l3 + 2) & 0xFFFF;
-        if (ihl < 20 || total < ihl || total > available) {
+        int ihl = Ipv4Header.headerLength(b, l3);
+        int total = Ipv4Header.totalLength(b, l3);
+        if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || total > available) {
             return false;
         }
-        if ((b.getShort(l3 + 6) & 0x1FFF) != 0) {
+        if (Ipv4Header.fragmentOffset(b, l3) != 0) {
             return false; // only the first fragment is answered (RFC 1122 3.2.2)
         }
-        int originalSource = b.getInt(l3 + 12);
-        int originalDestination = b.getInt(l3 + 16);
-        if (!unicast4(originalSource) || (type == 11 && !unicast4(originalDestination))) {
+        int originalSource = Ipv4Header.sourceAddress(b, l3);
+        int originalDestination = Ipv4Header.destinationAddress(b, l3);
+        if (!unicast4(originalSource) || (type == Icmpv4Header.TYPE_TIME_EXCEEDED && !unicast4(originalDestination))) {
             return false;
         }
-        if ((b.get(l3 + 9) & 0xFF) == ICMP && total >= ihl + 1 && isIcmpError4(b.get(l3 + ihl) & 0xFF)) {
+        if (Ipv4Header.protocol(b, l3) == ICMP && total >= ihl + 1 && isError4(Icmpv4Header.type(b, l3 + ihl))) {
             return false;
         }
         int minimum = Math.min(total, ihl + 8);
@@ -108,52 +116,37 @@ public final class IcmpErrors {
         if (quote < minimum) {
             return false;
         }
-        int tos = b.get(l3 + 1) & 0xFF;
+        int tos = Ipv4Header.tos(b, l3);
         int length = IPV4_HEADERS + quote;
         // absolute puts are bounded by the limit: set it first (the quote lies below it either way)
         b.limit(l3 + length);
         move(b, l3, l3 + IPV4_HEADERS, quote);
-        b.put(l3, (byte) 0x45);
-        // precedence "internetwork control" as Linux sets for the errors it sends, keeping the TOS bits
-        b.put(l3 + 1, (byte) ((tos & 0x1E) | 0xC0));
-        b.putShort(l3 + 2, (short) length);
-        b.putInt(l3 + 4, 0);
-        b.put(l3 + 8, (byte) TTL);
-        b.put(l3 + 9, (byte) ICMP);
-        b.putShort(l3 + 10, (short) 0);
-        b.putInt(l3 + 12, source);
-        b.putInt(l3 + 16, originalSource);
-        b.putShort(l3 + 10, (short) InternetChecksum.checksum(b, l3, 20, 0));
-        int icmp = l3 + 20;
-        b.put(icmp, (byte) type);
-        b.put(icmp + 1, (byte) code);
-        b.putShort(icmp + 2, (short) 0);
-        b.putInt(icmp + 4, rest);
-        b.putShort(icmp + 2, (short) InternetChecksum.checksum(b, icmp, length - 20, 0));
+        writeHeaders4(b, l3, length, tos, source, originalSource, type, code, rest);
         return true;
     }
 
     private static boolean build6(ByteBuffer b, int l3, int type, int code, int rest, long sourceHigh, long sourceLow) {
         int available = b.limit() - l3;
-        if (available < 40) {
+        if (available < Ipv6Header.LENGTH) {
             return false;
         }
-        int total = 40 + (b.getShort(l3 + 4) & 0xFFFF);
+        int total = Ipv6Header.LENGTH + Ipv6Header.payloadLength(b, l3);
         if (total > available) {
             return false;
         }
-        long srcHigh = b.getLong(l3 + 8);
-        long srcLow = b.getLong(l3 + 16);
+        long srcHigh = Ipv6Header.sourceAddressHigh(b, l3);
+        long srcLow = Ipv6Header.sourceAddressLow(b, l3);
         if ((srcHigh == 0 && srcLow == 0) || (srcHigh >>> 56) == 0xFF) {
             return false; // unspecified or multicast source
         }
-        if (type == 3 && (b.get(l3 + 24) & 0xFF) == 0xFF) {
+        if (type == Icmpv6Header.TYPE_TIME_EXCEEDED && (Ipv6Header.destinationAddressHigh(b, l3) >>> 56) == 0xFF) {
             return false; // time exceeded is never sent for a multicast destination
         }
-        if ((b.get(l3 + 6) & 0xFF) == ICMPV6 && total >= 41 && (b.get(l3 + 40) & 0x80) == 0) {
-            return false; // an ICMPv6 error (types below 128)
+        if (Ipv6Header.nextHeader(b, l3) == ICMPV6 && total >= Ipv6Header.LENGTH + 1
+                && Icmpv6Header.type(b, l3 + Ipv6Header.LENGTH) < Icmpv6Header.TYPE_ECHO_REQUEST) {
+            return false; // an ICMPv6 error (types below 128, RFC 4443 2.1)
         }
-        int minimum = Math.min(total, 48);
+        int minimum = Math.min(total, IPV6_HEADERS);
         int quote = Math.min(Math.min(total, IPV6_MAX_LENGTH - IPV6_HEADERS), b.capacity() - l3 - IPV6_HEADERS);
         if (quote < minimum) {
             return false;
@@ -161,22 +154,57 @@ public final class IcmpErrors {
         int length = IPV6_HEADERS + quote;
         b.limit(l3 + length);
         move(b, l3, l3 + IPV6_HEADERS, quote);
-        b.putInt(l3, 0x6000_0000);
-        b.putShort(l3 + 4, (short) (length - 40));
-        b.put(l3 + 6, (byte) ICMPV6);
-        b.put(l3 + 7, (byte) TTL);
-        b.putLong(l3 + 8, sourceHigh);
-        b.putLong(l3 + 16, sourceLow);
-        b.putLong(l3 + 24, srcHigh);
-        b.putLong(l3 + 32, srcLow);
-        int icmp = l3 + 40;
-        b.put(icmp, (byte) type);
-        b.put(icmp + 1, (byte) code);
-        b.putShort(icmp + 2, (short) 0);
-        b.putInt(icmp + 4, rest);
-        int pseudo = InternetChecksum.pseudoHeaderV6(b, l3, ICMPV6, length - 40);
-        b.putShort(icmp + 2, (short) InternetChecksum.checksum(b, icmp, length - 40, pseudo));
+        writeHeaders6(b, l3, length, sourceHigh, sourceLow, srcHigh, srcLow, type, code, rest);
         return true;
+    }
+
+    /**
+     * Writes the IPv4 and ICMP headers of a generated error of {@code length} bytes at {@code l3},
+     * in front of a quote already in place at {@code l3 + 28}, with both checksums. The TOS keeps the
+     * quoted packet's TOS bits under precedence "internetwork control", as Linux sets for the errors it
+     * sends. Shared by every ICMP error ippvs builds (here and the tunnel relay).
+     *
+     * @param quotedTos the TOS byte of the packet the error is about
+     */
+    public static void writeHeaders4(ByteBuffer b, int l3, int length, int quotedTos, int source, int destination,
+                                     int type, int code, int rest) {
+        b.put(l3, (byte) 0x45);
+        Ipv4Header.tos(b, l3, (quotedTos & 0x1E) | 0xC0);
+        Ipv4Header.totalLength(b, l3, length);
+        b.putInt(l3 + Ipv4Header.IDENTIFICATION_OFFSET, 0); // identification, flags and fragment offset
+        Ipv4Header.ttl(b, l3, TTL);
+        Ipv4Header.protocol(b, l3, ICMP);
+        Ipv4Header.checksum(b, l3, 0);
+        Ipv4Header.sourceAddress(b, l3, source);
+        Ipv4Header.destinationAddress(b, l3, destination);
+        Ipv4Header.checksum(b, l3, InternetChecksum.checksum(b, l3, Ipv4Header.MIN_LENGTH, 0));
+        int icmp = l3 + Ipv4Header.MIN_LENGTH;
+        writeIcmp(b, icmp, type, code, rest);
+        Icmpv4Header.checksum(b, icmp, InternetChecksum.checksum(b, icmp, length - Ipv4Header.MIN_LENGTH, 0));
+    }
+
+    /**
+     * Writes the IPv6 and ICMPv6 headers of a generated error of {@code length} bytes at {@code l3},
+     * in front of a quote already in place at {@code l3 + 48}, with the ICMPv6 checksum.
+     */
+    public static void writeHeaders6(ByteBuffer b, int l3, int length, long sourceHigh, long sourceLow,
+                                     long destinationHigh, long destinationLow, int type, int code, int rest) {
+        b.putInt(l3, 0x6000_0000);
+        Ipv6Header.payloadLength(b, l3, length - Ipv6Header.LENGTH);
+        Ipv6Header.nextHeader(b, l3, ICMPV6);
+        Ipv6Header.hopLimit(b, l3, TTL);
+        Ipv6Header.sourceAddress(b, l3, sourceHigh, sourceLow);
+        Ipv6Header.destinationAddress(b, l3, destinationHigh, destinationLow);
+        int icmp = l3 + Ipv6Header.LENGTH;
+        writeIcmp(b, icmp, type, code, rest);
+        int pseudo = InternetChecksum.pseudoHeaderV6(b, l3, ICMPV6, length - Ipv6Header.LENGTH);
+        Icmpv6Header.checksum(b, icmp, InternetChecksum.checksum(b, icmp, length - Ipv6Header.LENGTH, pseudo));
+    }
+
+    /** Type, code, a zero checksum and the 4 bytes after it (MTU, pointer or unused). */
+    private static void writeIcmp(ByteBuffer b, int icmp, int type, int code, int rest) {
+        b.putInt(icmp, type << 24 | (code & 0xFF) << 16);
+        b.putInt(icmp + Icmpv4Header.REST_OFFSET, rest);
     }
 
     /** Not 0.0.0.0, not multicast or class E, not the limited broadcast. */
@@ -184,9 +212,12 @@ public final class IcmpErrors {
         return address != 0 && (address >>> 28) < 0xE;
     }
 
-    /** ICMPv4 error types: destination unreachable, source quench, redirect, time exceeded, parameter problem. */
-    private static boolean isIcmpError4(int type) {
-        return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+    /**
+     * The ICMPv4 error messages (RFC 1122 3.2.2): those of {@link Icmpv4Header#isError(int)} and
+     * redirect, which is about routing rather than a flow but is still an error never answered.
+     */
+    private static boolean isError4(int type) {
+        return Icmpv4Header.isError(type) || type == Icmpv4Header.TYPE_REDIRECT;
     }
 
     /** Moves {@code length} bytes from {@code from} forward to {@code to}; overlap-safe. */

@@ -58,6 +58,8 @@ public final class PacketInfo implements Flow {
     int innerSrcPort;
     int innerDstPort;
     int fwmark;
+    int sctpFirstChunk;
+    int sctpSecondChunk;
 
     /** An empty description, for one thread to reuse. */
     public PacketInfo() {
@@ -86,6 +88,7 @@ public final class PacketInfo implements Flow {
         srcPort = dstPort = 0;
         tcpFlags = 0;
         tcpSeq = tcpAck = 0;
+        sctpFirstChunk = sctpSecondChunk = -1;
         // the parser sets the inner fields only after the type, so an unset type means all are clear
         if (icmpType != -1) {
             clearIcmp();
@@ -286,6 +289,16 @@ public final class PacketInfo implements Flow {
 
     public int innerDstPort() {
         return innerDstPort;
+    }
+
+    /** SCTP: the type of the first chunk; -1 when the packet has none (or is not SCTP). */
+    public int sctpFirstChunk() {
+        return sctpFirstChunk;
+    }
+
+    /** SCTP: the type of the second chunk; -1 when there is none or the first's length is invalid. */
+    public int sctpSecondChunk() {
+        return sctpSecondChunk;
     }
 
     @Override

@@ -1,5 +1,11 @@
 package io.ippvs.core.packet;
 
+import static io.ippvs.core.header.IpProtocol.ICMP;
+import static io.ippvs.core.header.IpProtocol.ICMPV6;
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.core.checksum.Crc32c;
 import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.header.Icmpv4Header;
@@ -39,11 +45,6 @@ import java.nio.ByteBuffer;
  */
 public final class PacketParser {
 
-    private static final int TCP = 6;
-    private static final int UDP = 17;
-    private static final int SCTP = 132;
-    private static final int ICMP = 1;
-    private static final int ICMPV6 = 58;
 
     private final boolean verifyChecksums;
 
@@ -244,6 +245,7 @@ public final class PacketParser {
                 info.srcPort = b.getShort(at + SctpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
                 info.dstPort = b.getShort(at + SctpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
                 info.payloadOffset = at + SctpHeader.LENGTH;
+                sctpChunks(b, at + SctpHeader.LENGTH, end, info);
                 if (verify && Crc32c.sctpChecksum(b, at, available) != b.getInt(at + SctpHeader.CHECKSUM_OFFSET)) {
                     return ParseStatus.BAD_CHECKSUM;
                 }
@@ -374,5 +376,23 @@ public final class PacketParser {
             return InternetChecksum.pseudoHeaderV4((int) info.srcLow, (int) info.dstLow, protocol, length);
         }
         return InternetChecksum.pseudoHeaderV6(info.srcHigh, info.srcLow, info.dstHigh, info.dstLow, protocol, length);
+    }
+
+    /**
+     * The types of the first two chunks from {@code first}, which are what the SCTP state machine
+     * reads (ip_vs_proto_sctp.c {@code set_sctp_state}: the first chunk, and an ABORT bundled after a
+     * COOKIE ECHO / COOKIE ACK). A chunk is read only when its 4-byte header lies before {@code end};
+     * the second one only when the first's length is valid.
+     */
+    private static void sctpChunks(ByteBuffer b, int first, int end, PacketInfo info) {
+        if (first + SctpHeader.CHUNK_HEADER_LENGTH > end) {
+            return;
+        }
+        info.sctpFirstChunk = b.get(first) & 0xFF;
+        int length = b.getShort(first + 2) & 0xFFFF;
+        int next = first + ((length + 3) & ~3);
+        if (length >= SctpHeader.CHUNK_HEADER_LENGTH && next + SctpHeader.CHUNK_HEADER_LENGTH <= end) {
+            info.sctpSecondChunk = b.get(next) & 0xFF;
+        }
     }
 }

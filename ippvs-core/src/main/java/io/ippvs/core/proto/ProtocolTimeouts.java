@@ -1,5 +1,6 @@
 package io.ippvs.core.proto;
 
+import io.ippvs.core.header.IpProtocol;
 import java.util.Arrays;
 
 /**
@@ -10,9 +11,9 @@ import java.util.Arrays;
 public final class ProtocolTimeouts {
 
     /** IANA protocol numbers. */
-    public static final int TCP = 6;
-    public static final int UDP = 17;
-    public static final int SCTP = 132;
+    public static final int TCP = IpProtocol.TCP;
+    public static final int UDP = IpProtocol.UDP;
+    public static final int SCTP = IpProtocol.SCTP;
 
     private static final ProtocolTimeouts DEFAULTS = new ProtocolTimeouts(defaultTcp(),
             UdpState.DEFAULT_TIMEOUT_SECONDS, defaultSctp());

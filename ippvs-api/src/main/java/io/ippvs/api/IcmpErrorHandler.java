@@ -1,7 +1,5 @@
-package io.ippvs.core.director;
+package io.ippvs.api;
 
-import io.ippvs.api.RealServer;
-import io.ippvs.api.Verdict;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,7 +7,7 @@ import java.nio.ByteBuffer;
  * stands. An error about a tunnel packet is one: its quote starts with the outer header the tunnel
  * rewriter wrote, and the client's packet comes only after it (the tunnel module's
  * {@code io.ippvs.tunnel.TunnelIcmpRelay} is the handler for those). Registered with
- * {@link Director.Builder#icmpErrorHandler}.
+ * the director builder's {@code icmpErrorHandler}.
  *
  * <p>Called on the packet thread, so implementations are thread-safe, allocation-free and never
  * throw on packet content.
@@ -32,7 +30,7 @@ public interface IcmpErrorHandler {
      * Handles the ICMP error in {@code [position, limit)} of {@code packet}.
      *
      * @return {@code null} when the error is not this handler's (the director then drops it as
-     *     {@link io.ippvs.api.DropReason#UNMATCHED_ICMP}); otherwise the verdict, with the buffer as
+     *     {@link DropReason#UNMATCHED_ICMP}); otherwise the verdict, with the buffer as
      *     it says, which the director counts like any other
      */
     Verdict handle(ByteBuffer packet, Connections connections);
