@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.NextHop;
 import io.ippvs.core.director.Director;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import io.ippvs.nat.NatRewriter;
 import io.ippvs.tunnel.TunnelRewriter;
 import java.io.File;
@@ -112,6 +112,9 @@ class ReadmeExampleTest {
                 .contains("  -> 10.1.2.3:8080                Tunnel  1      1          0");
         ScheduledExecutorService sweeper = (ScheduledExecutorService) type.getMethod("startSweeping").invoke(lb);
         sweeper.shutdownNow();
+
+        // the README's test-kit example throws when what it checks does not hold
+        loader.loadClass("LoadBalancerCheck").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
     }
 
     private static String address(byte[] p, int at) {
@@ -146,7 +149,7 @@ class ReadmeExampleTest {
                 }
             });
         }
-        String classPath = Stream.of(NextHop.class, Director.class, NatRewriter.class, TunnelRewriter.class)
+        String classPath = Stream.of(NextHop.class, Director.class, NatRewriter.class, TunnelRewriter.class, PacketBuilder.class)
                 .map(ReadmeExampleTest::location).collect(Collectors.joining(File.pathSeparator));
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         StringWriter out = new StringWriter();

@@ -10,7 +10,7 @@ import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
 import io.ippvs.core.testing.AsIsRewriter;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;
 
 /** ipvsadm over a real director: commands configure it, listings show its live numbers. */

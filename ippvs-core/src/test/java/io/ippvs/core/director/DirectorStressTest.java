@@ -1,7 +1,7 @@
 package io.ippvs.core.director;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.DropReason;
@@ -15,7 +15,7 @@ import io.ippvs.api.Verdict;
 import io.ippvs.api.VirtualService;
 import io.ippvs.core.testing.AsIsRewriter;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
