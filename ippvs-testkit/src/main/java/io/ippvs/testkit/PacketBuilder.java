@@ -512,7 +512,14 @@ public final class PacketBuilder {
      * {@code tailroom} bytes of capacity after limit.
      */
     public ByteBuffer buffer(boolean direct, int headroom, int tailroom) {
-        byte[] p = bytes();
+        return inBuffer(bytes(), direct, headroom, tailroom);
+    }
+
+    /**
+     * {@code packet} in a heap or direct buffer with {@code headroom} bytes before position and
+     * {@code tailroom} bytes of capacity after limit, as an appliance would hand it over.
+     */
+    public static ByteBuffer inBuffer(byte[] p, boolean direct, int headroom, int tailroom) {
         ByteBuffer b = direct ? ByteBuffer.allocateDirect(headroom + p.length + tailroom)
                 : ByteBuffer.allocate(headroom + p.length + tailroom);
         b.position(headroom);
