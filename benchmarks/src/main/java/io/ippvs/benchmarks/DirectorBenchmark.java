@@ -1,11 +1,9 @@
 package io.ippvs.benchmarks;
 
 import io.ippvs.api.ForwardingMethod;
-import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.NextHop;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServerConfig;
-import io.ippvs.api.RewriteContext;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
@@ -14,6 +12,7 @@ import io.ippvs.core.director.Worker;
 import io.ippvs.core.sync.SyncCounters;
 import io.ippvs.core.sync.SyncMaster;
 import io.ippvs.core.sync.SyncSettings;
+import io.ippvs.core.testing.AsIsRewriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -76,7 +75,7 @@ public class DirectorBenchmark {
             director = Director.builder()
                     .nanoClock(now::get)
                     .maxConnections(Math.max(1 << 16, connections * 4))
-                    .rewriter(new PassThrough())
+                    .rewriter(new AsIsRewriter(ForwardingMethod.DIRECT_ROUTE))
                     .hashSeed(7)
                     .build();
             ServiceKey key = ServiceKey.of(Protocol.TCP, InetAddress.getByName("192.0.2.1"), 80);
@@ -244,7 +243,7 @@ public class DirectorBenchmark {
         @Setup(Level.Trial)
         public void setup() throws UnknownHostException {
             director = Director.builder().nanoClock(() -> 1_000_000_000_000L).maxConnections(1 << 22)
-                    .rewriter(new PassThrough()).hashSeed(7).build();
+                    .rewriter(new AsIsRewriter(ForwardingMethod.DIRECT_ROUTE)).hashSeed(7).build();
             ServiceKey key = ServiceKey.of(Protocol.TCP, InetAddress.getByName("192.0.2.1"), 80);
             director.addService(ServiceConfig.builder(key).scheduler("wlc").build());
             for (int i = 0; i < 8; i++) {
@@ -305,19 +304,6 @@ public class DirectorBenchmark {
     static void expect(Verdict v) {
         if (v != Verdict.FORWARD) {
             throw new IllegalStateException("setup packet got " + v);
-        }
-    }
-
-    /** Direct routing changes no byte. */
-    static final class PassThrough implements PacketRewriter {
-        @Override
-        public ForwardingMethod method() {
-            return ForwardingMethod.DIRECT_ROUTE;
-        }
-
-        @Override
-        public Verdict rewrite(RewriteContext context) {
-            return Verdict.FORWARD;
         }
     }
 }

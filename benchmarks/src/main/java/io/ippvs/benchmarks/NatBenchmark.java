@@ -1,19 +1,18 @@
 package io.ippvs.benchmarks;
 
-import io.ippvs.api.Addresses;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.NextHop;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
-import io.ippvs.api.RewriteContext;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
 import io.ippvs.core.director.Worker;
 import io.ippvs.core.testing.FakeRealServer;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.testkit.PacketBuilder;
 import io.ippvs.nat.NatRewriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -68,8 +67,8 @@ public class NatBenchmark {
         public int family;
 
         final NatRewriter rewriter = NatRewriter.builder().build();
-        FixedContext inbound;
-        FixedContext outbound;
+        Replay inbound;
+        Replay outbound;
 
         @Setup(Level.Trial)
         public void setUp() throws UnknownHostException {
@@ -77,10 +76,11 @@ public class NatBenchmark {
             InetAddress client = InetAddress.getByName(v6 ? "2001:db8:c::7" : "198.51.100.7");
             InetAddress virtual = InetAddress.getByName(v6 ? "2001:db8:1::1" : "192.0.2.1");
             InetAddress server = InetAddress.getByName(v6 ? "2001:db8:2::2" : "10.1.1.2");
-            inbound = new FixedContext(tcp(client, virtual, 40000, 80, PacketBuilder.ACK, 1000, 2000, 20), false, client,
-                    40000, virtual, 80, server, 8080);
-            outbound = new FixedContext(tcp(server, client, 8080, 40000, PacketBuilder.ACK, 2000, 1020, 20), true, client,
-                    40000, virtual, 80, server, 8080);
+            RealServer rs = new FakeRealServer(RealServerConfig.builder(server, 8080, ForwardingMethod.MASQUERADE).build());
+            inbound = new Replay(tcp(client, virtual, 40000, 80, PacketBuilder.ACK, 1000, 2000, 20), false,
+                    FakeRewriteContext.of(client, 40000, virtual, 80, rs));
+            outbound = new Replay(tcp(server, client, 8080, 40000, PacketBuilder.ACK, 2000, 1020, 20), true,
+                    FakeRewriteContext.of(client, 40000, virtual, 80, rs));
         }
     }
 
@@ -323,161 +323,24 @@ public class NatBenchmark {
         return lane.processBurst(lane.flows.outboundPackets);
     }
 
-    /** A context for one connection and one packet, as the director would fill it. */
-    static final class FixedContext implements RewriteContext {
+    /** One packet of the connection in a buffer of its own, described once: each reset puts the bytes back. */
+    static final class Replay {
         private final byte[] packet;
         private final ByteBuffer buffer;
-        private final boolean reply;
-        private final int family;
-        private final long cHigh;
-        private final long cLow;
-        private final int cPort;
-        private final long vHigh;
-        private final long vLow;
-        private final int vPort;
-        private final long dHigh;
-        private final long dLow;
-        private final int dPort;
-        private final RealServer server;
+        private final FakeRewriteContext context;
 
-        FixedContext(byte[] packet, boolean reply, InetAddress client, int cPort, InetAddress virtual, int vPort,
-                InetAddress server, int dPort) {
+        Replay(byte[] packet, boolean reply, FakeRewriteContext context) {
             this.packet = packet;
             this.buffer = ByteBuffer.allocateDirect(packet.length + 64);
-            this.reply = reply;
-            this.family = Addresses.family(client);
-            this.cHigh = Addresses.high(client);
-            this.cLow = Addresses.low(client);
-            this.cPort = cPort;
-            this.vHigh = Addresses.high(virtual);
-            this.vLow = Addresses.low(virtual);
-            this.vPort = vPort;
-            this.dHigh = Addresses.high(server);
-            this.dLow = Addresses.low(server);
-            this.dPort = dPort;
-            this.server = new FakeRealServer(RealServerConfig.builder(server, dPort).forwardingMethod(ForwardingMethod.MASQUERADE).build());
+            this.context = context;
+            reset().packet(buffer, reply);
         }
 
-        FixedContext reset() {
+        FakeRewriteContext reset() {
             buffer.clear();
             buffer.put(packet);
             buffer.flip();
-            return this;
-        }
-
-        @Override
-        public ByteBuffer buffer() {
-            return buffer;
-        }
-
-        @Override
-        public int addressFamily() {
-            return family;
-        }
-
-        @Override
-        public int l3Offset() {
-            return 0;
-        }
-
-        @Override
-        public int l4Offset() {
-            return family == Addresses.IPV4 ? 20 : 40;
-        }
-
-        @Override
-        public int protocol() {
-            return 6;
-        }
-
-        @Override
-        public boolean reply() {
-            return reply;
-        }
-
-        @Override
-        public boolean icmpError() {
-            return false;
-        }
-
-        @Override
-        public int innerL3Offset() {
-            return -1;
-        }
-
-        @Override
-        public int innerL4Offset() {
-            return -1;
-        }
-
-        @Override
-        public long clientAddressHigh() {
-            return cHigh;
-        }
-
-        @Override
-        public long clientAddressLow() {
-            return cLow;
-        }
-
-        @Override
-        public int clientPort() {
-            return cPort;
-        }
-
-        @Override
-        public long virtualAddressHigh() {
-            return vHigh;
-        }
-
-        @Override
-        public long virtualAddressLow() {
-            return vLow;
-        }
-
-        @Override
-        public int virtualPort() {
-            return vPort;
-        }
-
-        @Override
-        public long destinationAddressHigh() {
-            return dHigh;
-        }
-
-        @Override
-        public long destinationAddressLow() {
-            return dLow;
-        }
-
-        @Override
-        public int destinationPort() {
-            return dPort;
-        }
-
-        @Override
-        public RealServer realServer() {
-            return server;
-        }
-
-        @Override
-        public long nanoTime() {
-            return 0;
-        }
-
-        @Override
-        public Object attachment() {
-            return null;
-        }
-
-        @Override
-        public void attach(Object value) {
-            // no helper runs on port 80
-        }
-
-        @Override
-        public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
-            return false;
+            return context;
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.ippvs.benchmarks;
 
-import io.ippvs.api.Addresses;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
-import io.ippvs.api.RewriteContext;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
@@ -13,6 +11,7 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.core.director.Director;
 import io.ippvs.core.testing.FakeRealServer;
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.tunnel.DecapStatus;
 import io.ippvs.tunnel.Decapsulator;
 import io.ippvs.tunnel.TunnelRewriter;
@@ -52,10 +51,10 @@ public class TunnelBenchmark {
     private final byte[] packet = tcpPacket();
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
     private TunnelRewriter rewriter;
-    private Context ipip;
-    private Context gue;
-    private Context gueChecksum;
-    private Context gre;
+    private FakeRewriteContext ipip;
+    private FakeRewriteContext gue;
+    private FakeRewriteContext gueChecksum;
+    private FakeRewriteContext gre;
     private final byte[] guePacket = tcpPacket();
     private Director director;
     private Decapsulator decapsulator;
@@ -65,10 +64,12 @@ public class TunnelBenchmark {
     @Setup
     public void setUp() throws UnknownHostException {
         rewriter = TunnelRewriter.builder().sourceAddress(InetAddress.getByName("10.0.0.2")).build();
-        ipip = new Context(buffer, server(TunnelType.IPIP, 0, TunnelChecksum.NONE));
-        gue = new Context(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.NONE));
-        gueChecksum = new Context(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.CHECKSUM));
-        gre = new Context(buffer, server(TunnelType.GRE, 0, TunnelChecksum.NONE));
+        // what the director would pass for this established flow; every reset puts the same bytes back
+        reset();
+        ipip = FakeRewriteContext.fromPacket(buffer, server(TunnelType.IPIP, 0, TunnelChecksum.NONE), 0);
+        gue = FakeRewriteContext.fromPacket(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.NONE), 0);
+        gueChecksum = FakeRewriteContext.fromPacket(buffer, server(TunnelType.GUE, 6080, TunnelChecksum.CHECKSUM), 0);
+        gre = FakeRewriteContext.fromPacket(buffer, server(TunnelType.GRE, 0, TunnelChecksum.NONE), 0);
 
         prepareDecapsulation();
         director = Director.builder().rewriter(rewriter).maxConnections(1024).build();
@@ -218,130 +219,5 @@ public class TunnelBenchmark {
             sum = (sum & 0xFFFF) + (sum >> 16);
         }
         return (int) (~sum & 0xFFFF);
-    }
-
-    /** What the director would pass for this established flow. */
-    private static final class Context implements RewriteContext {
-        private final ByteBuffer buffer;
-        private final RealServer server;
-
-        Context(ByteBuffer buffer, RealServer server) {
-            this.buffer = buffer;
-            this.server = server;
-        }
-
-        @Override
-        public ByteBuffer buffer() {
-            return buffer;
-        }
-
-        @Override
-        public int addressFamily() {
-            return Addresses.IPV4;
-        }
-
-        @Override
-        public int l3Offset() {
-            return HEADROOM;
-        }
-
-        @Override
-        public int l4Offset() {
-            return HEADROOM + 20;
-        }
-
-        @Override
-        public int protocol() {
-            return 6;
-        }
-
-        @Override
-        public boolean reply() {
-            return false;
-        }
-
-        @Override
-        public boolean icmpError() {
-            return false;
-        }
-
-        @Override
-        public int innerL3Offset() {
-            return -1;
-        }
-
-        @Override
-        public int innerL4Offset() {
-            return -1;
-        }
-
-        @Override
-        public long clientAddressHigh() {
-            return 0;
-        }
-
-        @Override
-        public long clientAddressLow() {
-            return 0xC000020AL;
-        }
-
-        @Override
-        public int clientPort() {
-            return 40000;
-        }
-
-        @Override
-        public long virtualAddressHigh() {
-            return 0;
-        }
-
-        @Override
-        public long virtualAddressLow() {
-            return 0xC6336401L;
-        }
-
-        @Override
-        public int virtualPort() {
-            return 80;
-        }
-
-        @Override
-        public long destinationAddressHigh() {
-            return 0;
-        }
-
-        @Override
-        public long destinationAddressLow() {
-            return server.addressLow();
-        }
-
-        @Override
-        public int destinationPort() {
-            return 80;
-        }
-
-        @Override
-        public RealServer realServer() {
-            return server;
-        }
-
-        @Override
-        public long nanoTime() {
-            return 0;
-        }
-
-        @Override
-        public Object attachment() {
-            return null;
-        }
-
-        @Override
-        public void attach(Object value) {
-        }
-
-        @Override
-        public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
-            return false;
-        }
     }
 }

@@ -271,7 +271,7 @@ public final class PcapCommand implements Callable<Integer> {
                     write(w, rec, frame, l2, buf, false);
                     // the hop names the connection's real server in both directions
                     line(n, sinceFirst, before, "FORWARD " + (hop.isSet() ? "(real server "
-                            + hop.toInetAddress().getHostAddress() + ", " + hop.method() + ") " : "")
+                            + hop.address().getHostAddress() + ", " + hop.method() + ") " : "")
                             + (quiet ? "" : PacketText.describe(buf)));
                 }
                 case REPLY -> {

@@ -70,6 +70,12 @@ public final class Addresses {
         return (int) (high >>> 32) ^ (int) high ^ (int) (low >>> 32) ^ (int) low;
     }
 
+    /** Address and port as text: {@code 10.0.0.1:80}, or {@code [2001:db8::1]:80} for IPv6. */
+    public static String format(int family, long high, long low, int port) {
+        String a = format(family, high, low);
+        return (family == IPV6 ? "[" + a + "]" : a) + ":" + port;
+    }
+
     /** Text form: dotted quad, or IPv6 compressed as RFC 5952 says (the form ipvsadm prints). */
     public static String format(int family, long high, long low) {
         if (family == IPV4) {

@@ -73,8 +73,17 @@ public final class NextHop {
         return realServer;
     }
 
-    /** The hop's address; allocates, so not for the per-packet path. */
-    public InetAddress toInetAddress() {
-        return Addresses.toInetAddress(family, addressHigh, addressLow);
+    /**
+     * The hop's address; {@code null} when no hop is set. Allocates: an I/O loop reads
+     * {@link #addressFamily()}, {@link #addressHigh()} and {@link #addressLow()} instead.
+     */
+    public InetAddress address() {
+        return realServer == null ? null : Addresses.toInetAddress(family, addressHigh, addressLow);
+    }
+
+    /** The hop as text, {@code 10.1.1.2:8080 Masq} or {@code [2001:db8::2]:80 Route}; {@code none} when not set. */
+    @Override
+    public String toString() {
+        return realServer == null ? "none" : Addresses.format(family, addressHigh, addressLow, port) + " " + method.listingName();
     }
 }

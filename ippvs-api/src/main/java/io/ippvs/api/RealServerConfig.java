@@ -42,10 +42,25 @@ public final class RealServerConfig {
     }
 
     /**
-     * A builder with ipvsadm's defaults: direct routing ({@code -g}), weight 1, no thresholds, IPIP.
+     * A builder for a server reached by {@code method}, with ipvsadm's other defaults: weight 1, no
+     * thresholds, IPIP for tunnels. A director refuses (at configuration time) a server whose method
+     * it has no rewriter for, so choose the method the director was built with: a NAT director
+     * ({@code NatRewriter}) needs {@link ForwardingMethod#MASQUERADE}.
      *
      * @param port the real server's port; 0 means "the virtual port of the packet", as ipvsadm does
      *     for port-zero and firewall-mark services and for direct routing
+     * @throws IllegalArgumentException naming {@code address}, {@code port} or {@code forwardingMethod}
+     */
+    public static Builder builder(InetAddress address, int port, ForwardingMethod method) {
+        return new Builder(address, port).forwardingMethod(method);
+    }
+
+    /**
+     * A builder with all of ipvsadm's defaults, including its forwarding method, direct routing
+     * ({@code -g}), which only a director with a direct-route rewriter accepts; prefer
+     * {@link #builder(InetAddress, int, ForwardingMethod)}, which says the method.
+     *
+     * @param port the real server's port; 0 means "the virtual port of the packet"
      * @throws IllegalArgumentException naming {@code address} or {@code port}
      */
     public static Builder builder(InetAddress address, int port) {
@@ -148,8 +163,7 @@ public final class RealServerConfig {
 
     @Override
     public String toString() {
-        String a = Addresses.format(family, addressHigh, addressLow);
-        return (family == Addresses.IPV6 ? "[" + a + "]" : a) + ":" + port + " " + forwardingMethod.listingName()
+        return Addresses.format(family, addressHigh, addressLow, port) + " " + forwardingMethod.listingName()
                 + " w" + weight;
     }
 

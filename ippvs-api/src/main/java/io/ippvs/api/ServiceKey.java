@@ -121,7 +121,6 @@ public final class ServiceKey {
         if (isFwmark()) {
             return "FWM " + Integer.toUnsignedString(fwmark) + (family == Addresses.IPV6 ? " IPv6" : "");
         }
-        String a = Addresses.format(family, addressHigh, addressLow);
-        return protocol.label() + " " + (family == Addresses.IPV6 ? "[" + a + "]" : a) + ":" + port;
+        return protocol.label() + " " + Addresses.format(family, addressHigh, addressLow, port);
     }
 }

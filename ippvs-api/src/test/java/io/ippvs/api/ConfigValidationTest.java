@@ -43,6 +43,10 @@ class ConfigValidationTest {
         assertThatThrownBy(() -> RealServerConfig.builder(address("10.1.1.2"), 1).forwardingMethod(ForwardingMethod.TUNNEL)
                 .tunnelType(TunnelType.GUE).build()).hasMessageStartingWith("tunnelPort:");
         assertThatThrownBy(() -> RealServerConfig.builder(null, 1)).hasMessageStartingWith("address:");
+        assertThat(RealServerConfig.builder(address("10.1.1.2"), 8080, ForwardingMethod.MASQUERADE).build())
+                .hasToString("10.1.1.2:8080 Masq w1");
+        assertThatThrownBy(() -> RealServerConfig.builder(address("10.1.1.2"), 8080, null))
+                .hasMessageStartingWith("forwardingMethod:");
     }
 
     @Test

@@ -10,7 +10,7 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import io.ippvs.nat.NatRewriter;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

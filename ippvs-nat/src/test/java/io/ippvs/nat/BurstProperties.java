@@ -10,7 +10,7 @@ import io.ippvs.core.director.ConnectionInfo;
 import io.ippvs.core.director.Director;
 import io.ippvs.core.director.Worker;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import io.ippvs.core.testing.RandomPackets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package io.ippvs.nat;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.PSH;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;
 
 class FtpHelperTest {
@@ -17,10 +17,10 @@ class FtpHelperTest {
     private static final String SERVER = "172.16.100.200";
 
     private final NatRewriter rewriter = NatRewriter.builder().build();
-    private final TestContext c = new TestContext(CLIENT, 41000, VIP, 21, SERVER, 21, 0);
+    private final FakeRewriteContext c = FakeRewriteContext.masquerade(CLIENT, 41000, VIP, 21, SERVER, 21, 0);
 
     private byte[] run(PacketBuilder in, boolean reply, int tailroom) {
-        return c.forward(rewriter, in.bytes(), reply, tailroom);
+        return Guarded.forward(c, rewriter, in.bytes(), reply, tailroom);
     }
 
     private static PacketBuilder seg(String src, String dst, int sport, int dport, long seq, long ack, String text, int ttl) {
@@ -34,7 +34,7 @@ class FtpHelperTest {
         String rewritten = "227 Entering Passive Mode (10,0,0,1,4,1)\r\n";
         assertThat(run(seg(SERVER, CLIENT, 21, 41000, 500, 106, reply, 64), true, 0))
                 .isEqualTo(seg(VIP, CLIENT, 21, 41000, 500, 106, rewritten, 63).bytes());
-        assertThat(c.expectations).containsExactly(new TestContext.Expectation(Protocol.TCP, 0, 1025, 1025));
+        assertThat(c.expectations).containsExactly(new FakeRewriteContext.Expectation(Protocol.TCP, 0, 1025, 1025));
         int shrink = reply.length() - rewritten.length();
         // the client acknowledges the shorter reply; the server must see its own numbering
         assertThat(run(seg(CLIENT, VIP, 41000, 21, 106, 500 + rewritten.length(), "", 64), false, 0))
@@ -48,7 +48,7 @@ class FtpHelperTest {
 
     @Test
     void growthWithoutRoomLeavesTheReplyAndCountsIt() {
-        TestContext grow = new TestContext(CLIENT, 41000, "203.0.113.200", 21, "10.1.1.2", 21, 0);
+        FakeRewriteContext grow = FakeRewriteContext.masquerade(CLIENT, 41000, "203.0.113.200", 21, "10.1.1.2", 21, 0);
         Guarded pasv = new Guarded(seg(CLIENT, "203.0.113.200", 41000, 21, 1, 1, "PASV\r\n", 64).bytes(), false, 0, 0);
         rewriter.rewrite(grow.packet(pasv.buffer, false));
         String reply = "227 Entering Passive Mode (10,1,1,2,4,1)\r\n";
@@ -73,8 +73,8 @@ class FtpHelperTest {
         run(seg(CLIENT, VIP, 41000, 21, 134, 548, "PORT 198,51,100,8,4,1\r\n", 64), false, 0);
         run(seg(CLIENT, VIP, 41000, 21, 157, 548, "EPRT |1|198.51.100.9|6275|\r\n", 64), false, 0);
         assertThat(c.expectations).containsExactly(
-                new TestContext.Expectation(Protocol.TCP, 0, 6446, 6446),
-                new TestContext.Expectation(Protocol.TCP, 6275, 20, 20));
+                new FakeRewriteContext.Expectation(Protocol.TCP, 0, 6446, 6446),
+                new FakeRewriteContext.Expectation(Protocol.TCP, 6275, 20, 20));
     }
 
     @Test
@@ -87,11 +87,11 @@ class FtpHelperTest {
 
     @Test
     void ipv6ExtendedActiveMode() {
-        TestContext six = new TestContext("2001:db8::7", 41000, "2001:db8:1::1", 21, "2001:db8:2::3", 21, 0);
+        FakeRewriteContext six = FakeRewriteContext.masquerade("2001:db8::7", 41000, "2001:db8:1::1", 21, "2001:db8:2::3", 21, 0);
         String eprt = "EPRT |2|2001:db8::7|6275|\r\n";
         Guarded g = new Guarded(NatFixtures.tcp6("2001:db8::7", "2001:db8:1::1", 64, 41000, 21, PSH | ACK, 1, 1, eprt).bytes(),
                 true, 0, 0);
         assertThat(rewriter.rewrite(six.packet(g.buffer, false))).isEqualTo(Verdict.FORWARD);
-        assertThat(six.expectations).containsExactly(new TestContext.Expectation(Protocol.TCP, 6275, 20, 20));
+        assertThat(six.expectations).containsExactly(new FakeRewriteContext.Expectation(Protocol.TCP, 6275, 20, 20));
     }
 }

@@ -1,14 +1,14 @@
 package io.ippvs.nat;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.FIN;
-import static io.ippvs.core.testing.PacketBuilder.PSH;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.FIN;
+import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,10 +27,10 @@ class FtpSplitLineTest {
     private static final Protocol TCP = Protocol.TCP;
 
     private final NatRewriter rewriter = NatRewriter.builder().build();
-    private final TestContext c = new TestContext(CLIENT, 41000, VIP, 21, SERVER, 21, 0);
+    private final FakeRewriteContext c = FakeRewriteContext.masquerade(CLIENT, 41000, VIP, 21, SERVER, 21, 0);
 
     private byte[] run(PacketBuilder in, boolean reply, int tailroom) {
-        return c.forward(rewriter, in.bytes(), reply, tailroom);
+        return Guarded.forward(c, rewriter, in.bytes(), reply, tailroom);
     }
 
     private byte[] command(long seq, long ack, String text) {
@@ -71,7 +71,7 @@ class FtpSplitLineTest {
         assertThat(c.expectations).isEmpty();
         // the continuation comes back with it, starting where the held bytes started, rewritten
         assertThat(reply(500 + first.length(), second, 64)).isEqualTo(replyAsSent(507, REWRITTEN));
-        assertThat(c.expectations).containsExactly(new TestContext.Expectation(TCP, 0, 1025, 1025));
+        assertThat(c.expectations).containsExactly(new FakeRewriteContext.Expectation(TCP, 0, 1025, 1025));
         assertThat(rewriter.ftpLinesJoined()).isEqualTo(1);
         // numbering after the joined, shorter line is shifted in both directions
         long after = 507 + REPLY.length();
@@ -87,7 +87,7 @@ class FtpSplitLineTest {
         assertThat(reply(509, ACK, "", 0)).isEqualTo(replyAsSent(509, ACK, ""));
         assertThat(reply(509, "ing Passive Mode (172,16", 64)).isEqualTo(replyAsSent(500, ""));
         assertThat(reply(533, ",100,200,4,1)\r\n", 64)).isEqualTo(replyAsSent(500, REWRITTEN));
-        assertThat(c.expectations).containsExactly(new TestContext.Expectation(TCP, 0, 1025, 1025));
+        assertThat(c.expectations).containsExactly(new FakeRewriteContext.Expectation(TCP, 0, 1025, 1025));
     }
 
     @Test
@@ -147,12 +147,12 @@ class FtpSplitLineTest {
         pasv();
         assertThat(reply(500, "227 Entering Passive Mode 172,16,100,200,4,1\r\n", 64))
                 .isEqualTo(replyAsSent(500, "227 Entering Passive Mode 10,0,0,1,4,1\r\n"));
-        assertThat(c.expectations).containsExactly(new TestContext.Expectation(TCP, 0, 1025, 1025));
+        assertThat(c.expectations).containsExactly(new FakeRewriteContext.Expectation(TCP, 0, 1025, 1025));
     }
 
     @Test
     void aSameLengthRewriteIsRepeatedOnItsRetransmission() {
-        TestContext same = new TestContext(CLIENT, 41000, "10.0.0.1", 21, "10.1.1.2", 21, 0);
+        FakeRewriteContext same = FakeRewriteContext.masquerade(CLIENT, 41000, "10.0.0.1", 21, "10.1.1.2", 21, 0);
         Guarded pasv = new Guarded(NatFixtures.tcp4(CLIENT, "10.0.0.1", 64, 41000, 21, PSH | ACK, 1, 1, "PASV\r\n").bytes(),
                 false, 0, 0);
         rewriter.rewrite(same.packet(pasv.buffer, false));
@@ -178,8 +178,8 @@ class FtpSplitLineTest {
         assertThat(command(106, ack, "PORT 198,5")).isEqualTo(commandAsSent(106, server, "PORT 198,5"));
         assertThat(command(116, ack, "1,100,7")).isEqualTo(commandAsSent(116, server, "1,100,7"));
         assertThat(command(123, ack, ",157,1\r\nNOOP\r\n")).isEqualTo(commandAsSent(123, server, ",157,1\r\nNOOP\r\n"));
-        assertThat(c.expectations).containsExactly(new TestContext.Expectation(TCP, 0, 1025, 1025),
-                new TestContext.Expectation(TCP, 157 * 256 + 1, 20, 20));
+        assertThat(c.expectations).containsExactly(new FakeRewriteContext.Expectation(TCP, 0, 1025, 1025),
+                new FakeRewriteContext.Expectation(TCP, 157 * 256 + 1, 20, 20));
         assertThat(rewriter.ftpLinesJoined()).isEqualTo(2);
     }
 
@@ -199,17 +199,17 @@ class FtpSplitLineTest {
 
     @Test
     void anIpv6ExtendedPassiveReplyCutInTwoIsReadWhole() {
-        TestContext six = new TestContext("2001:db8::7", 41000, "2001:db8:1::1", 21, "2001:db8:2::3", 21, 0);
-        six.forward(rewriter, NatFixtures.tcp6("2001:db8::7", "2001:db8:1::1", 64, 41000, 21, PSH | ACK, 1, 1, "EPSV\r\n")
+        FakeRewriteContext six = FakeRewriteContext.masquerade("2001:db8::7", 41000, "2001:db8:1::1", 21, "2001:db8:2::3", 21, 0);
+        Guarded.forward(six, rewriter, NatFixtures.tcp6("2001:db8::7", "2001:db8:1::1", 64, 41000, 21, PSH | ACK, 1, 1, "EPSV\r\n")
                 .bytes(), false, 0);
         String reply = "229 Entering Extended Passive Mode (|||6446|)\r\n";
-        assertThat(six.forward(rewriter, NatFixtures.tcp6("2001:db8:2::3", "2001:db8::7", 64, 21, 41000, PSH | ACK, 1, 7,
+        assertThat(Guarded.forward(six, rewriter, NatFixtures.tcp6("2001:db8:2::3", "2001:db8::7", 64, 21, 41000, PSH | ACK, 1, 7,
                 reply.substring(0, 30)).bytes(), true, 64))
                 .isEqualTo(NatFixtures.tcp6("2001:db8:1::1", "2001:db8::7", 63, 21, 41000, PSH | ACK, 1, 7, "").bytes());
         assertThat(six.expectations).isEmpty();
-        assertThat(six.forward(rewriter, NatFixtures.tcp6("2001:db8:2::3", "2001:db8::7", 64, 21, 41000, PSH | ACK, 31, 7,
+        assertThat(Guarded.forward(six, rewriter, NatFixtures.tcp6("2001:db8:2::3", "2001:db8::7", 64, 21, 41000, PSH | ACK, 31, 7,
                 reply.substring(30)).bytes(), true, 64))
                 .isEqualTo(NatFixtures.tcp6("2001:db8:1::1", "2001:db8::7", 63, 21, 41000, PSH | ACK, 1, 7, reply).bytes());
-        assertThat(six.expectations).containsExactly(new TestContext.Expectation(TCP, 0, 6446, 6446));
+        assertThat(six.expectations).containsExactly(new FakeRewriteContext.Expectation(TCP, 0, 6446, 6446));
     }
 }

@@ -1,12 +1,11 @@
 package io.ippvs.nat;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.PSH;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Protocol;
-import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,7 @@ class FtpStreamProperties {
         String vip = VIRTUALS[vipIndex];
         String server = SERVERS[serverIndex];
         NatRewriter rewriter = NatRewriter.builder().build();
-        TestContext c = new TestContext(CLIENT, 41000, vip, 21, server, 21, 0);
+        FakeRewriteContext c = FakeRewriteContext.masquerade(CLIENT, 41000, vip, 21, server, 21, 0);
         Path p = new Path(rewriter, c, vip, server);
 
         // the client's PASV, cut at a random point
@@ -95,21 +94,21 @@ class FtpStreamProperties {
         }
         assertThat(new String(client.bytes(), StandardCharsets.US_ASCII))
                 .isEqualTo(new String(expected, StandardCharsets.US_ASCII));
-        assertThat(c.expectations).contains(new TestContext.Expectation(Protocol.TCP, 0, dataPort, dataPort));
+        assertThat(c.expectations).contains(new FakeRewriteContext.Expectation(Protocol.TCP, 0, dataPort, dataPort));
     }
 
     /** The rewriter, its connection, and the addresses packets carry before translation. */
-    private record Path(NatRewriter rewriter, TestContext context, String vip, String server) {}
+    private record Path(NatRewriter rewriter, FakeRewriteContext context, String vip, String server) {}
 
     /** One segment through the rewriter; the packet as forwarded, checked. */
     private static byte[] send(Path p, boolean fromServer, long seq, long ack, String text) {
         NatRewriter rewriter = p.rewriter();
-        TestContext c = p.context();
+        FakeRewriteContext c = p.context();
         String src = fromServer ? p.server() : CLIENT;
         String dst = fromServer ? CLIENT : p.vip();
         int sport = fromServer ? 21 : 41000;
         int dport = fromServer ? 41000 : 21;
-        return c.forward(rewriter, NatFixtures.tcp4(src, dst, 64, sport, dport, PSH | ACK, seq, ack, text).bytes(), fromServer,
+        return Guarded.forward(c, rewriter, NatFixtures.tcp4(src, dst, 64, sport, dport, PSH | ACK, seq, ack, text).bytes(), fromServer,
                 300);
     }
 

@@ -1,6 +1,7 @@
 package io.ippvs.nat;
 
-import io.ippvs.core.testing.Pcap;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.testkit.Pcap;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,5 +74,20 @@ final class Guarded {
         } catch (Exception e) {
             return Pcap.dump(name, packets);
         }
+    }
+
+    /**
+     * Runs one packet of {@code c}'s connection through {@code rewriter} in a guarded buffer with
+     * {@code tailroom}, asserting a FORWARD verdict, no write outside the buffer and valid checksums.
+     */
+    static byte[] forward(FakeRewriteContext c, io.ippvs.api.PacketRewriter rewriter, byte[] packet, boolean isReply,
+            int tailroom) {
+        Guarded g = new Guarded(packet, false, 0, tailroom);
+        org.assertj.core.api.Assertions.assertThat(rewriter.rewrite(c.packet(g.buffer, isReply)))
+                .isEqualTo(io.ippvs.api.Verdict.FORWARD);
+        org.assertj.core.api.Assertions.assertThat(g.guardsIntact()).isTrue();
+        byte[] out = g.packet();
+        io.ippvs.testkit.ChecksumVerifier.assertValid(out);
+        return out;
     }
 }

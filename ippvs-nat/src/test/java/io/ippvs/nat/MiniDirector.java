@@ -1,5 +1,6 @@
 package io.ippvs.nat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 final class MiniDirector {
 
-    private record Known(TestContext context, int family, int protocol, long vHigh, long vLow, int vPort, long dHigh,
+    private record Known(FakeRewriteContext context, int family, int protocol, long vHigh, long vLow, int vPort, long dHigh,
             long dLow, int dPort) {}
 
     private final PacketParser parser = new PacketParser(false);
@@ -35,7 +36,7 @@ final class MiniDirector {
             NatFixtures.Connection k = NatFixtures.connection(names[i]);
             InetAddress v = InetAddresses.forString(k.virtual());
             InetAddress d = InetAddresses.forString(k.server());
-            known.add(new Known(new TestContext(k.client(), 0, k.virtual(), k.virtualPort(), k.server(), k.serverPort(), k.mtu()),
+            known.add(new Known(FakeRewriteContext.masquerade(k.client(), 0, k.virtual(), k.virtualPort(), k.server(), k.serverPort(), k.mtu()),
                     Addresses.family(v), protocols[i], Addresses.high(v), Addresses.low(v), k.virtualPort(),
                     Addresses.high(d), Addresses.low(d), k.serverPort()));
         }

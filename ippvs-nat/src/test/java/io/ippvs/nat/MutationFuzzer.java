@@ -4,7 +4,7 @@ import io.ippvs.api.Verdict;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -7,7 +7,7 @@ import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.core.testing.FakeClock;
 import java.util.ArrayList;
 import java.util.List;

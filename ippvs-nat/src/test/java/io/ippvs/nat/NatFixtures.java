@@ -1,14 +1,15 @@
 package io.ippvs.nat;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.FIN;
-import static io.ippvs.core.testing.PacketBuilder.PSH;
-import static io.ippvs.core.testing.PacketBuilder.RST;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.FIN;
+import static io.ippvs.testkit.PacketBuilder.PSH;
+import static io.ippvs.testkit.PacketBuilder.RST;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import java.util.List;
  * {@link PacketBuilder} from the addresses it should carry, never by running the code under test.
  *
  * <p>Each fixture also names its connection and direction, so the same list can drive the rewriter
- * alone through a {@link TestContext}; fixtures whose outcome is the director's alone (no
+ * alone through a {@link FakeRewriteContext}; fixtures whose outcome is the director's alone (no
  * connection, echo, unknown fragment) have no connection name.
  */
 final class NatFixtures {

@@ -2,8 +2,9 @@ package io.ippvs.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The golden fixtures through the rewriter alone, each connection described by a hand-filled
- * {@link TestContext}: the rewriter's share of every fixture, independent of the director. Fixtures
+ * {@link FakeRewriteContext}: the rewriter's share of every fixture, independent of the director. Fixtures
  * whose outcome is the director's (no connection) are skipped here; {@code NatDirectorFixturesTest}
  * runs them all.
  */
@@ -21,16 +22,16 @@ class NatRewriterFixturesTest {
     @Test
     void everyFixtureThroughTheRewriter() {
         NatRewriter rewriter = NatRewriter.builder().build();
-        Map<String, TestContext> contexts = new HashMap<>();
+        Map<String, FakeRewriteContext> contexts = new HashMap<>();
         List<String> failures = new ArrayList<>();
         int run = 0;
         for (NatFixtures.Fixture f : NatFixtures.all()) {
             if (f.connection() == null) {
                 continue; // the director's own outcome: no connection to rewrite for
             }
-            TestContext c = contexts.computeIfAbsent(f.connection(), name -> {
+            FakeRewriteContext c = contexts.computeIfAbsent(f.connection(), name -> {
                 NatFixtures.Connection k = NatFixtures.connection(name);
-                return new TestContext(k.client(), 0, k.virtual(), k.virtualPort(), k.server(), k.serverPort(), k.mtu());
+                return FakeRewriteContext.masquerade(k.client(), 0, k.virtual(), k.virtualPort(), k.server(), k.serverPort(), k.mtu());
             });
             Guarded g = new Guarded(f.input(), (run & 1) == 1, 16, 64);
             Verdict v = rewriter.rewrite(c.packet(g.buffer, f.reply()));
@@ -49,11 +50,11 @@ class NatRewriterFixturesTest {
         }
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
         assertThat(run).isGreaterThanOrEqualTo(45);
-        TestContext ftp = contexts.get("ftp");
+        FakeRewriteContext ftp = contexts.get("ftp");
         assertThat(ftp.expectations).containsExactly(
-                new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 0, 50000, 50000),
-                new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 157 * 256 + 1, 20, 20),
-                new TestContext.Expectation(io.ippvs.api.Protocol.TCP, 0, 50001, 50001));
+                new FakeRewriteContext.Expectation(io.ippvs.api.Protocol.TCP, 0, 50000, 50000),
+                new FakeRewriteContext.Expectation(io.ippvs.api.Protocol.TCP, 157 * 256 + 1, 20, 20),
+                new FakeRewriteContext.Expectation(io.ippvs.api.Protocol.TCP, 0, 50001, 50001));
         assertThat(rewriter.ftpRewrites()).isEqualTo(3);
     }
 }

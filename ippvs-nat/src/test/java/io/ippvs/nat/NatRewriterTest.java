@@ -3,12 +3,13 @@ package io.ippvs.nat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;
 
 class NatRewriterTest {
@@ -17,9 +18,9 @@ class NatRewriterTest {
     private static final String VIP = "192.0.2.1";
     private static final String SERVER = "10.1.1.2";
 
-    private final TestContext web = new TestContext(CLIENT, 40000, VIP, 80, SERVER, 8080, 0);
+    private final FakeRewriteContext web = FakeRewriteContext.masquerade(CLIENT, 40000, VIP, 80, SERVER, 8080, 0);
 
-    private static Verdict run(NatRewriter r, TestContext c, PacketBuilder p, boolean reply, int tailroom) {
+    private static Verdict run(NatRewriter r, FakeRewriteContext c, PacketBuilder p, boolean reply, int tailroom) {
         Guarded g = new Guarded(p.bytes(), false, 0, tailroom);
         Verdict v = r.rewrite(c.packet(g.buffer, reply));
         assertThat(g.guardsIntact()).isTrue();
@@ -53,7 +54,7 @@ class NatRewriterTest {
     @Test
     void sctpRefusals() {
         NatRewriter r = NatRewriter.builder().build();
-        TestContext sctp = new TestContext(CLIENT, 6000, VIP, 3868, SERVER, 3869, 0);
+        FakeRewriteContext sctp = FakeRewriteContext.masquerade(CLIENT, 6000, VIP, 3868, SERVER, 3869, 0);
         PacketBuilder corrupt = PacketBuilder.ipv4(CLIENT, VIP).sctp(6000, 3868, 1).chunk(PacketBuilder.SCTP_DATA, 3, new byte[8])
                 .corruptChecksum();
         assertThat(run(r, sctp, corrupt, false, 0)).isEqualTo(Verdict.drop(DropReason.BAD_CHECKSUM));
@@ -61,14 +62,14 @@ class NatRewriterTest {
                 .chunk(PacketBuilder.SCTP_DATA, 3, new byte[8]);
         assertThat(run(r, sctp, first, false, 0)).isEqualTo(Verdict.drop(DropReason.FRAGMENT));
         // same port on both sides: the CRC does not cover addresses, nothing to refuse
-        TestContext samePort = new TestContext(CLIENT, 6000, VIP, 3868, SERVER, 3868, 0);
+        FakeRewriteContext samePort = FakeRewriteContext.masquerade(CLIENT, 6000, VIP, 3868, SERVER, 3868, 0);
         assertThat(run(r, samePort, first, false, 0)).isEqualTo(Verdict.FORWARD);
     }
 
     @Test
     void ipv6UdpWithoutChecksumIsRefused() {
         NatRewriter r = NatRewriter.builder().build();
-        TestContext dns6 = new TestContext("2001:db8::7", 5000, "2001:db8:1::1", 53, "2001:db8:2::4", 5353, 0);
+        FakeRewriteContext dns6 = FakeRewriteContext.masquerade("2001:db8::7", 5000, "2001:db8:1::1", 53, "2001:db8:2::4", 5353, 0);
         PacketBuilder zero = PacketBuilder.ipv6("2001:db8::7", "2001:db8:1::1").udp(5000, 53).zeroUdpChecksum().payload("x");
         assertThat(run(r, dns6, zero, false, 0)).isEqualTo(Verdict.drop(DropReason.BAD_CHECKSUM));
     }
@@ -113,12 +114,12 @@ class NatRewriterTest {
         PacketBuilder reply = NatFixtures.tcp4(SERVER, CLIENT, 64, 2121, 40000, PacketBuilder.PSH | PacketBuilder.ACK, 1, 7,
                 "227 Entering Passive Mode (10,1,1,2,4,1)\r\n");
         NatRewriter on = NatRewriter.builder().ftpPorts(2121).build();
-        TestContext c = new TestContext(CLIENT, 40000, VIP, 2121, SERVER, 2121, 0);
+        FakeRewriteContext c = FakeRewriteContext.masquerade(CLIENT, 40000, VIP, 2121, SERVER, 2121, 0);
         run(on, c, pasv, false, 0);
         run(on, c, reply, true, 64);
         assertThat(on.ftpRewrites()).isEqualTo(1);
         NatRewriter off = NatRewriter.builder().ftpHelper(false).build();
-        TestContext d = new TestContext(CLIENT, 40000, VIP, 2121, SERVER, 2121, 0);
+        FakeRewriteContext d = FakeRewriteContext.masquerade(CLIENT, 40000, VIP, 2121, SERVER, 2121, 0);
         run(off, d, pasv, false, 0);
         run(off, d, reply, true, 64);
         assertThat(d.expectations).isEmpty();
@@ -131,7 +132,7 @@ class NatRewriterTest {
      */
     @Test
     void udpChecksumPassingThroughZeroMidwayStaysValid() {
-        TestContext dns6 = new TestContext("2001:db8::7", 5000, "2001:db8:1::1", 53, "2001:db8:2::4", 5353, 0);
+        FakeRewriteContext dns6 = FakeRewriteContext.masquerade("2001:db8::7", 5000, "2001:db8:1::1", 53, "2001:db8:2::4", 5353, 0);
         long[] client = {0x20010db800000000L, 7};
         long[] vip = {0x20010db800010000L, 1};
         long[] server = {0x20010db800020000L, 4};

@@ -2,9 +2,10 @@ package io.ippvs.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -100,7 +101,7 @@ class NatRoundTripProperties {
     @Property(tries = 1000)
     void natInThenReplyRestoresTheOriginalAddressing(@ForAll("flows") Flow f) {
         NatRewriter rewriter = NatRewriter.builder().decrementTtl(false).defaultMtu(65535).build();
-        TestContext c = new TestContext(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
+        FakeRewriteContext c = FakeRewriteContext.masquerade(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
         byte[] original = f.inbound().bytes();
         Guarded g = new Guarded(original, f.v6(), 8, 0);
 
@@ -129,7 +130,7 @@ class NatRoundTripProperties {
     void withTtlDecrementEveryOutputStillVerifies(@ForAll("flows") Flow f) {
         Assume.that(f.ttl() > 2); // the reply reuses the forwarded packet, TTL already one less
         NatRewriter rewriter = NatRewriter.builder().defaultMtu(65535).build();
-        TestContext c = new TestContext(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
+        FakeRewriteContext c = FakeRewriteContext.masquerade(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
         Guarded g = new Guarded(f.inbound().bytes(), !f.v6(), 0, 0);
         assertThat(rewriter.rewrite(c.packet(g.buffer, false))).isEqualTo(Verdict.FORWARD);
         ChecksumVerifier.assertValid(g.packet());
@@ -163,7 +164,7 @@ class NatRoundTripProperties {
     void icmpErrorsTranslateBothWaysAndBack(@ForAll("flows") Flow f) {
         Assume.that(f.protocol() != 132); // a whole quoted SCTP packet's CRC covers the port order
         NatRewriter rewriter = NatRewriter.builder().decrementTtl(false).build();
-        TestContext c = new TestContext(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
+        FakeRewriteContext c = FakeRewriteContext.masquerade(f.client(), f.clientPort(), f.virtual(), f.virtualPort(), f.server(), f.serverPort(), 0);
         // a router on the client's path returns a reply virtual -> client (the quote is the whole packet)
         PacketBuilder reply = f.v6() ? PacketBuilder.ipv6(f.virtual(), f.client()) : PacketBuilder.ipv4(f.virtual(), f.client());
         byte[] quoted = f.body(reply.ttl(f.ttl()), f.virtualPort(), f.clientPort()).bytes();

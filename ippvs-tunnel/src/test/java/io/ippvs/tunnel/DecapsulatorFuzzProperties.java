@@ -2,10 +2,11 @@ package io.ippvs.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;
@@ -29,7 +30,7 @@ class DecapsulatorFuzzProperties {
         byte[] inner = (innerV6 ? TunnelFixtures.tcp6(64) : TunnelFixtures.tcp4(64)).bytes();
         ByteBuffer b = TunnelRoundTripProperties.place(inner, false, 64);
         TunnelRewriter rewriter = TunnelFixtures.tunnelBuilder().build();
-        Verdict v = rewriter.rewrite(new TestContext(b, TunnelRoundTripProperties.server(type, checksum, outerV6), 0));
+        Verdict v = rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelRoundTripProperties.server(type, checksum, outerV6), 0));
         assertThat(v).isEqualTo(Verdict.FORWARD);
         byte[] packet = ChecksumVerifier.toBytes(b);
         for (int i = 0; i < flips; i++) {

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.google.common.io.BaseEncoding;
-import io.ippvs.api.Addresses;
 import io.ippvs.api.NextHop;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
-import io.ippvs.core.testing.Pcap;
+import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.testkit.Pcap;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -59,7 +58,14 @@ class DirectorTunnelFixturesTest {
         opening = protocol == 17 ? opening.udp(clientPort, virtualPort).payload("open")
                 : opening.tcp(clientPort, virtualPort).flags(PacketBuilder.SYN).seq(999);
         Verdict first = director.process(opening.buffer(false, 64), 0, new NextHop());
-        assertThat(director.connectionCount()).as("connection created by " + first).isPositive();
+        if (!first.isForward()) {
+            // a server no packet of the flow can reach: the opening fails as the fixture's packet
+            // does, and a packet that is not forwarded leaves no connection behind
+            assertThat(first).as("opening packet").isEqualTo(f.verdict());
+            assertThat(director.connectionCount()).isZero();
+            return;
+        }
+        assertThat(director.connectionCount()).isEqualTo(1);
 
         ByteBuffer buffer = f.inputBuffer();
         NextHop hop = new NextHop();
@@ -78,7 +84,6 @@ class DirectorTunnelFixturesTest {
         } else {
             assertThat(hop.isSet()).isFalse();
         }
-        assertThat(f.server().addressFamily()).isIn(Addresses.IPV4, Addresses.IPV6);
     }
 
     static String hex(byte[] b) {

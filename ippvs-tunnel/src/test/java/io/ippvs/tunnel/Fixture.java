@@ -3,6 +3,7 @@ package io.ippvs.tunnel;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.Verdict;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.function.IntFunction;
 
@@ -19,12 +20,7 @@ record Fixture(String description, IntFunction<PacketRewriter> rewriter, RealSer
                boolean direct, int headroom, int tailroom, Verdict verdict, byte[] output) {
 
     ByteBuffer inputBuffer() {
-        ByteBuffer b = direct ? ByteBuffer.allocateDirect(headroom + input.length + tailroom)
-                : ByteBuffer.allocate(headroom + input.length + tailroom);
-        b.position(headroom);
-        b.put(input);
-        b.position(headroom).limit(headroom + input.length);
-        return b;
+        return PacketBuilder.inBuffer(input, direct, headroom, tailroom);
     }
 
     @Override

@@ -23,7 +23,7 @@ import io.ippvs.api.RealServer;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,10 +2,11 @@ package io.ippvs.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import com.google.common.io.BaseEncoding;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.Pcap;
+import io.ippvs.testkit.Pcap;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ class TunnelFixturesTest {
     @MethodSource("fixtures")
     void fixture(Fixture f) {
         ByteBuffer buffer = f.inputBuffer();
-        TestContext context = new TestContext(buffer, f.server(), new FakeClock().nanos());
+        FakeRewriteContext context = FakeRewriteContext.fromPacket(buffer, f.server(), new FakeClock().nanos());
         var verdict = f.rewriter().apply(Wire.ID).rewrite(context);
         byte[] actual = ChecksumVerifier.toBytes(buffer);
         if (verdict != f.verdict() || !java.util.Arrays.equals(actual, f.output())) {

@@ -3,7 +3,7 @@ package io.ippvs.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
+import io.ippvs.testkit.ChecksumVerifier;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

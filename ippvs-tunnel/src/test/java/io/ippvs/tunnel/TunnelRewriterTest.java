@@ -1,5 +1,6 @@
 package io.ippvs.tunnel;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.core.testing.FakeRealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +44,7 @@ class TunnelRewriterTest {
         int previous = -1;
         for (int i = 0; i < 3; i++) {
             ByteBuffer b = TunnelRoundTripProperties.place(TunnelFixtures.tcp4(64).bytes(), false, 64);
-            assertThat(rewriter.rewrite(new TestContext(b, TunnelFixtures.ipip4(), 0))).isEqualTo(Verdict.FORWARD);
+            assertThat(rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.ipip4(), 0))).isEqualTo(Verdict.FORWARD);
             int id = b.getShort(b.position() + 4) & 0xFFFF;
             if (previous >= 0) {
                 assertThat(id).isEqualTo((previous + 1) & 0xFFFF);
@@ -57,9 +58,9 @@ class TunnelRewriterTest {
         TunnelRewriter rewriter = TunnelRewriter.builder().sourceAddress(InetAddresses.forString(Wire.DIRECTOR_V4)).build();
         Set<Integer> ports = new HashSet<>();
         for (int clientPort = 1000; clientPort < 1256; clientPort++) {
-            byte[] p = io.ippvs.core.testing.PacketBuilder.ipv4(Wire.CLIENT_V4, Wire.VIP_V4).tcp(clientPort, 80).bytes();
+            byte[] p = io.ippvs.testkit.PacketBuilder.ipv4(Wire.CLIENT_V4, Wire.VIP_V4).tcp(clientPort, 80).bytes();
             ByteBuffer b = TunnelRoundTripProperties.place(p, false, 64);
-            rewriter.rewrite(new TestContext(b, TunnelFixtures.gue4(TunnelChecksum.NONE), 0));
+            rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.gue4(TunnelChecksum.NONE), 0));
             int port = b.getShort(b.position() + 20) & 0xFFFF;
             assertThat(port).isBetween(49152, 65535);
             ports.add(port);
@@ -67,11 +68,11 @@ class TunnelRewriterTest {
         // 256 flows over 16384 ports: a decent hash leaves very few collisions
         assertThat(ports.size()).isGreaterThan(240);
         // and one flow always gets the same port
-        byte[] p = io.ippvs.core.testing.PacketBuilder.ipv4(Wire.CLIENT_V4, Wire.VIP_V4).tcp(1000, 80).bytes();
+        byte[] p = io.ippvs.testkit.PacketBuilder.ipv4(Wire.CLIENT_V4, Wire.VIP_V4).tcp(1000, 80).bytes();
         int first = -1;
         for (int i = 0; i < 2; i++) {
             ByteBuffer b = TunnelRoundTripProperties.place(p, false, 64);
-            rewriter.rewrite(new TestContext(b, FakeRealServer.tunnel(Wire.SERVER_V4, TunnelType.GUE, 6080, TunnelChecksum.NONE, 0), 0));
+            rewriter.rewrite(FakeRewriteContext.fromPacket(b, FakeRealServer.tunnel(Wire.SERVER_V4, TunnelType.GUE, 6080, TunnelChecksum.NONE, 0), 0));
             int port = b.getShort(b.position() + 20) & 0xFFFF;
             if (first >= 0) {
                 assertThat(port).isEqualTo(first);
@@ -95,10 +96,10 @@ class TunnelRewriterTest {
                     for (int i = 0; i < 5_000; i++) {
                         ByteBuffer b = TunnelRoundTripProperties.place(inner, (i & 1) == 0, 64);
                         var server = (i & 2) == 0 ? TunnelFixtures.gue4(TunnelChecksum.CHECKSUM) : TunnelFixtures.ipip4();
-                        if (rewriter.rewrite(new TestContext(b, server, 0)) == Verdict.FORWARD
-                                && io.ippvs.core.testing.ChecksumVerifier.valid(b)
+                        if (rewriter.rewrite(FakeRewriteContext.fromPacket(b, server, 0)) == Verdict.FORWARD
+                                && io.ippvs.testkit.ChecksumVerifier.valid(b)
                                 && decapsulator.decapsulate(b) == DecapStatus.OK
-                                && java.util.Arrays.equals(io.ippvs.core.testing.ChecksumVerifier.toBytes(b), expected)) {
+                                && java.util.Arrays.equals(io.ippvs.testkit.ChecksumVerifier.toBytes(b), expected)) {
                             good++;
                         }
                     }
@@ -117,8 +118,8 @@ class TunnelRewriterTest {
     @Test
     void readOnlyBufferIsRefusedNotThrown() {
         ByteBuffer b = TunnelRoundTripProperties.place(TunnelFixtures.tcp4(64).bytes(), false, 64).asReadOnlyBuffer();
-        assertThat(TunnelFixtures.tunnelBuilder().build().rewrite(new TestContext(b, TunnelFixtures.ipip4(), 0)).isDrop()).isTrue();
-        assertThat(DirectRouteRewriter.builder().build().rewrite(new TestContext(b, FakeRealServer.direct(Wire.SERVER_V4, 0), 0))
+        assertThat(TunnelFixtures.tunnelBuilder().build().rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.ipip4(), 0)).isDrop()).isTrue();
+        assertThat(DirectRouteRewriter.builder().build().rewrite(FakeRewriteContext.fromPacket(b, FakeRealServer.direct(Wire.SERVER_V4, 0), 0))
                 .isDrop()).isTrue();
     }
 

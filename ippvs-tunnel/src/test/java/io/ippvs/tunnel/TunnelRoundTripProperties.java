@@ -1,5 +1,6 @@
 package io.ippvs.tunnel;
 
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.core.testing.FakeRealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,8 +9,8 @@ import io.ippvs.api.RealServer;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
@@ -89,7 +90,7 @@ class TunnelRoundTripProperties {
         ByteBuffer buffer = place(p, direct, headroom);
         RealServer server = server(type, checksum, outerV6);
 
-        Verdict verdict = rewriter.rewrite(new TestContext(buffer, server, 0));
+        Verdict verdict = rewriter.rewrite(FakeRewriteContext.fromPacket(buffer, server, 0));
 
         assertThat(verdict).isEqualTo(Verdict.FORWARD);
         byte[] outer = ChecksumVerifier.toBytes(buffer);
@@ -106,7 +107,7 @@ class TunnelRoundTripProperties {
         ByteBuffer buffer = place(p, false, 64);
         RealServer server = server(type, TunnelChecksum.CHECKSUM, outerV6);
 
-        assertThat(rewriter.rewrite(new TestContext(buffer, server, 0))).isEqualTo(Verdict.FORWARD);
+        assertThat(rewriter.rewrite(FakeRewriteContext.fromPacket(buffer, server, 0))).isEqualTo(Verdict.FORWARD);
         verifyOuter(ChecksumVerifier.toBytes(buffer), expected, type, server, outerV6);
         assertThat(DECAPSULATOR.decapsulate(buffer)).isEqualTo(DecapStatus.OK);
         assertThat(ChecksumVerifier.toBytes(buffer)).isEqualTo(expected);

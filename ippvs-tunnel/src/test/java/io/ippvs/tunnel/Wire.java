@@ -1,7 +1,7 @@
 package io.ippvs.tunnel;
 
 import com.google.common.primitives.Bytes;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 
 /**
  * Outer headers written out by hand for expected packets: GUE and GRE bytes literally, outer IP and

@@ -1,6 +1,5 @@
 package io.ippvs.core.admin;
 
-import io.ippvs.api.Addresses;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ServiceKey;
@@ -79,11 +78,8 @@ final class DirectorTarget implements IpvsadmTarget {
         List<ConnectionInfo> infos = director.connections();
         List<ConnectionRow> rows = new ArrayList<>(infos.size());
         for (ConnectionInfo c : infos) {
-            rows.add(new ConnectionRow(c.protocolLabel(), c.state(), c.expiresInMillis(),
-                    Addresses.toInetAddress(c.family(), c.clientHigh(), c.clientLow()), c.clientPort(),
-                    Addresses.toInetAddress(c.family(), c.virtualHigh(), c.virtualLow()), c.virtualPort(),
-                    Addresses.toInetAddress(c.destinationFamily(), c.destinationHigh(), c.destinationLow()),
-                    c.destinationPort()));
+            rows.add(new ConnectionRow(c.protocolLabel(), c.state(), c.expiresInMillis(), c.clientAddress(),
+                    c.clientPort(), c.virtualAddress(), c.virtualPort(), c.destinationAddress(), c.destinationPort()));
         }
         return rows;
     }

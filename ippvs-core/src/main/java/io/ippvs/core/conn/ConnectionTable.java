@@ -603,7 +603,7 @@ public final class ConnectionTable {
     }
 
     /** For a template: how many live connections it controls. 0 for connections. */
-    int controlledCount(int handle) { // likewise
+    public int controlledCount(int handle) { // public for the director: a template made for a dropped first packet
         return (int) (((long) LONGS.getVolatile(entries, base(handle) + W_AUX)) & COUNT_MASK);
     }
 

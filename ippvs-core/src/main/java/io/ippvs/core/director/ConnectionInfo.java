@@ -3,6 +3,7 @@ package io.ippvs.core.director;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
+import java.net.InetAddress;
 
 /**
  * One row of {@code ipvsadm -c}: a connection or persistence template as it was when
@@ -40,7 +41,7 @@ public record ConnectionInfo(int protocolNumber, String state, long expiresInMil
         return Addresses.format(family, clientHigh, clientLow);
     }
 
-    /** The virtual address as text. */
+    /** The virtual address as text (for a firewall-mark template: the mark as an address). */
     public String virtual() {
         return Addresses.format(family, virtualHigh, virtualLow);
     }
@@ -48,5 +49,32 @@ public record ConnectionInfo(int protocolNumber, String state, long expiresInMil
     /** The real server's address as text. */
     public String destination() {
         return Addresses.format(destinationFamily, destinationHigh, destinationLow);
+    }
+
+    /** The client address; allocates. */
+    public InetAddress clientAddress() {
+        return Addresses.toInetAddress(family, clientHigh, clientLow);
+    }
+
+    /** The virtual address; allocates. */
+    public InetAddress virtualAddress() {
+        return Addresses.toInetAddress(family, virtualHigh, virtualLow);
+    }
+
+    /** The real server's address; allocates. */
+    public InetAddress destinationAddress() {
+        return Addresses.toInetAddress(destinationFamily, destinationHigh, destinationLow);
+    }
+
+    /**
+     * The row as {@code ipvsadm -c -n} shows its fields: {@code TCP 198.51.100.7:40000 10.0.0.1:80
+     * 192.168.1.10:8080 ESTABLISHED 899s}, with {@code template} after a template's state.
+     */
+    @Override
+    public String toString() {
+        return protocolLabel() + " " + Addresses.format(family, clientHigh, clientLow, clientPort) + " "
+                + Addresses.format(family, virtualHigh, virtualLow, virtualPort) + " "
+                + Addresses.format(destinationFamily, destinationHigh, destinationLow, destinationPort) + " " + state
+                + (template ? " template" : "") + " " + expiresInMillis / 1000 + "s";
     }
 }

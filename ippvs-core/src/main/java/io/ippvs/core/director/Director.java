@@ -130,6 +130,8 @@ public final class Director implements SyncTarget {
     private final ThreadLocal<Worker> workers;
     private final Object configLock = new Object();
     private final Object sweepLock = new Object();
+    /** Configuration changes, a full table and defence levels, for the operator (never per packet). */
+    private final DirectorLog log = new DirectorLog();
     /** Where first fragments leave their connection for the fragments after them. */
     private final Fragments fragments = new Fragments();
     private volatile ServiceSet current = ServiceSet.EMPTY;
@@ -189,13 +191,25 @@ public final class Director implements SyncTarget {
         return process(workers.get(), packet, 0, null);
     }
 
-    /** {@link #process(ByteBuffer, int, NextHop)} without a next hop. */
+    /**
+     * {@link #process(ByteBuffer, int, NextHop)} without a next hop.
+     *
+     * @param fwmark the packet's firewall mark, 0 for none (see {@link #process(ByteBuffer, int, NextHop)})
+     */
     public Verdict process(ByteBuffer packet, int fwmark) {
         return process(workers.get(), packet, fwmark, null);
     }
 
     /**
      * Processes the IP packet in {@code [position, limit)} of {@code packet}.
+     *
+     * <p>The firewall mark is Linux's packet mark ({@code skb->mark}, what {@code iptables -t mangle
+     * ... -j MARK --set-mark N} sets and {@code ipvsadm -A -f N} matches) as the appliance classified
+     * the packet: a service made with {@link ServiceKey#fwmark(int, int)} takes every packet of its
+     * address family whose mark equals its own, whatever the addresses and ports, and is looked up
+     * before the address services (as {@code ip_vs_service_find} does). The library never computes a
+     * mark itself; an appliance without a classifier passes 0. The 32 bits are compared as they are
+     * (a negative int is a mark above 2^31).
      *
      * @param fwmark the firewall mark the appliance gives the packet; 0 for none
      * @param hop filled with the real server and forwarding method when the verdict is
@@ -528,6 +542,7 @@ public final class Director implements SyncTarget {
         PacketInfo info = s.info;
         ServiceConfig cfg = svc.config();
         int template = ConnectionTable.NO_HANDLE;
+        s.templateMade = false;
         RealServerState rs;
         if (cfg.persistent()) {
             template = template(w, svc, cfg, proto);
@@ -612,11 +627,30 @@ public final class Director implements SyncTarget {
             }
             return dropped(w.stripe, r == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.NO_REAL_SERVER);
         }
-        // counted once the entry exists, as IPVS counts in ip_vs_conn_new's caller
+        Verdict v = inbound(w, buf, set, r, proto, event, hop, true);
+        if (!v.isForward() && v.dropReason() != DropReason.NO_REAL_SERVER && table.packets(r) == 1) {
+            // the rewriter did not send the first packet on (no headroom, TTL, MTU...): keep nothing
+            // of it, or a dropped SYN would hold a SYN_RECV entry (and a new template would pin the
+            // client) for a connection that does not exist. Not when another thread's copy of the
+            // packet has used the entry since (packets > 1), nor when the server went away meanwhile:
+            // a copy may have reached it, and IPVS keeps such entries (expire_nodest_conn decides)
+            forget(r, template, s.templateMade);
+            return v;
+        }
+        // counted once the first packet is on its way (IPVS counts in ip_vs_conn_new's caller, but
+        // keeps the entry of a packet its transmitter drops; we do not)
         svc.stats().connection(w.stripe);
         rs.stats().connection(w.stripe);
         totals.connection(w.stripe);
-        return inbound(w, buf, set, r, proto, event, hop, true);
+        return v;
+    }
+
+    /** Removes a connection made for a packet that was not forwarded, and the template made with it. */
+    private void forget(int h, int template, boolean templateMade) {
+        table.remove(h);
+        if (templateMade && table.controlledCount(template) == 0) {
+            table.remove(template);
+        }
     }
 
     /**
@@ -687,6 +721,7 @@ public final class Director implements SyncTarget {
                     .realServer(rs.id());
             int r = table.insert(spec, s.now);
             if (ConnectionTable.inserted(r)) {
+                s.templateMade = true;
                 return r;
             }
             rs.unbind(true, false);
@@ -1013,9 +1048,11 @@ public final class Director implements SyncTarget {
             table.sweep(now);
             boolean tableShort = table.size() > defenceThreshold * table.maxConnections();
             tcpMachine = secureTcp.active(tableShort) ? TcpStateMachine.secure() : TcpStateMachine.normal();
-            if (dropEntry.active(tableShort)) {
+            boolean dropping = dropEntry.active(tableShort);
+            if (dropping) {
                 randomDropEntry(now);
             }
+            log.swept(table.size(), table.maxConnections(), drops(DropReason.TABLE_FULL), secureTcpActive(), dropping);
             long periods = (now - lastEstimate) / TrafficStats.ESTIMATOR_PERIOD_NANOS;
             if (periods > 0) {
                 lastEstimate += periods * TrafficStats.ESTIMATOR_PERIOD_NANOS;
@@ -1108,12 +1145,14 @@ public final class Director implements SyncTarget {
      * expire_nodest_conn, expire on their next packet).
      *
      * @throws IllegalArgumentException naming {@code scheduler} when a service names an unknown
-     *     scheduler; nothing changes then
+     *     scheduler, or {@code forwardingMethod} when a real server's method has no rewriter
+     *     registered with this director (its packets could only be dropped); nothing changes then
      */
     public void configure(Configuration next) {
         if (next == null) {
             throw new IllegalArgumentException("configuration: must not be null");
         }
+        checkRewriters(next);
         synchronized (configLock) {
             ServiceSet old = current;
             // make every new scheduler first, so an unknown name changes nothing
@@ -1129,6 +1168,22 @@ public final class Director implements SyncTarget {
                 publish(next, old, newSchedulers);
             } finally {
                 generation = generation + 1;
+            }
+            log.configured(old.configuration, next);
+        }
+    }
+
+    /** A real server whose method no rewriter handles would have every packet dropped: refused here instead. */
+    private void checkRewriters(Configuration next) {
+        for (Configuration.Service s : next.services()) {
+            for (RealServerConfig rc : s.realServers()) {
+                ForwardingMethod m = rc.forwardingMethod();
+                if (rewriters[m.ordinal()] == null) {
+                    throw new IllegalArgumentException("forwardingMethod: real server "
+                            + Addresses.format(rc.addressFamily(), rc.addressHigh(), rc.addressLow(), rc.port())
+                            + " of " + s.config().key() + " uses " + m + " (" + m.option() + "), but this director has no"
+                            + " rewriter for it (register one with Director.Builder.rewriter)");
+                }
             }
         }
     }

@@ -47,6 +47,8 @@ final class Scratch implements RewriteContext {
     int handle;
     /** The transport protocol of the connection (the quoted one for ICMP errors). */
     int connectionProtocol;
+    /** Whether scheduling this packet made its persistence template (so a drop takes it back). */
+    boolean templateMade;
 
     Scratch(Director director) {
         this.director = director;

@@ -33,12 +33,20 @@ public final class Worker {
         return director.process(this, packet, 0, null);
     }
 
-    /** {@link Director#process(ByteBuffer, int)} on this worker's scratch space. */
+    /**
+     * {@link Director#process(ByteBuffer, int)} on this worker's scratch space.
+     *
+     * @param fwmark the packet's firewall mark, 0 for none (see {@link Director#process(ByteBuffer, int, NextHop)})
+     */
     public Verdict process(ByteBuffer packet, int fwmark) {
         return director.process(this, packet, fwmark, null);
     }
 
-    /** {@link Director#process(ByteBuffer, int, NextHop)} on this worker's scratch space. */
+    /**
+     * {@link Director#process(ByteBuffer, int, NextHop)} on this worker's scratch space.
+     *
+     * @param fwmark the packet's firewall mark, 0 for none (see {@link Director#process(ByteBuffer, int, NextHop)})
+     */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop) {
         return director.process(this, packet, fwmark, hop);
     }
@@ -50,6 +58,8 @@ public final class Worker {
      * bursts reads {@link Director#nanoTime()} once per burst and passes it to each packet, much as
      * IPVS works with the jiffies of the moment. Pass a reading at most a few milliseconds old:
      * timeouts restart from it and expiry is judged by it.
+     *
+     * @param fwmark the packet's firewall mark, 0 for none (see {@link Director#process(ByteBuffer, int, NextHop)})
      */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop, long nowNanos) {
         return director.process(this, packet, fwmark, hop, true, nowNanos);

@@ -2,13 +2,13 @@ package io.ippvs.core.admin;
 
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
-import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Stats;
 import io.ippvs.api.VirtualService;
+import io.ippvs.core.testing.FakeRealServer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -36,54 +36,8 @@ final class Fakes {
         }
     }
 
-    /** A real server with set connection counts. */
-    record FakeServer(RealServerConfig config, int activeConnections, int inactiveConnections,
-            int persistentConnections, Stats stats) implements RealServer {
-
-        FakeServer(RealServerConfig config) {
-            this(config, 0, 0, 0, FakeStats.ZERO);
-        }
-
-        @Override
-        public int addressFamily() {
-            return config.addressFamily();
-        }
-
-        @Override
-        public long addressHigh() {
-            return config.addressHigh();
-        }
-
-        @Override
-        public long addressLow() {
-            return config.addressLow();
-        }
-
-        @Override
-        public int port() {
-            return config.port();
-        }
-
-        @Override
-        public ForwardingMethod forwardingMethod() {
-            return config.forwardingMethod();
-        }
-
-        @Override
-        public int weight() {
-            return config.weight();
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public boolean available() {
-            return config.weight() > 0;
-        }
-    }
+    /** The numbers a test gives one live server; the server itself is a {@link FakeRealServer}. */
+    record Live(int active, int inactive, int persistent, Stats stats) {}
 
     /** A service view. */
     record FakeService(ServiceConfig config, List<RealServer> realServers, Stats stats) implements VirtualService {}
@@ -91,7 +45,7 @@ final class Fakes {
     /** A director stand-in: the configuration plus counts and counters set per server address. */
     static class FakeTarget implements IpvsadmTarget {
         Configuration configuration = Configuration.EMPTY;
-        final Map<String, FakeServer> liveServers = new HashMap<>();
+        final Map<String, Live> liveServers = new HashMap<>();
         final Map<ServiceKey, Stats> serviceStats = new HashMap<>();
         Stats totals = FakeStats.ZERO;
         final List<ConnectionRow> connections = new ArrayList<>();
@@ -117,10 +71,10 @@ final class Fakes {
             for (Configuration.Service s : configuration.services()) {
                 List<RealServer> rs = new ArrayList<>();
                 for (RealServerConfig r : s.realServers()) {
-                    FakeServer live = liveServers.get(s.config().key() + " " + r.address().getHostAddress() + ":" + r.port());
-                    rs.add(live == null ? new FakeServer(r)
-                            : new FakeServer(r, live.activeConnections(), live.inactiveConnections(),
-                                    live.persistentConnections(), live.stats()));
+                    Live live = liveServers.get(s.config().key() + " " + r.address().getHostAddress() + ":" + r.port());
+                    rs.add(live == null ? new FakeRealServer(r).stats(FakeStats.ZERO)
+                            : new FakeRealServer(r).connections(live.active(), live.inactive(), live.persistent())
+                                    .stats(live.stats()));
                 }
                 out.add(new FakeService(s.config(), List.copyOf(rs), serviceStats.getOrDefault(s.config().key(), FakeStats.ZERO)));
             }
@@ -129,7 +83,7 @@ final class Fakes {
 
         /** Sets the live numbers of a server of a service (matched by address and port). */
         void live(ServiceKey key, String addressPort, int active, int inactive, int persistent, Stats stats) {
-            liveServers.put(key + " " + addressPort, new FakeServer(null, active, inactive, persistent, stats));
+            liveServers.put(key + " " + addressPort, new Live(active, inactive, persistent, stats));
         }
 
         @Override

@@ -6,32 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
-import io.ippvs.api.PacketRewriter;
-import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.testing.AsIsRewriter;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;
 
 /** ipvsadm over a real director: commands configure it, listings show its live numbers. */
 class IpvsadmDirectorTest {
 
-    /** Direct routing leaves the packet as it is. */
-    private static final PacketRewriter AS_IS = new PacketRewriter() {
-        @Override
-        public ForwardingMethod method() {
-            return ForwardingMethod.DIRECT_ROUTE;
-        }
-
-        @Override
-        public Verdict rewrite(RewriteContext context) {
-            return Verdict.FORWARD;
-        }
-    };
-
     private final FakeClock clock = new FakeClock();
-    private final Director director = Director.builder().nanoClock(clock).maxConnections(1024).rewriter(AS_IS).build();
+    /** Direct routing leaves the packet as it is. */
+    private final Director director = Director.builder().nanoClock(clock).maxConnections(1024)
+            .rewriter(new AsIsRewriter(ForwardingMethod.DIRECT_ROUTE)).build();
     private final Ipvsadm ipvsadm = Ipvsadm.forDirector(director);
 
     @Test
@@ -102,5 +90,18 @@ class IpvsadmDirectorTest {
             assertThat(director.configuration().services().get(0).config().scheduler()).isEqualTo(s);
             ipvsadm.execute("-D -t 10.0.0.1:80");
         }
+    }
+
+    @Test
+    void aServerWhoseMethodTheDirectorCannotForwardIsRefused() {
+        ipvsadm.execute("-A -t 10.0.0.1:80 -s rr");
+        Configuration before = director.configuration();
+        // this director forwards by direct routing only: -m would have every packet dropped
+        assertThatThrownBy(() -> ipvsadm.execute("-a -t 10.0.0.1:80 -r 192.168.1.10:8080 -m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("forwardingMethod: real server 192.168.1.10:8080 of TCP 10.0.0.1:80 uses MASQUERADE (-m)");
+        assertThatThrownBy(() -> ipvsadm.restore("lb.rules", "-a -t 10.0.0.1:80 -r 192.168.1.11:80 -g\n"
+                + "-a -t 10.0.0.1:80 -r 192.168.1.12:80 -i\n")).hasMessageContaining("TUNNEL (-i)");
+        assertThat(director.configuration()).isEqualTo(before);
     }
 }

@@ -14,6 +14,8 @@ import io.ippvs.api.ServiceKey;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.core.admin.Fakes.FakeTarget;
+import io.ippvs.core.director.Director;
+import io.ippvs.core.testing.AsIsRewriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -60,12 +62,20 @@ class IpvsadmPropertiesTest {
         assertThat(lineByLine.configuration).isEqualTo(asRestored(c));
     }
 
+    private static Director anyMethodDirector() {
+        Director.Builder b = Director.builder();
+        for (AsIsRewriter r : AsIsRewriter.everyMethod()) {
+            b.rewriter(r);
+        }
+        return b.build();
+    }
+
     @Property(tries = 60)
     void aRealDirectorTakesEverySavedConfigurationBack(@ForAll("configurations") Configuration c) {
-        io.ippvs.core.director.Director first = io.ippvs.core.director.Director.builder().build();
+        Director first = anyMethodDirector();
         first.configure(c);
         String saved = Ipvsadm.forDirector(first).execute("-S -n --ippvs-full");
-        io.ippvs.core.director.Director second = io.ippvs.core.director.Director.builder().build();
+        Director second = anyMethodDirector();
         Ipvsadm.forDirector(second).execute("-R", saved);
         assertThat(second.configuration()).isEqualTo(asRestored(c));
         assertThat(Ipvsadm.forDirector(second).execute("-S -n --ippvs-full")).isEqualTo(saved);

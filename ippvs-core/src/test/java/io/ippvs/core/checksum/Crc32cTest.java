@@ -2,8 +2,8 @@ package io.ippvs.core.checksum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;

@@ -7,7 +7,7 @@ import io.ippvs.api.Addresses;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

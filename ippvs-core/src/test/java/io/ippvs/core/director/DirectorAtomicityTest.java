@@ -1,6 +1,6 @@
 package io.ippvs.core.director;
 
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.Configuration;

@@ -8,7 +8,7 @@ import io.ippvs.api.Protocol;
 import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 

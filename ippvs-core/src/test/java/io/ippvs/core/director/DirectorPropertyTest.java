@@ -1,9 +1,9 @@
 package io.ippvs.core.director;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.FIN;
-import static io.ippvs.core.testing.PacketBuilder.RST;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.FIN;
+import static io.ippvs.testkit.PacketBuilder.RST;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.DropReason;
@@ -15,7 +15,7 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.VirtualService;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.ippvs.core.director;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.DropReason;
@@ -13,8 +13,9 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.api.VirtualService;
+import io.ippvs.core.testing.AsIsRewriter;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,7 +46,7 @@ class DirectorStressTest {
     void exactCountersAndOneConnectionPerFlowUnderConcurrentChanges() throws Exception {
         FakeClock clock = new FakeClock();
         RecordingRewriter unused = new RecordingRewriter(ForwardingMethod.MASQUERADE, false);
-        PassThrough pass = new PassThrough();
+        AsIsRewriter pass = new AsIsRewriter(ForwardingMethod.DIRECT_ROUTE);
         Director d = Director.builder().nanoClock(clock).rewriter(pass).rewriter(unused)
                 .maxConnections(THREADS * OWN_FLOWS + SHARED_FLOWS + 16).build();
         ServiceKey http = DirectorTest.key(Protocol.TCP, "10.0.0.1", 80);
@@ -233,7 +234,7 @@ class DirectorStressTest {
     @Timeout(60)
     void persistenceTemplatesStayCountedExactlyUnderConcurrency() throws Exception {
         FakeClock clock = new FakeClock();
-        Director d = Director.builder().nanoClock(clock).rewriter(new PassThrough()).maxConnections(200_000)
+        Director d = Director.builder().nanoClock(clock).rewriter(new AsIsRewriter(ForwardingMethod.DIRECT_ROUTE)).maxConnections(200_000)
                 .expireNodestConn(true).expireQuiescentTemplate(true).build();
         ServiceKey http = DirectorTest.key(Protocol.TCP, "10.0.0.1", 80);
         d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(60).persistenceNetmask(24).build());
@@ -329,18 +330,5 @@ class DirectorStressTest {
     static RealServerConfig server(int i, int weight) {
         return RealServerConfig.builder(DirectorTest.ip("192.168.1." + (10 + i)), 80)
                 .forwardingMethod(ForwardingMethod.DIRECT_ROUTE).weight(weight).build();
-    }
-
-    /** Direct routing changes no byte: forward as is. */
-    static final class PassThrough implements io.ippvs.api.PacketRewriter {
-        @Override
-        public ForwardingMethod method() {
-            return ForwardingMethod.DIRECT_ROUTE;
-        }
-
-        @Override
-        public Verdict rewrite(io.ippvs.api.RewriteContext context) {
-            return Verdict.FORWARD;
-        }
     }
 }

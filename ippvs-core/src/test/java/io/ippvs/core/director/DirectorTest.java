@@ -1,9 +1,9 @@
 package io.ippvs.core.director;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.FIN;
-import static io.ippvs.core.testing.PacketBuilder.RST;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.FIN;
+import static io.ippvs.testkit.PacketBuilder.RST;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +20,7 @@ import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.api.VirtualService;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -102,12 +102,19 @@ class DirectorTest {
         assertThat(hop.isSet()).isTrue();
         assertThat(hop.method()).isEqualTo(ForwardingMethod.MASQUERADE);
         assertThat(Addresses.format(hop.addressFamily(), hop.addressHigh(), hop.addressLow())).isEqualTo("192.168.1.10");
+        assertThat(hop.address()).isEqualTo(ip("192.168.1.10"));
+        assertThat(hop).hasToString("192.168.1.10:8080 Masq");
 
         RealServer rs = d.service(http).realServers().get(0);
         assertThat(d.connectionCount()).isEqualTo(1);
         assertThat(rs.activeConnections()).isEqualTo(1); // SYN_RECV is active
         assertThat(rs.inactiveConnections()).isZero();
         assertThat(state(d, 40000)).isEqualTo("SYN_RECV");
+        ConnectionInfo c = d.connections().get(0);
+        assertThat(c.clientAddress()).isEqualTo(ip(CLIENT));
+        assertThat(c.virtualAddress()).isEqualTo(ip(VIP));
+        assertThat(c.destinationAddress()).isEqualTo(ip("192.168.1.10"));
+        assertThat(c).hasToString("TCP 198.51.100.7:40000 10.0.0.1:80 192.168.1.10:8080 SYN_RECV 60s");
         assertThat(rs.stats().connections()).isEqualTo(1);
         assertThat(rs.stats().inPackets()).isEqualTo(1);
         assertThat(rs.stats().inBytes()).isEqualTo(40);
@@ -292,12 +299,81 @@ class DirectorTest {
     }
 
     @Test
-    void unsupportedMethodDrops() {
-        Director d = builder().build();
+    void aMethodWithoutARewriterIsRefusedAtConfiguration() {
+        Director d = builder().build(); // NAT and direct routing, no tunnel
         d.addService(ServiceConfig.builder(http).scheduler("rr").build());
-        d.addRealServer(http, server("192.168.1.30", 80, ForwardingMethod.TUNNEL));
-        assertThat(d.process(tcp(CLIENT, 1, VIP, 80, SYN))).isEqualTo(Verdict.drop(DropReason.UNSUPPORTED));
-        assertThat(d.drops(DropReason.UNSUPPORTED)).isEqualTo(1);
+        Configuration before = d.configuration();
+        assertThatThrownBy(() -> d.addRealServer(http, server("192.168.1.30", 80, ForwardingMethod.TUNNEL)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("forwardingMethod: real server 192.168.1.30:80 of TCP 10.0.0.1:80 uses TUNNEL (-i)");
+        assertThat(d.configuration()).isEqualTo(before);
+        // the whole configuration is refused, not just the server
+        Configuration withTunnel = before.withRealServer(http, server("192.168.1.30", 80, ForwardingMethod.TUNNEL));
+        assertThatThrownBy(() -> d.configure(withTunnel)).hasMessageStartingWith("forwardingMethod:");
+        assertThat(d.configuration()).isEqualTo(before);
+
+        // the builder's default is ipvsadm's -g: a NAT-only director refuses it rather than drop every packet
+        Director natOnly = Director.builder().nanoClock(clock).rewriter(nat).build();
+        natOnly.addService(ServiceConfig.builder(http).build());
+        assertThatThrownBy(() -> natOnly.addRealServer(http, RealServerConfig.builder(ip("192.168.1.10"), 80).build()))
+                .hasMessageContaining("DIRECT_ROUTE (-g)");
+    }
+
+    @Test
+    void aFirstPacketThatIsNotForwardedLeavesNoEntry() {
+        Director d = natDirector("rr", "192.168.1.10");
+        RealServer rs = d.service(http).realServers().get(0);
+        nat.verdict = Verdict.drop(DropReason.NO_HEADROOM);
+        NextHop hop = new NextHop();
+        assertThat(d.process(tcp(CLIENT, 40000, VIP, 80, SYN), 0, hop)).isEqualTo(Verdict.drop(DropReason.NO_HEADROOM));
+        assertThat(hop.isSet()).isFalse();
+        assertThat(hop.address()).isNull();
+        assertThat(hop).hasToString("none");
+        assertThat(d.connectionCount()).isZero();
+        assertThat(d.connections()).isEmpty();
+        assertThat(rs.activeConnections()).isZero();
+        assertThat(rs.inactiveConnections()).isZero();
+        assertThat(rs.stats().connections()).isZero();
+        assertThat(d.totals().connections()).isZero();
+        // an ICMP error generated instead (TTL, MTU) does not reach the server either
+        nat.verdict = Verdict.REPLY;
+        assertThat(d.process(tcp(CLIENT, 40000, VIP, 80, SYN))).isSameAs(Verdict.REPLY);
+        assertThat(d.connectionCount()).isZero();
+
+        // the client's retransmitted SYN then makes the connection as if the first had been lost
+        nat.verdict = Verdict.FORWARD;
+        assertThat(d.process(tcp(CLIENT, 40000, VIP, 80, SYN))).isSameAs(Verdict.FORWARD);
+        assertThat(state(d, 40000)).isEqualTo("SYN_RECV");
+        assertThat(rs.activeConnections()).isEqualTo(1);
+        assertThat(rs.stats().connections()).isEqualTo(1);
+        // a later packet of an established connection that is dropped keeps the connection
+        nat.verdict = Verdict.drop(DropReason.TOO_BIG);
+        d.process(tcp(CLIENT, 40000, VIP, 80, ACK));
+        assertThat(d.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aDroppedFirstPacketTakesBackTheTemplateItMade() {
+        Director d = builder().build();
+        d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(300).build());
+        d.addRealServer(http, server("192.168.1.10", 8080, ForwardingMethod.MASQUERADE));
+        d.addRealServer(http, server("192.168.1.11", 8080, ForwardingMethod.MASQUERADE));
+        nat.verdict = Verdict.drop(DropReason.NO_HEADROOM);
+        d.process(tcp(CLIENT, 40000, VIP, 80, SYN));
+        assertThat(d.connectionCount()).isZero();
+        for (RealServer rs : d.service(http).realServers()) {
+            assertThat(rs.persistentConnections()).isZero();
+        }
+
+        // a template that was there before (another connection of the client) stays
+        nat.verdict = Verdict.FORWARD;
+        d.process(tcp(CLIENT, 40001, VIP, 80, SYN));
+        assertThat(d.connections()).filteredOn(ConnectionInfo::template).hasSize(1);
+        nat.verdict = Verdict.drop(DropReason.NO_HEADROOM);
+        d.process(tcp(CLIENT, 40002, VIP, 80, SYN));
+        assertThat(d.connections()).filteredOn(ConnectionInfo::template).hasSize(1);
+        assertThat(d.connections()).filteredOn(c -> !c.template()).extracting(ConnectionInfo::clientPort)
+                .containsExactly(40001);
     }
 
     @Test
@@ -640,6 +716,7 @@ class DirectorTest {
         assertThat(dr.destination).isEqualTo("2001:db8:1::10");
         assertThat(rs.activeConnections()).isEqualTo(1);
         assertThat(d.connections().get(0).client()).isEqualTo("2001:db8:ffff::7");
+        assertThat(d.connections().get(0)).hasToString("TCP [2001:db8:ffff::7]:1234 [2001:db8::1]:443 [2001:db8:1::10]:443 SYN_RECV 60s");
         dr.verdict = Verdict.REPLY;
         d.process(PacketBuilder.ipv6("2001:db8:ffff::7", "2001:db8::1").tcp(1234, 443).flags(ACK).buffer());
         dr.verdict = Verdict.drop(DropReason.TOO_BIG);

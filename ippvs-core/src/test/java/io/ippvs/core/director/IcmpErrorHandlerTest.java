@@ -11,7 +11,7 @@ import io.ippvs.api.ServiceConfig;
 import io.ippvs.api.ServiceKey;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;

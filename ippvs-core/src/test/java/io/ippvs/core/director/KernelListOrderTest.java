@@ -5,7 +5,7 @@ import static io.ippvs.core.director.DirectorTest.VIP;
 import static io.ippvs.core.director.DirectorTest.key;
 import static io.ippvs.core.director.DirectorTest.server;
 import static io.ippvs.core.director.DirectorTest.tcp;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.Flow;

@@ -4,9 +4,9 @@ import static io.ippvs.core.director.DirectorTest.key;
 import static io.ippvs.core.director.DirectorTest.server;
 import static io.ippvs.core.director.DirectorTest.tcp;
 import static io.ippvs.core.director.DirectorTest.udp;
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.FIN;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.FIN;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.ForwardingMethod;

@@ -2,8 +2,8 @@ package io.ippvs.core.director;
 
 import static io.ippvs.core.director.DirectorTest.key;
 import static io.ippvs.core.director.DirectorTest.server;
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,8 +18,8 @@ import io.ippvs.core.sync.SyncEntry;
 import io.ippvs.core.sync.SyncMaster;
 import io.ippvs.core.sync.SyncSettings;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.core.testing.PacketBuilder;
-import io.ippvs.core.testing.Pcap;
+import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.testkit.Pcap;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

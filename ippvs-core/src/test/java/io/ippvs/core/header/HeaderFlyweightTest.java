@@ -3,8 +3,8 @@ package io.ippvs.core.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

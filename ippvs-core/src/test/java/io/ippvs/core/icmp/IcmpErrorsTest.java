@@ -2,8 +2,8 @@ package io.ippvs.core.icmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

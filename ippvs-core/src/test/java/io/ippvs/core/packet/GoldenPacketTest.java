@@ -3,8 +3,8 @@ package io.ippvs.core.packet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.core.packet.GoldenPackets.Golden;
-import io.ippvs.core.testing.ChecksumVerifier;
-import io.ippvs.core.testing.Pcap;
+import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.testkit.Pcap;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.Stream;

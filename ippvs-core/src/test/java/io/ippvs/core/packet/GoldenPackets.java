@@ -1,13 +1,13 @@
 package io.ippvs.core.packet;
 
-import static io.ippvs.core.testing.PacketBuilder.ACK;
-import static io.ippvs.core.testing.PacketBuilder.FIN;
-import static io.ippvs.core.testing.PacketBuilder.PSH;
-import static io.ippvs.core.testing.PacketBuilder.SYN;
+import static io.ippvs.testkit.PacketBuilder.ACK;
+import static io.ippvs.testkit.PacketBuilder.FIN;
+import static io.ippvs.testkit.PacketBuilder.PSH;
+import static io.ippvs.testkit.PacketBuilder.SYN;
 
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
-import io.ippvs.core.testing.PacketBuilder;
+import io.ippvs.testkit.PacketBuilder;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -11,4 +11,9 @@ class DestinationHashingContractTest extends SchedulerContractTest {
     boolean findsAnyUsable() {
         return false;
     }
+
+    @Override
+    boolean withoutFallback() {
+        return true;
+    }
 }

@@ -11,4 +11,9 @@ class MaglevHashingNoFallbackContractTest extends SchedulerContractTest {
     boolean findsAnyUsable() {
         return false;
     }
+
+    @Override
+    boolean withoutFallback() {
+        return true;
+    }
 }

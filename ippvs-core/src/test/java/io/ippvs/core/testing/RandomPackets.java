@@ -1,5 +1,6 @@
 package io.ippvs.core.testing;
 
+import io.ippvs.testkit.PacketBuilder;
 import java.util.Arrays;
 import java.util.Random;
 

@@ -1,4 +1,4 @@
-package io.ippvs.core.testing;
+package io.ippvs.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

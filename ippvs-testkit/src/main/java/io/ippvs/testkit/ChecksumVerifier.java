@@ -1,4 +1,4 @@
-package io.ippvs.core.testing;
+package io.ippvs.testkit;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

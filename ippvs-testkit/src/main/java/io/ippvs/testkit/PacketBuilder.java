@@ -1,6 +1,5 @@
-package io.ippvs.core.testing;
+package io.ippvs.testkit;
 
-import com.google.common.net.InetAddresses;
 import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -114,11 +113,26 @@ public final class PacketBuilder {
     }
 
     private static byte[] address(int family, String text) {
-        InetAddress a = InetAddresses.forString(text);
+        InetAddress a = literal(text);
         if ((a instanceof Inet4Address) != (family == 4)) {
             throw new IllegalArgumentException("address: " + text + " is not IPv" + family);
         }
         return a.getAddress();
+    }
+
+    /** An address literal; never a name lookup (IPv4 digits and dots, or IPv6 with its colons). */
+    private static InetAddress literal(String text) {
+        boolean v4 = text != null && !text.isEmpty() && text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        boolean v6 = text != null && text.indexOf(':') >= 0
+                && text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+        if (!v4 && !v6) {
+            throw new IllegalArgumentException("address: " + text + " is not an IP address literal");
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("address: " + text + " is not an IP address literal", e);
+        }
     }
 
     // ---- IP ----
@@ -498,7 +512,14 @@ public final class PacketBuilder {
      * {@code tailroom} bytes of capacity after limit.
      */
     public ByteBuffer buffer(boolean direct, int headroom, int tailroom) {
-        byte[] p = bytes();
+        return inBuffer(bytes(), direct, headroom, tailroom);
+    }
+
+    /**
+     * {@code packet} in a heap or direct buffer with {@code headroom} bytes before position and
+     * {@code tailroom} bytes of capacity after limit, as an appliance would hand it over.
+     */
+    public static ByteBuffer inBuffer(byte[] p, boolean direct, int headroom, int tailroom) {
         ByteBuffer b = direct ? ByteBuffer.allocateDirect(headroom + p.length + tailroom)
                 : ByteBuffer.allocate(headroom + p.length + tailroom);
         b.position(headroom);
