@@ -25,10 +25,11 @@ class DirectorLogTest {
         Configuration a = Configuration.EMPTY.withService(ServiceConfig.builder(http).scheduler("rr").build())
                 .withRealServer(http, DirectorTest.server("192.168.1.10", 8080, ForwardingMethod.MASQUERADE))
                 .withRealServer(http, DirectorTest.server("192.168.1.11", 8080, ForwardingMethod.MASQUERADE));
+        // servers are listed in the service's list order, newest first (__ip_vs_update_dest's list_add_rcu)
         assertThat(DirectorLog.changes(Configuration.EMPTY, a)).containsExactly(
                 "added service TCP 10.0.0.1:80 rr",
-                "added real server 192.168.1.10:8080 Masq w1 to TCP 10.0.0.1:80",
-                "added real server 192.168.1.11:8080 Masq w1 to TCP 10.0.0.1:80");
+                "added real server 192.168.1.11:8080 Masq w1 to TCP 10.0.0.1:80",
+                "added real server 192.168.1.10:8080 Masq w1 to TCP 10.0.0.1:80");
         Configuration b = a.withEditedService(ServiceConfig.builder(http).scheduler("wlc").build())
                 .withEditedRealServer(http, DirectorTest.server("192.168.1.10", 8080, ForwardingMethod.MASQUERADE)
                         .toBuilder().weight(0).build())
