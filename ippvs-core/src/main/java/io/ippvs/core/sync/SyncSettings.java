@@ -110,7 +110,7 @@ public final class SyncSettings {
             return this;
         }
 
-        /** {@code sync_threshold} and {@code sync_period}: the kernel wants 0 <= threshold < period, or period 0. */
+        /** {@code sync_threshold} and {@code sync_period}: the kernel wants 0 &lt;= threshold &lt; period, or period 0. */
         public Builder threshold(int threshold, int period) {
             if (threshold < 0 || period < 0 || (period > 0 && threshold >= period)) {
                 throw new IllegalArgumentException("syncThreshold: " + threshold + " with syncPeriod " + period
