@@ -324,7 +324,8 @@ class LiveDirectorTest {
     void aSignalStopsTheDirectorWithTheListingPrinted(String signal) throws Exception {
         Path rules = LOGS.resolve("rules.txt");
         try (NamespaceProcess d = NamespaceProcess.start(topology.director(), "director-sig" + signal, LOGS, Main.class,
-                "tun", "--dev", "tun0", "--rules", rules.toString(), "--no-commands")) {
+                "tun", "--dev", "tun0", "--rules", rules.toString(), "--no-commands",
+                "--tunnel-source", TUNNEL_SOURCE)) { // the saved rules hold the VS/TUN cases' -i servers
             d.awaitReady(START);
             List<String> last = d.signal(signal, Duration.ofSeconds(10));
             assertThat(d.exitValue()).as("exit status after SIG%s: 128 + its number", signal)
