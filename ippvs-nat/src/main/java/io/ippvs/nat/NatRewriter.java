@@ -3,6 +3,7 @@ package io.ippvs.nat;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.Offload;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RewriteContext;
@@ -18,6 +19,7 @@ import io.ippvs.core.header.TcpHeader;
 import io.ippvs.core.header.UdpHeader;
 import io.ippvs.core.icmp.IcmpErrors;
 import io.ippvs.core.icmp.IcmpRateLimiter;
+import io.ippvs.core.packet.Segments;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -167,8 +169,11 @@ public final class NatRewriter implements PacketRewriter {
             return false;
         }
         boolean reply = c.reply();
+        Offload o = c.offload();
+        boolean partial = o != null && o.checksumPartial();
+        int size = o == null ? total : Segments.largest(o, b, l3, l4, total);
         if ((ftp != null && isFtpControl(c.virtualPort()))
-                || (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && total > mtu(c.realServer()))) {
+                || (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && size > mtu(c.realServer()))) {
             return false;
         }
         int newPort = reply ? c.virtualPort() : c.destinationPort();
@@ -188,9 +193,14 @@ public final class NatRewriter implements PacketRewriter {
         int ports = b.getInt(l4);
         int oldPort = reply ? ports >>> 16 : ports & 0xFFFF;
         int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+        b.putInt(l4, reply ? (newPort << 16) | (ports & 0xFFFF) : (ports & 0xFFFF0000) | newPort);
+        if (partial) {
+            // the field holds the pseudo-header sum: only the address is in it (tcp_partial_csum_update)
+            b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.updatePartial32(sum, oldAddr, newAddr));
+            return true;
+        }
         long tacc = (~sum & 0xFFFF) + (~oldAddr >>> 16) + (~oldAddr & 0xFFFF) + (newAddr >>> 16) + (newAddr & 0xFFFF)
                 + (~oldPort & 0xFFFF) + newPort;
-        b.putInt(l4, reply ? (newPort << 16) | (ports & 0xFFFF) : (ports & 0xFFFF0000) | newPort);
         b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(tacc));
         return true;
     }
@@ -224,7 +234,7 @@ public final class NatRewriter implements PacketRewriter {
         if (decrementTtl && ttl <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && total > mtu(c.realServer()) && (fragField & Ipv4Header.DONT_FRAGMENT) != 0) {
+        if (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && mtuLength(c, b, l3, total) > mtu(c.realServer())) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
 
@@ -332,7 +342,7 @@ public final class NatRewriter implements PacketRewriter {
         if (decrementTtl && hopLimit <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && total > mtu(c.realServer())) {
+        if (!reply && mtuLength(c, b, l3, total) > mtu(c.realServer())) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
         // a fragment header before l4 means this is a first fragment: more data follows elsewhere
@@ -501,8 +511,8 @@ public final class NatRewriter implements PacketRewriter {
                 if (l4 + SctpHeader.CHECKSUM_OFFSET > end) {
                     return TRUNCATED;
                 }
-                // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6
-                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 ? BAD_CHECKSUM : null;
+                // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6 (a partial one is a sum, never 0)
+                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 && !partial(c) ? BAD_CHECKSUM : null;
             case SCTP: {
                 if (l4 + SctpHeader.LENGTH > end) {
                     return TRUNCATED;
@@ -528,11 +538,17 @@ public final class NatRewriter implements PacketRewriter {
         int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
         int oldPort = b.getShort(portOff) & 0xFFFF;
         int newPort = reply ? c.virtualPort() : c.destinationPort();
+        boolean partial = partial(c);
         switch (proto) {
             case TCP: {
                 int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
-                sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                sum = InternetChecksum.update16(sum, oldPort, newPort);
+                if (partial) {
+                    // pseudo-header part only: the port is summed with the segment later
+                    sum = partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
+                } else {
+                    sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
+                    sum = InternetChecksum.update16(sum, oldPort, newPort);
+                }
                 b.putShort(portOff, (short) newPort);
                 b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) sum);
                 if (ftp != null && isFtpControl(c.virtualPort())) {
@@ -543,6 +559,11 @@ public final class NatRewriter implements PacketRewriter {
             case UDP: {
                 int sum = b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
                 b.putShort(portOff, (short) newPort);
+                if (partial) {
+                    b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET,
+                            (short) partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow));
+                    return FORWARD;
+                }
                 if (sum == 0) {
                     // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
                     return FORWARD;
@@ -585,6 +606,23 @@ public final class NatRewriter implements PacketRewriter {
         sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
         sum = InternetChecksum.update16(sum, oldPort, newPort);
         b.putShort(at, (short) (proto == UDP ? InternetChecksum.udpField(sum) : sum));
+    }
+
+    private static int partialAddressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+        return v6 ? InternetChecksum.updatePartial128(sum, oldHigh, oldLow, newHigh, newLow)
+                : InternetChecksum.updatePartial32(sum, (int) oldLow, (int) newLow);
+    }
+
+    /** Whether the packet's transport checksum is partial (see {@link Offload}). */
+    static boolean partial(RewriteContext c) {
+        Offload o = c.offload();
+        return o != null && o.checksumPartial();
+    }
+
+    /** The IP length a path MTU applies to: the packet's, or a super-packet's largest segment's. */
+    private static int mtuLength(RewriteContext c, ByteBuffer b, int l3, int total) {
+        Offload o = c.offload();
+        return o == null ? total : Segments.largest(o, b, l3, c.l4Offset(), total);
     }
 
     private static int addressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {

@@ -5,6 +5,7 @@ import io.ippvs.api.Configuration;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.NextHop;
+import io.ippvs.api.Offload;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
@@ -213,27 +214,50 @@ public final class Director {
 
     /** {@code timed}: {@code now} is the time to use; otherwise the clock is read once the packet parsed. */
     Verdict process(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
+        return process(w, buf, fwmark, hop, timed, now, null);
+    }
+
+    /** {@code offload}: the packet's offload facts, or null for a plain packet. */
+    Verdict process(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now, Offload offload) {
         if (hop != null) {
             hop.clear();
         }
         try {
-            return handle(w, buf, fwmark, hop, timed, now);
+            return handle(w, buf, fwmark, hop, timed, now, offload);
         } catch (RuntimeException e) {
             // last resort: a defect must cost one packet, never the caller's thread
             return dropped(w.stripe, DropReason.MALFORMED);
         }
     }
 
-    private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
+    private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now,
+            Offload offload) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
-        ParseStatus status = parser.parse(buf, info);
+        boolean plain = offload == null || offload.isPlain();
+        s.offload = plain ? null : offload;
+        ParseStatus status = parser.parse(buf, info, !plain && offload.checksumPartial());
         if (status != ParseStatus.OK) {
             if (status == ParseStatus.NON_FIRST_FRAGMENT) {
+                if (!plain) {
+                    // a later fragment cannot be segmented, and its checksum lives in the first fragment
+                    return dropped(w.stripe, DropReason.MALFORMED);
+                }
+                s.segments = 1;
+                s.wireBytes = info.end() - info.l3Offset();
                 s.now = timed ? now : clock.getAsLong();
                 return nonFirstFragment(w, buf, info, hop);
             }
             return dropped(w.stripe, status.dropReason());
+        }
+        if (plain) {
+            s.segments = 1;
+            s.wireBytes = info.end() - info.l3Offset();
+        } else {
+            DropReason refused = Offloads.check(buf, info, offload, s);
+            if (refused != null) {
+                return dropped(w.stripe, refused);
+            }
         }
         info.fwmark(fwmark);
         s.now = timed ? now : clock.getAsLong();
@@ -280,11 +304,10 @@ public final class Director {
         s.connection(table, h);
         s.connectionProtocol = info.protocolNumber();
         s.realServer = rs;
-        int bytes = info.end() - info.l3Offset();
         if (reply) {
-            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.outPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -406,8 +429,7 @@ public final class Director {
         rememberFirstFragment(s, h, false);
         s.connectionProtocol = proto;
         s.realServer = rs;
-        int bytes = s.info.end() - s.info.l3Offset();
-        TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+        TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -427,8 +449,7 @@ public final class Director {
         rememberFirstFragment(s, h, true);
         s.connectionProtocol = proto;
         s.realServer = rs;
-        int bytes = s.info.end() - s.info.l3Offset();
-        TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+        TrafficStats.outPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -465,11 +486,10 @@ public final class Director {
         s.connection(table, h);
         s.connectionProtocol = inner;
         s.realServer = rs;
-        int bytes = info.end() - info.l3Offset();
         if (reply) {
-            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.outPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -552,7 +572,6 @@ public final class Director {
         }
         int vport = info.dstPort();
         int dport = rs.port() != 0 ? rs.port() : vport;
-        int bytes = info.end() - info.l3Offset();
         if (cfg.onePacket() && proto == UDP) {
             svc.stats().connection(w.stripe);
             rs.stats().connection(w.stripe);
@@ -571,7 +590,7 @@ public final class Director {
             s.destinationPort = dport;
             s.connectionProtocol = proto;
             s.realServer = rs;
-            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), svc.stats(), totals);
+            TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), svc.stats(), totals);
             Verdict v = rewrite(w, s, rs, hop);
             rs.unbind(false, false);
             return v;
@@ -812,6 +831,9 @@ public final class Director {
             return v;
         }
         if (v.isReply()) {
+            if (s.offload != null) {
+                s.offload.clear(); // the generated ICMP error is a plain packet
+            }
             outcomes.add(w.stripe, REPLIED, 1);
             return v;
         }

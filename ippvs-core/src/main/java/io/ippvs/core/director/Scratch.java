@@ -1,5 +1,6 @@
 package io.ippvs.core.director;
 
+import io.ippvs.api.Offload;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RewriteContext;
@@ -43,6 +44,11 @@ final class Scratch implements RewriteContext {
     int handle;
     /** The transport protocol of the connection (the quoted one for ICMP errors). */
     int connectionProtocol;
+    /** The packet's offload facts; null for a plain packet. */
+    Offload offload;
+    /** What the packet counts as: the segments it becomes and their bytes (1 and its length when plain). */
+    int segments;
+    int wireBytes;
 
     Scratch(Director director) {
         this.director = director;
@@ -185,6 +191,11 @@ final class Scratch implements RewriteContext {
         if (handle >= 0) {
             director.attach(handle, value);
         }
+    }
+
+    @Override
+    public Offload offload() {
+        return offload;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ippvs.core.director;
 
 import io.ippvs.api.NextHop;
+import io.ippvs.api.Offload;
 import io.ippvs.api.Verdict;
 import java.nio.ByteBuffer;
 
@@ -48,5 +49,21 @@ public final class Worker {
      */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop, long nowNanos) {
         return director.process(this, packet, fwmark, hop, true, nowNanos);
+    }
+
+    /**
+     * {@link #process(ByteBuffer, int, NextHop, long)} of a packet with offload facts (a partial
+     * checksum, a super-packet to be segmented later; see {@link Offload}) as a TUN device with
+     * {@code IFF_VNET_HDR} gives them. {@code offload} is read before the packet is parsed and left
+     * describing the packet in the buffer afterwards: after {@link Verdict#FORWARD} write it out with
+     * the packet; after {@link Verdict#REPLY} it is cleared. Facts that contradict the headers (a
+     * super-packet of the wrong protocol, a partial checksum of a later fragment) drop the packet as
+     * {@link io.ippvs.api.DropReason#MALFORMED}; UFO ({@link Offload#GSO_UDP}) as
+     * {@link io.ippvs.api.DropReason#UNSUPPORTED}.
+     *
+     * @param offload the packet's facts; null for a plain packet, as the other methods assume
+     */
+    public Verdict process(ByteBuffer packet, int fwmark, NextHop hop, long nowNanos, Offload offload) {
+        return director.process(this, packet, fwmark, hop, true, nowNanos, offload);
     }
 }
