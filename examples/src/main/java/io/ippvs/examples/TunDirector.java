@@ -2,17 +2,22 @@ package io.ippvs.examples;
 
 import io.ippvs.api.DropReason;
 import io.ippvs.api.NextHop;
+import io.ippvs.api.Offload;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.admin.Ipvsadm;
 import io.ippvs.core.director.Director;
+import io.ippvs.core.director.Worker;
 import io.ippvs.nat.NatRewriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A NAT director on a TUN device: the kernel routes the virtual addresses and the real servers'
@@ -20,13 +25,22 @@ import java.util.concurrent.TimeUnit;
  * rewritten packet back, and the kernel routes it on. {@code examples/README.md} shows the routing.
  *
  * <pre>
- * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--mtu 1500] [--no-commands]
+ * java -cp ippvs-examples.jar io.ippvs.examples.TunDirector [--dev tun0] [--rules rules.txt] [--mtu 1500]
+ *     [--threads N] [--no-offload] [--no-commands]
  * </pre>
  *
- * <p>{@code --mtu} is the MTU of the links towards the real servers. The director must know it: a
- * packet too big for a link behind the device would get its fragmentation-needed from the kernel,
- * quoting the translated packet the client cannot match, so the director answers it itself, from
- * the virtual address, before translating.
+ * <p>By default the device is opened with the kernel's offloads ({@link TunDevice}: virtio-net
+ * header, checksum offload, TSO and USO): the kernel hands over and takes back 64 KB super-packets
+ * with partial checksums, which the director translates whole ({@link io.ippvs.api.Offload}).
+ * {@code --threads N} opens N queues ({@code IFF_MULTI_QUEUE}; the persistent device must have been
+ * made with {@code multi_queue}) and runs one {@link io.ippvs.core.director.Worker} per queue on its
+ * own thread. {@code --no-offload} reads and writes plain 1500-byte packets as before.
+ *
+ * <p>The director must know the MTU of the links towards the real servers: a packet too big for a
+ * link behind the device would get its fragmentation-needed from the kernel, quoting the translated
+ * packet the client cannot match, so the director answers it itself, from the virtual address,
+ * before translating. Without {@code --mtu} it learns each real server's route MTU from the kernel
+ * and follows its changes ({@link RouteMtus}); {@code --mtu} sets one MTU for all and turns that off.
  *
  * <p>Standard input takes ipvsadm command lines ({@code -L -n --stats}, {@code -e ... -w 0}, ...) and
  * {@code counters} (verdict and drop counts, packets the kernel refused, the FTP helper's rewrites);
@@ -42,36 +56,49 @@ public final class TunDirector {
 
     private static final int SWEEP_NANOS = 1_000_000_000;
     private static final String USAGE =
-            "usage: TunDirector [--dev NAME] [--rules FILE] [--mtu BYTES] [--no-commands]";
+            "usage: TunDirector [--dev NAME] [--rules FILE] [--mtu BYTES] [--threads N] [--no-offload] [--no-commands]";
 
+    private final List<TunDevice> queues;
     private final TunDevice tun;
     private final Director director;
     private final NatRewriter nat;
     private final Ipvsadm ipvsadm;
     private final PrintStream out;
-    private final Thread loop;
-    private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final List<Thread> loops = new ArrayList<>();
+    private final CountDownLatch loopDone;
     private volatile boolean running = true;
     private boolean stopped;
-    /** Written by the loop thread only, read by the command thread. */
-    private volatile long refused;
+    /** Keeps the real servers' MTUs at their routes'; null with {@code --mtu}. */
+    private volatile RouteMtus routeMtus;
+    /** Packets the kernel refused to take back, one counter per queue thread (each written by its thread only). */
+    private final AtomicLongArray refused;
 
-    TunDirector(TunDevice tun, Director director, NatRewriter nat, PrintStream out) {
-        this.tun = tun;
+    TunDirector(List<TunDevice> queues, Director director, NatRewriter nat, PrintStream out) {
+        this.queues = List.copyOf(queues);
+        this.tun = queues.get(0);
         this.director = director;
         this.nat = nat;
         this.ipvsadm = Ipvsadm.forDirector(director);
         this.out = out;
-        this.loop = new Thread(this::loop, "tun-" + tun.name());
+        this.refused = new AtomicLongArray(queues.size());
+        this.loopDone = new CountDownLatch(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            int q = i;
+            loops.add(new Thread(() -> loop(q), "tun-" + tun.name() + "-q" + q));
+        }
     }
 
     public static void main(String[] args) throws IOException {
         String dev = "tun0";
         Path rules = null;
-        int mtu = 1500;
+        int mtu = 0;
         boolean commands = true;
+        int threads = 1;
+        boolean offload = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--threads" -> threads = number(value(args, ++i));
+                case "--no-offload" -> offload = false;
                 case "--dev" -> dev = value(args, ++i);
                 case "--rules" -> rules = Path.of(value(args, ++i));
                 case "--mtu" -> mtu = number(value(args, ++i));
@@ -81,7 +108,7 @@ public final class TunDirector {
         }
         NatRewriter nat = null;
         try {
-            nat = NatRewriter.builder().defaultMtu(mtu).build();
+            nat = NatRewriter.builder().defaultMtu(mtu == 0 ? 1500 : mtu).build();
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
         }
@@ -93,17 +120,25 @@ public final class TunDirector {
                 exit(e.getMessage()); // a RulesFileException names file and line
             }
         }
-        TunDevice tun;
+        if (threads < 1 || threads > 64) {
+            fail("--threads: " + threads + " is not within 1..64");
+        }
+        List<TunDevice> queues;
         try {
-            tun = TunDevice.open(dev);
+            queues = TunDevice.open(dev, threads, offload, System.err);
         } catch (IOException e) {
             exit(e.getMessage());
             return;
         }
-        TunDirector d = new TunDirector(tun, director, nat, System.out);
+        System.err.println("TunDirector: " + queues.get(0).name() + ": " + queues.size() + " queue(s), offloads "
+                + queues.get(0).describeOffloads());
+        TunDirector d = new TunDirector(queues, director, nat, System.out);
+        if (mtu == 0) {
+            d.routeMtus = RouteMtus.start(director, System.err);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "tun-director-stop"));
-        d.loop.start();
-        CommandLoop.ready(tun.name());
+        d.loops.forEach(Thread::start);
+        CommandLoop.ready(d.tun.name());
         if (commands) {
             CommandLoop.run(d::command);
             d.stop();
@@ -140,7 +175,15 @@ public final class TunDirector {
     }
 
     private String command(String line) {
-        return line.equals("counters") ? counters() : ipvsadm.execute(line);
+        if (line.equals("counters")) {
+            return counters();
+        }
+        String answer = ipvsadm.execute(line);
+        RouteMtus r = routeMtus;
+        if (r != null) {
+            r.refreshSoon(); // a real server added or edited gets its route's MTU again
+        }
+        return answer;
     }
 
     /** The director's verdict counts, every drop reason that occurred and the FTP helper's work, on one line. */
@@ -150,7 +193,7 @@ public final class TunDirector {
                 .append(" replied ").append(director.replied())
                 .append(" passed ").append(director.passed())
                 .append(" dropped ").append(director.dropped())
-                .append(" refused-by-kernel ").append(refused);
+                .append(" refused-by-kernel ").append(refusedByKernel());
         for (DropReason r : DropReason.values()) {
             if (director.drops(r) > 0) {
                 s.append(' ').append(r).append(' ').append(director.drops(r));
@@ -162,25 +205,38 @@ public final class TunDirector {
         return s.append('\n').toString();
     }
 
-    private void loop() {
+    private long refusedByKernel() {
+        long n = 0;
+        for (int i = 0; i < refused.length(); i++) {
+            n += refused.get(i);
+        }
+        return n;
+    }
+
+    /** One queue's loop: its own buffer, worker, hop and offload facts; queue 0 also sweeps. */
+    private void loop(int q) {
+        TunDevice queue = queues.get(q);
         ByteBuffer buf = TunDevice.newBuffer();
         NextHop hop = new NextHop();
+        Offload offload = new Offload();
+        Worker worker = director.newWorker();
         long lastSweep = System.nanoTime();
         try {
             while (running) {
-                if (tun.read(buf, 1000)) {
-                    Verdict v = director.process(buf, 0, hop);
+                if (queue.read(buf, 1000, offload)) {
+                    Verdict v = worker.process(buf, 0, hop, director.nanoTime(), offload);
                     switch (v.action()) {
                         // NAT rewrote the destination (or restored the virtual source): the kernel routes it on
                         case FORWARD, REPLY -> {
-                            if (!tun.write(buf)) {
-                                refused++; // a malformed packet out of the director: a defect to report
+                            if (!queue.write(buf, offload)) {
+                                // a malformed packet out of the director: a defect to report
+                                refused.lazySet(q, refused.get(q) + 1);
                             }
                         }
                         case PASS, DROP -> { } // counted by the director (passed, dropped per reason)
                     }
                 }
-                if (System.nanoTime() - lastSweep >= SWEEP_NANOS) {
+                if (q == 0 && System.nanoTime() - lastSweep >= SWEEP_NANOS) {
                     director.sweep();
                     lastSweep = System.nanoTime();
                 }
@@ -209,6 +265,9 @@ public final class TunDirector {
         out.print(ipvsadm.execute("-L -n --stats --exact"));
         out.print(counters());
         out.flush();
-        tun.close();
+        if (routeMtus != null) {
+            routeMtus.close();
+        }
+        queues.forEach(TunDevice::close);
     }
 }

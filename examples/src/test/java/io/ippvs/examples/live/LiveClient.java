@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *   <li>{@code ftp HOST FILE pasv|pasv-split|epsv}: log in, open a passive data connection the way the
  *       server's reply says, RETR FILE; lines {@code banner}, {@code passive} (the reply as received),
  *       {@code data} (the data connection's peer), {@code received LENGTH SHA256}, {@code done}.
+ *   <li>{@code bulk HOST PORT put|get LENGTH SEED}: one {@link Bulk} transfer; a line
+ *       {@code LENGTH SHA256} as the receiving end counted.
  * </ul>
  */
 public final class LiveClient {
@@ -41,6 +43,8 @@ public final class LiveClient {
             return switch (w[0]) {
                 case "http" -> http(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
                 case "ftp" -> ftp(InetAddress.getByName(w[1]), w[2], w[3]);
+                case "bulk" -> Bulk.transfer(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), w[3],
+                        Long.parseLong(w[4]), Long.parseLong(w[5])) + "\n";
                 default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
             };
         });

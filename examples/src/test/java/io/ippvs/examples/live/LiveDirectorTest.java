@@ -43,6 +43,7 @@ class LiveDirectorTest {
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final String WEB = VIP + ":80";
     private static final String FTP = VIP + ":21";
+    private static final String BULK = VIP + ":9000";
     private static final Path LOGS = Path.of(System.getProperty("basedir", "."), "target", "live");
 
     private static LiveTopology topology;
@@ -66,7 +67,7 @@ class LiveDirectorTest {
             Files.writeString(rules, rules(), StandardCharsets.US_ASCII);
             for (int n = 1; n <= REAL_SERVERS; n++) {
                 servers.add(NamespaceProcess.start(topology.realServer(n), "rs" + n, LOGS, LiveServer.class,
-                        "rs" + n, "8080", "21"));
+                        "rs" + n, "8080", "21", "9000"));
             }
             director = NamespaceProcess.start(topology.director(), "director", LOGS, TunDirector.class,
                     "--dev", "tun0", "--rules", rules.toString());
@@ -88,6 +89,10 @@ class LiveDirectorTest {
         StringBuilder s = new StringBuilder("-A -t " + WEB + " -s rr\n");
         for (int n = 1; n <= REAL_SERVERS; n++) {
             s.append("-a -t ").append(WEB).append(" -r ").append(realServerAddress(n)).append(":8080 -m -w 1\n");
+        }
+        s.append("-A -t ").append(BULK).append(" -s rr\n");
+        for (int n = 1; n <= REAL_SERVERS; n++) {
+            s.append("-a -t ").append(BULK).append(" -r ").append(realServerAddress(n)).append(":9000 -m -w 1\n");
         }
         s.append("-A -t ").append(FTP).append(" -s rr\n");
         for (int n = 1; n <= REAL_SERVERS; n++) {
@@ -203,11 +208,35 @@ class LiveDirectorTest {
 
     /**
      * With a 48-byte MSS advertised by the client the kernel itself cuts the server's 227 reply
-     * (and every other segment) into 36-byte pieces.
+     * (and every other segment) into 36-byte pieces. The servers' links are held to one segment per
+     * packet ({@code gso_max_segs 1}): with segmentation offload the reply would reach the director
+     * whole, as one super-packet of 36-byte segments (the next test).
      */
     @Test
     @Order(4)
     void passiveFtpWorksWhenTheKernelCutsEveryReply() throws Exception {
+        serverSegmentsPerPacket(1);
+        try {
+            Counters[] c = pasvWithClientMss48();
+            assertThat(c[1].ftpLinesJoined).as("lines joined across segments").isGreaterThan(c[0].ftpLinesJoined);
+        } finally {
+            serverSegmentsPerPacket(65535);
+        }
+    }
+
+    /**
+     * The same 36-byte MSS with segmentation offload: the server's kernel hands the 227 reply to the
+     * director as a super-packet (TSO over veth, TSO on the TUN device), the FTP helper rewrites it
+     * whole with its checksum left partial, and the kernel cuts it into 36-byte segments afterwards.
+     */
+    @Test
+    @Order(5)
+    void passiveFtpWorksWhenTheReplyComesAsASuperPacket() throws Exception {
+        pasvWithClientMss48();
+    }
+
+    /** A passive download with the client advertising a 48-byte MSS; the counters before and after. */
+    private static Counters[] pasvWithClientMss48() throws Exception {
         String route = VIP + " via 10.10.1.1";
         LiveTopology.run(("ip -n " + topology.client() + " route replace " + route + " advmss 48").split(" "));
         try {
@@ -216,14 +245,73 @@ class LiveDirectorTest {
             Counters after = counters();
             assertThat(ftp.passive).contains("(" + VIP.replace('.', ',') + ",");
             assertThat(after.ftpRewrites - before.ftpRewrites).as("227 replies rewritten").isEqualTo(1);
-            assertThat(after.ftpLinesJoined).as("lines joined across segments").isGreaterThan(before.ftpLinesJoined);
+            return new Counters[] {before, after};
         } finally {
             LiveTopology.run(("ip -n " + topology.client() + " route replace " + route).split(" "));
         }
     }
 
+    /**
+     * 100 MB each way through the director with the TUN device's offloads on (its start-up line says
+     * which): the client's and the servers' kernels hand over 64 KB super-packets with partial
+     * checksums, the director translates them whole, and the bytes arrive intact.
+     */
     @Test
-    @Order(5)
+    @Order(6)
+    void aHundredMegabytesEachWayArriveIntactWithOffloadsOn() throws Exception {
+        long length = 100L << 20;
+        Counters before = counters();
+        assertThat(client.call("bulk " + VIP + " 9000 put " + length + " 7", CALL))
+                .containsExactly(length + " " + Bulk.sha256(length, 7));
+        assertThat(client.call("bulk " + VIP + " 9000 get " + length + " 8", CALL))
+                .containsExactly(length + " " + Bulk.sha256(length, 8));
+        Counters after = counters();
+        // far fewer packets than the 2 x 72,000 segments of 1448 bytes: the kernel passed super-packets
+        assertThat(after.forwarded - before.forwarded).as("packets forwarded for 200 MB").isLessThan(100_000);
+        assertThat(after.line).contains(" dropped 0 ").contains(" refused-by-kernel 0 ");
+    }
+
+    /**
+     * A 1280-byte link between the director and the real servers, and no {@code --mtu}: the director
+     * learns the servers' route MTU from the kernel and answers the client's 1500-byte (and larger,
+     * segmented) packets with fragmentation-needed from the virtual address, before translating, as
+     * {@code ip_vs_nat_xmit} does; the client lowers its path MTU and the upload completes. Without
+     * it the kernel's own error would quote the translated packet, and the upload stalls at 0 bytes.
+     */
+    @Test
+    @Order(6)
+    void anUploadThroughA1280ByteServerLinkCompletesWithoutMtu() throws Exception {
+        long length = 20L << 20;
+        Counters before = counters();
+        serverLinkMtu(1280);
+        try {
+            Thread.sleep(1500); // the director's route monitor reacts within 0.2 s; leave it room
+            assertThat(client.call("bulk " + VIP + " 9000 put " + length + " 9", CALL))
+                    .containsExactly(length + " " + Bulk.sha256(length, 9));
+            Counters after = counters();
+            assertThat(after.replied - before.replied).as("fragmentation-needed sent from the VIP").isPositive();
+        } finally {
+            serverLinkMtu(1500);
+        }
+    }
+
+    /** The MTU of the director's links to every real server (the servers' own links stay at 1500). */
+    private static void serverLinkMtu(int mtu) throws IOException {
+        for (int n = 1; n <= REAL_SERVERS; n++) {
+            LiveTopology.run("ip", "-n", topology.director(), "link", "set", "rs" + n, "mtu", String.valueOf(mtu));
+        }
+    }
+
+    /** {@code gso_max_segs} of every real server's link: 1 makes its kernel send each segment alone. */
+    private static void serverSegmentsPerPacket(int segments) throws IOException {
+        for (int n = 1; n <= REAL_SERVERS; n++) {
+            LiveTopology.run("ip", "-n", topology.realServer(n), "link", "set", "eth0", "gso_max_segs",
+                    String.valueOf(segments));
+        }
+    }
+
+    @Test
+    @Order(7)
     void theDirectorDroppedNothingAndPrintsItsStatisticsOnTheWayOut() throws Exception {
         Counters c = counters();
         assertThat(c.line).as("the director's counters").contains(" dropped 0 ").contains(" refused-by-kernel 0 ");
@@ -305,11 +393,12 @@ class LiveDirectorTest {
     }
 
     /** The director's {@code counters} line. */
-    private record Counters(String line, long forwarded, long ftpRewrites, long ftpLinesJoined) {}
+    private record Counters(String line, long forwarded, long replied, long ftpRewrites, long ftpLinesJoined) {}
 
     private static Counters counters() throws Exception {
         String line = director.call("counters", CALL).get(0);
-        return new Counters(line, field(line, "forwarded"), field(line, "ftp-rewrites"), field(line, "ftp-lines-joined"));
+        return new Counters(line, field(line, "forwarded"), field(line, "replied"), field(line, "ftp-rewrites"),
+                field(line, "ftp-lines-joined"));
     }
 
     private static long field(String line, String name) {

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * FTP server ({@link FtpSession}). Standard input takes {@code connections} (identity connections
  * accepted so far); its end stops the server.
  *
- * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT</pre>
+ * On the optional bulk port, {@link Bulk} transfers.
+ *
+ * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT [BULK_PORT]</pre>
  */
 public final class LiveServer {
 
@@ -27,6 +29,9 @@ public final class LiveServer {
         String name = args[0];
         ServerSocket identity = listen(Integer.parseInt(args[1]));
         ServerSocket ftp = listen(Integer.parseInt(args[2]));
+        if (args.length > 3) {
+            Bulk.serve(Integer.parseInt(args[3]));
+        }
         AtomicInteger accepted = new AtomicInteger();
         daemon("identity", () -> {
             while (true) {
