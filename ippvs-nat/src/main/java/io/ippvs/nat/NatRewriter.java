@@ -46,8 +46,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the director finds their connection in its fragment cache. An SCTP first fragment whose port would change is
  * dropped ({@link DropReason#FRAGMENT}): its CRC covers bytes this packet does not hold.
  *
+ * <p>Offloaded packets ({@link RewriteContext#offload()}): a partial checksum (the field holds the
+ * pseudo-header sum) gets only its address part updated, as Linux's {@code tcp_partial_csum_update}
+ * does in {@code tcp_dnat_handler} / {@code tcp_snat_handler} with {@code CHECKSUM_PARTIAL}; a
+ * super-packet is held to the MTU by its largest segment ({@code skb_gso_validate_network_len}), so
+ * fragmentation-needed names the MTU the segments exceed.
+ *
  * <p>With the FTP helper on, TCP connections to a control port (21 by default) are watched: see
- * {@link FtpHelper}.
+ * {@link FtpHelper}; on a super-packet it works the same, and a partial checksum stays partial.
  *
  * <p>Thread-safe; nothing is allocated on an established flow (an FTP control connection allocates
  * its helper state once).

@@ -53,6 +53,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * carrying the tunnel MTU, with {@link Verdict#REPLY}. Other oversize IPv4 packets are encapsulated
  * with DF clear so that the appliance's stack may fragment the outer packet.
  *
+ * <p>Offloaded packets ({@link RewriteContext#offload()}): a partial inner checksum stays partial and
+ * its {@code csum_start} moves with the outer header, unless an outer checksum (GUE or GRE with
+ * checksums, GUE over IPv6) covers the inner packet: then it is finished first. An IPIP super-packet
+ * becomes tunnelled GSO, Linux's {@code SKB_GSO_IPXIP4} / {@code IPXIP6} ({@link Offload#encapsulation()}),
+ * whose segments repeat the outer header with identifications counting up (reserved here); GUE and
+ * GRE super-packets are refused ({@link DropReason#UNSUPPORTED}). The MTU applies to the largest segment.
+ *
  * <p>The outer header goes into the headroom before the buffer's position, which moves back; without
  * enough headroom the packet is moved towards the end of the buffer when the capacity allows, and
  * otherwise the packet is dropped ({@link DropReason#NO_HEADROOM}).
