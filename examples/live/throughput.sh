@@ -91,6 +91,11 @@ director_routes() {
     ip -n "$DIRECTOR" -6 route add default dev tun0 table 100
 }
 
+# packets the kernel dropped on tun0's way to the director (its queue full, or no queue attached)
+tun_tx_dropped() {
+    ip -n "$DIRECTOR" -s -j link show tun0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["dropped"])'
+}
+
 # iperf3 SECONDS_PER_RUN s to $1 with $2 streams; prints the receiver's rate in Mbit/s
 rate() {
     ip netns exec "$CLIENT" iperf3 -c "$1" -P "$2" -t "$SECONDS_PER_RUN" -J > "$WORK/iperf.json" 2> "$WORK/iperf.err" || {
@@ -119,13 +124,14 @@ for threads in 1 2; do
         sleep 0.1
     done
     sleep 1
+    tx_before=$(tun_tx_dropped)
     eval "D${threads}41=\$(rate $VIP4 1); D${threads}44=\$(rate $VIP4 4); D${threads}61=\$(rate $VIP6 1); D${threads}64=\$(rate $VIP6 4)"
-    tx_dropped=$(ip -n "$DIRECTOR" -s -j link show tun0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["dropped"])')
+    tx_dropped=$(( $(tun_tx_dropped) - tx_before ))
     kill -TERM $(ip netns pids "$DIRECTOR") 2>/dev/null || true
     wait 2>/dev/null || true
     echo "director --threads $threads: $(head -1 "$WORK/director-$threads.err")"
     echo "  counters: $(grep '^forwarded' "$WORK/director-$threads.out" || echo 'none printed')"
-    echo "  tun0 packets the kernel dropped towards the director (queue full): $tx_dropped"
+    echo "  tun0 packets the kernel dropped towards the director during the runs (queue full): $tx_dropped"
 done
 
 ratio() {

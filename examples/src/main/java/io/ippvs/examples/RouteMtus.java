@@ -132,6 +132,19 @@ final class RouteMtus implements AutoCloseable {
     /** The MTU of the route to {@code address}: 0 when the kernel has no route. */
     static int lookup(InetAddress address) throws IOException {
         String route = ip(address instanceof Inet6Address ? "-6" : "-4", "-o", "route", "get", address.getHostAddress());
+        return mtu(route, dev -> ip("-o", "link", "show", "dev", dev));
+    }
+
+    /** Where {@code ip link show} comes from: the real command, or a test's text. */
+    interface Links {
+        String show(String device) throws IOException;
+    }
+
+    /**
+     * The MTU an {@code ip -o route get} answer gives: its own {@code mtu} (a route attribute or a
+     * learned path MTU in the cache part), else that of the device after {@code dev}; 0 for none.
+     */
+    static int mtu(String route, Links links) throws IOException {
         Matcher m = MTU.matcher(route);
         if (m.find()) {
             return Integer.parseInt(m.group(1));
@@ -140,7 +153,7 @@ final class RouteMtus implements AutoCloseable {
         if (!dev.find()) {
             return 0;
         }
-        Matcher link = MTU.matcher(ip("-o", "link", "show", "dev", dev.group(1)));
+        Matcher link = MTU.matcher(links.show(dev.group(1)));
         return link.find() ? Integer.parseInt(link.group(1)) : 0;
     }
 
