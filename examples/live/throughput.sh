@@ -11,8 +11,9 @@
 # the director namespace routes into tun0; the TUN director (NAT, offloads on) translates it and the
 # kernel forwards it out rs1; replies arriving on rs1 go through tun0 by a policy rule. iperf3 runs
 # SECONDS seconds with 1 and 4 streams, IPv4 and IPv6, against the kernel, the director with one
-# thread and the director with two (--threads 2). The director's counters (drops, packets refused by
-# the kernel) and tun0's kernel-side drops are printed after each director run. Installs iperf3
+# thread and the director with two (--threads 2), the three back to back for each case so that a
+# drifting load on a shared machine hits them alike. The director's counters (drops, packets refused
+# by the kernel) and tun0's kernel-side drops during each run are printed. Installs iperf3
 # from Debian when it is missing. Everything lives in namespaces named PREFIX-* (PREFIX unique per
 # run) and is removed on exit, also after a failure.
 set -eu
@@ -106,40 +107,58 @@ rate() {
 }
 
 up
-ip netns exec "$SERVER" iperf3 -s -D --logfile "$WORK/iperf-server.log"
-sleep 0.5
-
-echo "$(date -u '+%Y-%m-%d %H:%M UTC') $(uptime | sed 's/.*load/load/'), $(nproc) CPUs, kernel $(uname -r), ${SECONDS_PER_RUN} s per run"
-K41=$(rate "$RS4" 1); K44=$(rate "$RS4" 4); K61=$(rate "$RS6" 1); K64=$(rate "$RS6" 4)
-
 director_routes
+ip netns exec "$SERVER" iperf3 -s -D --logfile "$WORK/iperf-server.log"
 printf -- "-A -t %s:5201 -s rr\n-a -t %s:5201 -r %s:5201 -m -w 1\n-A -t [%s]:5201 -s rr\n-a -t [%s]:5201 -r [%s]:5201 -m -w 1\n" \
     "$VIP4" "$VIP4" "$RS4" "$VIP6" "$VIP6" "$RS6" > "$WORK/rules.txt"
+sleep 0.5
 
-for threads in 1 2; do
+# kernel forwarding: without the policy rules, replies from the real server go straight back
+kernel_rate() {
+    ip -n "$DIRECTOR" rule del iif rs1 lookup 100
+    ip -n "$DIRECTOR" -6 rule del iif rs1 lookup 100
+    rate "$1" "$2"
+    ip -n "$DIRECTOR" rule add iif rs1 lookup 100
+    ip -n "$DIRECTOR" -6 rule add iif rs1 lookup 100
+}
+
+# a fresh director with $1 threads, one iperf3 run to $2 with $3 streams; its counters and tun0's
+# drops during the run go to $WORK/counters
+director_rate() {
     ip netns exec "$DIRECTOR" java -cp "$JAR" io.ippvs.examples.TunDirector --dev tun0 --rules "$WORK/rules.txt" \
-        --threads "$threads" --no-commands > "$WORK/director-$threads.out" 2> "$WORK/director-$threads.err" &
+        --threads "$1" --no-commands > "$WORK/director.out" 2> "$WORK/director.err" &
     for _ in $(seq 1 100); do
-        grep -q "queue(s)" "$WORK/director-$threads.err" 2>/dev/null && break
+        grep -q "queue(s)" "$WORK/director.err" 2>/dev/null && break
         sleep 0.1
     done
     sleep 1
-    tx_before=$(tun_tx_dropped)
-    eval "D${threads}41=\$(rate $VIP4 1); D${threads}44=\$(rate $VIP4 4); D${threads}61=\$(rate $VIP6 1); D${threads}64=\$(rate $VIP6 4)"
-    tx_dropped=$(( $(tun_tx_dropped) - tx_before ))
+    before=$(tun_tx_dropped)
+    rate "$2" "$3"
+    dropped=$(( $(tun_tx_dropped) - before ))
     kill -TERM $(ip netns pids "$DIRECTOR") 2>/dev/null || true
     wait 2>/dev/null || true
-    echo "director --threads $threads: $(head -1 "$WORK/director-$threads.err")"
-    echo "  counters: $(grep '^forwarded' "$WORK/director-$threads.out" || echo 'none printed')"
-    echo "  tun0 packets the kernel dropped towards the director during the runs (queue full): $tx_dropped"
-done
+    echo "threads $1 to $2 x$3: $(grep '^forwarded' "$WORK/director.out" || echo 'no counters') tun0-dropped $dropped" >> "$WORK/counters"
+    head -1 "$WORK/director.err" > "$WORK/director.first"
+}
 
 ratio() {
     python3 -c 'import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print("%.2f" % (a / b) if b else "-")' "$1" "$2"
 }
+
+echo "$(date -u '+%Y-%m-%d %H:%M UTC') $(uptime | sed 's/.*load/load/'), $(nproc) CPUs, kernel $(uname -r), ${SECONDS_PER_RUN} s per run"
+: > "$WORK/counters"
+rows=""
+# kernel, one thread and two threads back to back for each case, so a load that drifts affects all three alike
+for case in "IPv4 $RS4 $VIP4 1" "IPv4 $RS4 $VIP4 4" "IPv6 $RS6 $VIP6 1" "IPv6 $RS6 $VIP6 4"; do
+    set -- $case
+    k=$(kernel_rate "$2" "$4")
+    d1=$(director_rate 1 "$3" "$4")
+    d2=$(director_rate 2 "$3" "$4")
+    rows="$rows$(printf "%-6s %-8s %12s %14s %8s %14s %8s %10s" "$1" "$4" "$k" "$d1" "$(ratio "$d1" "$k")" "$d2" "$(ratio "$d2" "$k")" "$(ratio "$d2" "$d1")")
+"
+done
+echo "director: $(cat "$WORK/director.first")"
+cat "$WORK/counters"
 printf "%-6s %-8s %12s %14s %8s %14s %8s %10s\n" family streams kernel director-1t ratio director-2t ratio 2t/1t
-printf "%-6s %-8s %12s %14s %8s %14s %8s %10s\n" IPv4 1 "$K41" "$D141" "$(ratio "$D141" "$K41")" "$D241" "$(ratio "$D241" "$K41")" "$(ratio "$D241" "$D141")"
-printf "%-6s %-8s %12s %14s %8s %14s %8s %10s\n" IPv4 4 "$K44" "$D144" "$(ratio "$D144" "$K44")" "$D244" "$(ratio "$D244" "$K44")" "$(ratio "$D244" "$D144")"
-printf "%-6s %-8s %12s %14s %8s %14s %8s %10s\n" IPv6 1 "$K61" "$D161" "$(ratio "$D161" "$K61")" "$D261" "$(ratio "$D261" "$K61")" "$(ratio "$D261" "$D161")"
-printf "%-6s %-8s %12s %14s %8s %14s %8s %10s\n" IPv6 4 "$K64" "$D164" "$(ratio "$D164" "$K64")" "$D264" "$(ratio "$D264" "$K64")" "$(ratio "$D264" "$D164")"
+printf "%s" "$rows"
 echo "(Mbit/s at the receiver; $(uptime | sed 's/.*load/load/') at the end)"

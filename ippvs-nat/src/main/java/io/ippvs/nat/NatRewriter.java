@@ -240,7 +240,8 @@ public final class NatRewriter implements PacketRewriter {
         if (decrementTtl && ttl <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && mtuLength(c, b, l3, total) > mtu(c.realServer())) {
+        Offload o = c.offload();
+        if (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && mtuLength(o, c, b, l3, total) > mtu(c.realServer())) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
 
@@ -267,7 +268,8 @@ public final class NatRewriter implements PacketRewriter {
         if (nonFirst) {
             return FORWARD;
         }
-        return transport(c, b, l3, l4, end, proto, reply, false, 0, oldAddr & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL);
+        return transport(c, b, l3, l4, end, proto, reply, false, 0, oldAddr & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
+                o != null && o.checksumPartial());
     }
 
     private Verdict icmpError4(RewriteContext c, ByteBuffer b, int l3, int ihl, int end, int ttl, boolean reply) {
@@ -348,7 +350,8 @@ public final class NatRewriter implements PacketRewriter {
         if (decrementTtl && hopLimit <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && mtuLength(c, b, l3, total) > mtu(c.realServer())) {
+        Offload o = c.offload();
+        if (!reply && mtuLength(o, c, b, l3, total) > mtu(c.realServer())) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
         // a fragment header before l4 means this is a first fragment: more data follows elsewhere
@@ -367,7 +370,8 @@ public final class NatRewriter implements PacketRewriter {
         }
         b.putLong(addrOff, newHigh);
         b.putLong(addrOff + 8, newLow);
-        return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow);
+        return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow,
+                o != null && o.checksumPartial());
     }
 
     /**
@@ -539,12 +543,12 @@ public final class NatRewriter implements PacketRewriter {
         }
     }
 
+    /** {@code partial}: the transport checksum is partial (see {@link Offload}). */
     private Verdict transport(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
-            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow, boolean partial) {
         int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
         int oldPort = b.getShort(portOff) & 0xFFFF;
         int newPort = reply ? c.virtualPort() : c.destinationPort();
-        boolean partial = partial(c);
         switch (proto) {
             case TCP: {
                 int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
@@ -626,8 +630,7 @@ public final class NatRewriter implements PacketRewriter {
     }
 
     /** The IP length a path MTU applies to: the packet's, or a super-packet's largest segment's. */
-    private static int mtuLength(RewriteContext c, ByteBuffer b, int l3, int total) {
-        Offload o = c.offload();
+    private static int mtuLength(Offload o, RewriteContext c, ByteBuffer b, int l3, int total) {
         return o == null ? total : Segments.largest(o, b, l3, c.l4Offset(), total);
     }
 
