@@ -23,6 +23,7 @@ public final class ServiceConfig {
     private final boolean persistent;
     private final int persistenceTimeout;
     private final int persistenceNetmask;
+    private final int persistenceMask;
     private final boolean onePacket;
 
     private ServiceConfig(Builder b) {
@@ -32,6 +33,7 @@ public final class ServiceConfig {
         this.persistent = b.persistent;
         this.persistenceTimeout = b.persistenceTimeout;
         this.persistenceNetmask = b.persistenceNetmask;
+        this.persistenceMask = b.persistenceMask;
         this.onePacket = b.onePacket;
     }
 
@@ -49,6 +51,7 @@ public final class ServiceConfig {
         b.persistent = persistent;
         b.persistenceTimeout = persistenceTimeout;
         b.persistenceNetmask = persistenceNetmask;
+        b.persistenceMask = persistenceMask;
         b.onePacket = onePacket;
         return b;
     }
@@ -79,10 +82,21 @@ public final class ServiceConfig {
 
     /**
      * The prefix length of the persistence netmask (ipvsadm {@code -M}): clients whose addresses agree
-     * in that many leading bits share a template. 32 (IPv4) or 128 (IPv6) by default.
+     * in that many leading bits share a template. 32 (IPv4) or 128 (IPv6) by default; -1 for an IPv4
+     * mask that is not contiguous (see {@link #persistenceMask()}).
      */
     public int persistenceNetmask() {
         return persistenceNetmask;
+    }
+
+    /**
+     * The IPv4 persistence mask as its 32 bits, most significant first ({@code 0xFFFFFF00} for
+     * 255.255.255.0): the template key is the client address AND this mask, as the kernel does; it
+     * need not be contiguous, since ipvsadm accepts any dotted mask. 0 for an IPv6 service, whose
+     * mask is {@link #persistenceNetmask()} leading bits.
+     */
+    public int persistenceMask() {
+        return persistenceMask;
     }
 
     /** Whether every datagram is scheduled afresh with no connection kept (ipvsadm {@code -o}, UDP). */
@@ -98,18 +112,21 @@ public final class ServiceConfig {
         ServiceConfig c = (ServiceConfig) o;
         return key.equals(c.key) && scheduler.equals(c.scheduler) && schedulerFlags.equals(c.schedulerFlags)
                 && persistent == c.persistent && persistenceTimeout == c.persistenceTimeout
-                && persistenceNetmask == c.persistenceNetmask && onePacket == c.onePacket;
+                && persistenceNetmask == c.persistenceNetmask && persistenceMask == c.persistenceMask
+                && onePacket == c.onePacket;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, scheduler, schedulerFlags, persistent, persistenceTimeout, persistenceNetmask, onePacket);
+        return Objects.hash(key, scheduler, schedulerFlags, persistent, persistenceTimeout, persistenceNetmask,
+                persistenceMask, onePacket);
     }
 
     @Override
     public String toString() {
         return key + " " + scheduler + (schedulerFlags.isEmpty() ? "" : " " + schedulerFlags)
-                + (persistent ? " persistent " + persistenceTimeout + " mask /" + persistenceNetmask : "")
+                + (persistent ? " persistent " + persistenceTimeout + " mask " + (persistenceNetmask >= 0
+                        ? "/" + persistenceNetmask : Addresses.format(Addresses.IPV4, 0, persistenceMask & 0xFFFFFFFFL)) : "")
                 + (onePacket ? " ops" : "");
     }
 
@@ -121,6 +138,7 @@ public final class ServiceConfig {
         private boolean persistent;
         private int persistenceTimeout = DEFAULT_PERSISTENCE_TIMEOUT;
         private int persistenceNetmask;
+        private int persistenceMask;
         private boolean onePacket;
 
         private Builder(ServiceKey key) {
@@ -129,6 +147,7 @@ public final class ServiceConfig {
             }
             this.key = key;
             this.persistenceNetmask = key.addressFamily() == Addresses.IPV4 ? 32 : 128;
+            this.persistenceMask = key.addressFamily() == Addresses.IPV4 ? -1 : 0;
         }
 
         /** @throws IllegalArgumentException naming {@code scheduler} when null or blank */
@@ -176,6 +195,24 @@ public final class ServiceConfig {
                 throw new IllegalArgumentException("persistenceNetmask: prefix length " + prefixLength + " is outside 0.." + max);
             }
             this.persistenceNetmask = prefixLength;
+            this.persistenceMask = max == 32 ? (prefixLength == 0 ? 0 : -1 << (32 - prefixLength)) : 0;
+            return this;
+        }
+
+        /**
+         * An IPv4 persistence mask given as its 32 bits ({@code 0xFFFF00FF} for 255.255.0.255), which
+         * need not be contiguous: ipvsadm's {@code -M} takes any dotted mask and the kernel ANDs it.
+         *
+         * @throws IllegalArgumentException naming {@code persistenceMask} for an IPv6 service
+         */
+        public Builder persistenceMask(int mask) {
+            if (key.addressFamily() != Addresses.IPV4) {
+                throw new IllegalArgumentException("persistenceMask: a dotted mask is for IPv4 services; use persistenceNetmask");
+            }
+            int prefix = Integer.bitCount(mask);
+            boolean contiguous = prefix == 0 ? mask == 0 : mask == -1 << (32 - prefix);
+            this.persistenceNetmask = contiguous ? prefix : -1;
+            this.persistenceMask = mask;
             return this;
         }
 

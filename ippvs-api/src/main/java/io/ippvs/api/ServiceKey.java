@@ -48,7 +48,8 @@ public final class ServiceKey {
     }
 
     /**
-     * A firewall-mark service of one address family.
+     * A firewall-mark service of one address family. The mark is an unsigned 32-bit value (1..2^32-1,
+     * as ipvsadm's {@code -f} takes it), held in an int: marks above 2^31-1 are negative ints.
      *
      * @throws IllegalArgumentException naming {@code fwmark} or {@code family} when out of range
      */
@@ -94,7 +95,7 @@ public final class ServiceKey {
         return port;
     }
 
-    /** The firewall mark; 0 for an address service. */
+    /** The firewall mark as its 32 bits (read it with {@link Integer#toUnsignedLong}); 0 for an address service. */
     public int fwmark() {
         return fwmark;
     }
@@ -118,7 +119,7 @@ public final class ServiceKey {
     @Override
     public String toString() {
         if (isFwmark()) {
-            return "FWM " + fwmark + (family == Addresses.IPV6 ? " IPv6" : "");
+            return "FWM " + Integer.toUnsignedString(fwmark) + (family == Addresses.IPV6 ? " IPv6" : "");
         }
         String a = Addresses.format(family, addressHigh, addressLow);
         return protocol.label() + " " + (family == Addresses.IPV6 ? "[" + a + "]" : a) + ":" + port;

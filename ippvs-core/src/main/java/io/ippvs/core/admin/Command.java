@@ -50,6 +50,7 @@ final class Command {
      * @throws IllegalArgumentException naming what is wrong (a missing service, a duplicate server...)
      */
     Configuration applyTo(Configuration c) {
+        refusedAsTheKernelWould(c);
         switch (kind) {
             case ADD_SERVICE:
                 return c.withService(service);
@@ -74,5 +75,52 @@ final class Command {
             default:
                 throw new IllegalArgumentException("command: " + kind + " does not change the configuration");
         }
+    }
+
+    /**
+     * The refusals of the kernel (ip_vs_ctl.c) in libipvs's words ({@code ipvs_strerror}): ESRCH from
+     * a missing service, EEXIST from a duplicate, ENOENT from a missing destination.
+     */
+    private void refusedAsTheKernelWould(Configuration c) {
+        Configuration.Service s = key == null ? null : c.service(key);
+        switch (kind) {
+            case ADD_SERVICE:
+                if (s != null) {
+                    throw rejected("service", "Service already exists", key.toString());
+                }
+                return;
+            case EDIT_SERVICE:
+            case DELETE_SERVICE:
+                if (s == null) {
+                    throw rejected("service", "No such service", key.toString());
+                }
+                return;
+            case ADD_SERVER:
+            case EDIT_SERVER:
+            case DELETE_SERVER:
+            case LEGACY_DELETE:
+                if (s == null) {
+                    throw rejected("service", "Service not defined", key.toString());
+                }
+                boolean present = s.realServers().stream().anyMatch(r -> r.sameServer(server));
+                if (kind == Kind.ADD_SERVER && present) {
+                    throw rejected("realServer", "Destination already exists", server + " in " + key);
+                }
+                if (kind != Kind.ADD_SERVER && !present) {
+                    throw rejected("realServer", "No such destination", server + " in " + key);
+                }
+                return;
+            case LEGACY_ADD:
+                if (s != null && s.realServers().stream().anyMatch(r -> r.sameServer(server))) {
+                    throw rejected("realServer", "Destination already exists", server + " in " + key);
+                }
+                return;
+            default:
+                return;
+        }
+    }
+
+    private static IpvsadmException rejected(String field, String text, String detail) {
+        return new IpvsadmException(field, text, detail, IpvsadmException.REJECTED);
     }
 }

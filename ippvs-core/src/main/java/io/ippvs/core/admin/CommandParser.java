@@ -26,8 +26,9 @@ import java.util.function.Predicate;
 /**
  * Turns ipvsadm's words into a {@link Command}: options in any order, short clusters ({@code -Ln}),
  * attached values ({@code -w5}, {@code --weight=5}), the optional value of {@code -p}, and the 1998
- * form {@code -A -t VIP:PORT -R RIP:PORT}. Every error is an {@link IllegalArgumentException} whose
- * message starts with the option or field at fault.
+ * ippfvsadm form {@code -A -t VIP:PORT -R RIP:PORT} (our extension: ipvsadm 1.31 rejects it). Every
+ * error is an {@link IllegalArgumentException} whose message starts with the option or field at fault;
+ * where ipvsadm has a text of its own for the case it is an {@link IpvsadmException} carrying it.
  */
 final class CommandParser {
 
@@ -132,24 +133,32 @@ final class CommandParser {
     }
 
     private static void add(Map<Option, String> given, Map<Option.Group, Option> groups, Option o, String value) {
-        if (given.containsKey(o)) {
-            throw new IllegalArgumentException(o.longName + ": " + o.display() + " given twice");
+        // ipvsadm's set_command / set_option: "multiple commands specified", "multiple '%s' options specified"
+        Option other = o.group == Option.Group.NONE ? (given.containsKey(o) ? o : null) : groups.get(o.group);
+        if (other != null) {
+            String both = other == o ? o.display() + " given twice" : other.display() + " and " + o.display();
+            switch (o.group) {
+                case COMMAND:
+                    // ipvsadm 1.31 calls set_command for the first option only: a second command falls
+                    // to parse_options' default case, "invalid option `%s'"
+                    throw new IpvsadmException("command: multiple commands specified (" + both + ")",
+                            "invalid option `" + (o.letter != '\0' ? "-" + o.letter : "--" + o.longName) + "'",
+                            IpvsadmException.USAGE, null);
+                case SERVICE:
+                    throw new IpvsadmException("service", "multiple 'service-address' options specified", both,
+                            IpvsadmException.USAGE);
+                case FORWARD:
+                    throw new IpvsadmException("forwarding", "multiple 'forwarding-method' options specified", both,
+                            IpvsadmException.USAGE);
+                default:
+                    if (o.ipvsadmName() == null) {
+                        throw new IllegalArgumentException(o.longName + ": " + both);
+                    }
+                    throw new IpvsadmException(o.longName, "multiple '" + o.ipvsadmName() + "' options specified", both,
+                            IpvsadmException.USAGE);
+            }
         }
         if (o.group != Option.Group.NONE) {
-            Option other = groups.get(o.group);
-            if (other != null) {
-                switch (o.group) {
-                    case COMMAND:
-                        throw new IllegalArgumentException("command: " + other.display() + " and " + o.display()
-                                + " are two commands; give one");
-                    case SERVICE:
-                        throw new IllegalArgumentException("service: " + other.display() + " and " + o.display()
-                                + " are two services; give one");
-                    default:
-                        throw new IllegalArgumentException("forwarding: " + other.display() + " and " + o.display()
-                                + " are two forwarding methods; give one");
-                }
-            }
             groups.put(o.group, o);
         }
         given.put(o, value == null ? "" : value);
@@ -205,13 +214,21 @@ final class CommandParser {
                     break;
                 case SAVE:
                     allowed.add(Option.NUMERIC);
+                    allowed.add(Option.IPPVS_FULL);
                     break;
                 default:
                     break;
             }
         }
+        allowed.add(Option.SORT); // ipvsadm: "Sort is the default, this is a no-op for compatibility"
         for (Option o : given.keySet()) {
             if (!allowed.contains(o)) {
+                if (legacyServer == null && o.ipvsadmName() != null && command.ipvsadmName() != null) {
+                    // generic_opt_check: an 'x' cell of commands_v_options
+                    throw new IpvsadmException(o.longName, "Illegal '" + o.ipvsadmName() + "' option with the '"
+                            + command.ipvsadmName() + "' command", o.display() + " with " + command.display(),
+                            IpvsadmException.USAGE);
+                }
                 throw new IllegalArgumentException(o.longName + ": " + o.display() + " is not valid with "
                         + (legacyServer != null ? "-" + command.letter + " ... -R" : command.display()));
             }
@@ -231,7 +248,13 @@ final class CommandParser {
                 && kind != Command.Kind.LIST && kind != Command.Kind.ZERO && kind != Command.Kind.HELP
                 && kind != Command.Kind.VERSION;
         if (needsService && key == null) {
-            throw new IllegalArgumentException("service: " + (legacyServer != null ? "-" + command.letter + " ... -R" : command.display())
+            if (legacyServer == null && command.ipvsadmName() != null) {
+                // generic_opt_check: a '+' cell of commands_v_options
+                throw new IpvsadmException("service", "You need to supply the 'service-address' option for the '"
+                        + command.ipvsadmName() + "' command", command.display() + " needs -t|-u|--sctp-service host:port or -f mark",
+                        IpvsadmException.USAGE);
+            }
+            throw new IllegalArgumentException("service: -" + command.letter + " ... -R"
                     + " needs a service: -t|-u|--sctp-service host:port or -f mark");
         }
         ServiceConfig service = null;
@@ -253,7 +276,9 @@ final class CommandParser {
             case EDIT_SERVER:
             case DELETE_SERVER:
                 if (!given.containsKey(Option.REAL_SERVER)) {
-                    throw new IllegalArgumentException("real-server: " + command.display() + " needs -r server[:port]");
+                    throw new IpvsadmException("real-server", "You need to supply the 'real-server' option for the '"
+                            + command.ipvsadmName() + "' command", command.display() + " needs -r server[:port]",
+                            IpvsadmException.USAGE);
                 }
                 server = realServer(key, given.get(Option.REAL_SERVER), given, kind != Command.Kind.DELETE_SERVER,
                         ForwardingMethod.DIRECT_ROUTE);
@@ -290,7 +315,8 @@ final class CommandParser {
     private ServiceKey serviceKey(Map<Option, String> given) {
         boolean v6 = given.containsKey(Option.IPV6);
         if (given.containsKey(Option.FWMARK_SERVICE)) {
-            int mark = number("fwmark-service", given.get(Option.FWMARK_SERVICE), 1, Integer.MAX_VALUE);
+            // parse_fwmark: 1..UINT_MAX; the key holds the mark's 32 bits
+            int mark = (int) unsignedNumber("fwmark-service", given.get(Option.FWMARK_SERVICE), 1, 0xFFFFFFFFL);
             return ServiceKey.fwmark(mark, v6 ? Addresses.IPV6 : Addresses.IPV4);
         }
         Option o = given.containsKey(Option.TCP_SERVICE) ? Option.TCP_SERVICE
@@ -323,10 +349,13 @@ final class CommandParser {
             b.persistent(v.isEmpty() ? ServiceConfig.DEFAULT_PERSISTENCE_TIMEOUT : number("persistent", v, 1, MAX_TIMEOUT));
         }
         if (given.containsKey(Option.NETMASK)) {
-            if (!persistent) {
-                throw new IllegalArgumentException("netmask: -M is the granularity of persistence; it needs -p");
+            // ipvsadm takes -M without -p (the kernel keeps the mask; it matters only with persistence)
+            String mask = given.get(Option.NETMASK);
+            if (key.addressFamily() == Addresses.IPV6) {
+                b.persistenceNetmask(number("netmask", mask, 1, 128));
+            } else {
+                b.persistenceMask(ipv4Mask(mask));
             }
-            b.persistenceNetmask(prefixLength(key.addressFamily(), given.get(Option.NETMASK)));
         }
         if (given.containsKey(Option.SCHED_FLAGS)) {
             b.schedulerFlags(schedulerFlags(given.get(Option.SCHED_FLAGS), scheduler));
@@ -335,7 +364,9 @@ final class CommandParser {
             b.onePacket(true);
         }
         if (!key.isFwmark() && key.port() == 0 && !persistent) {
-            throw new IllegalArgumentException("service: port 0 (every port) is only for persistent services (-p)");
+            // process_options, checked before the kernel sees the service
+            throw new IpvsadmException("service", "Zero port specified for non-persistent service",
+                    key + ": port 0 (every port) needs -p", IpvsadmException.USAGE);
         }
         return b.build();
     }
@@ -433,7 +464,7 @@ final class CommandParser {
                 given.containsKey(Option.STATS), given.containsKey(Option.RATE), given.containsKey(Option.THRESHOLDS),
                 given.containsKey(Option.PERSISTENT_CONN), given.containsKey(Option.TUN_INFO),
                 given.containsKey(Option.EXACT), given.containsKey(Option.NOSORT), given.containsKey(Option.TIMEOUT),
-                given.containsKey(Option.DAEMON));
+                given.containsKey(Option.DAEMON), given.containsKey(Option.IPPVS_FULL));
     }
 
     private static Set<SchedulerFlag> schedulerFlags(String text, String scheduler) {
@@ -458,19 +489,15 @@ final class CommandParser {
         return flags;
     }
 
-    private static int prefixLength(int family, String text) {
-        if (family == Addresses.IPV6) {
-            return number("netmask", text, 1, 128);
-        }
+    /**
+     * parse_netmask takes any dotted mask, contiguous or not (the kernel ANDs it). Forms such as "24"
+     * that inet_aton would read as 0.0.0.24 are refused: they are a prefix length given by mistake.
+     */
+    private static int ipv4Mask(String text) {
         if (text.indexOf(':') >= 0 || !InetAddresses.isInetAddress(text)) {
             throw new IllegalArgumentException("netmask: '" + text + "' is not a dotted IPv4 netmask");
         }
-        int mask = InetAddresses.coerceToInteger(InetAddresses.forString(text));
-        int prefix = Integer.bitCount(mask);
-        if (prefix != 0 && mask != -1 << (32 - prefix) || prefix == 0 && mask != 0) {
-            throw new IllegalArgumentException("netmask: '" + text + "' is not a contiguous netmask");
-        }
-        return prefix;
+        return InetAddresses.coerceToInteger(InetAddresses.forString(text));
     }
 
     /**
@@ -479,6 +506,11 @@ final class CommandParser {
      * @throws IllegalArgumentException starting with {@code field}
      */
     static int number(String field, String text, int min, int max) {
+        return (int) unsignedNumber(field, text, min, max);
+    }
+
+    /** {@link #number} for bounds up to 2^32-1. */
+    static long unsignedNumber(String field, String text, long min, long max) {
         boolean digits = !text.isEmpty() && text.length() <= 10;
         for (int k = 0; digits && k < text.length(); k++) {
             digits = text.charAt(k) >= '0' && text.charAt(k) <= '9';
@@ -487,7 +519,7 @@ final class CommandParser {
         if (!digits || v < min || v > max) {
             throw new IllegalArgumentException(field + ": '" + text + "' is not a number in " + min + ".." + max);
         }
-        return (int) v;
+        return v;
     }
 
     /** An address and a port (-1 when none was given). */

@@ -20,10 +20,15 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Commands: {@code -A -E -D -C -a -e -d -R -S -L/-l -Z --set} with ipvsadm's options and long
- * aliases, and the 1998 form {@code -A -t VIP:PORT -R RIP:PORT}. A configuration command is applied to
+ * aliases. Two extensions of our own, which ipvsadm 1.31 rejects: the 1998 ippfvsadm 0.5 form
+ * {@code -A -t VIP:PORT -R RIP:PORT} (add a masqueraded server, creating the service on first use;
+ * {@code -D ... -R RIP:PORT} removes it), kept so old scripts run; and {@code -S --ippvs-full}, which
+ * adds the {@code --set} line and thresholds ipvsadm's {@code -S} does not write. A configuration command is applied to
  * a copy of the configuration and installed in one {@link IpvsadmTarget#configure} call, so it applies
- * whole or not at all; {@code -R} and {@link #restore} do the same for a whole rules text. Every error is
- * an {@link IllegalArgumentException} whose message starts with the option or field at fault.
+ * whole or not at all; {@code -R} and {@link #restore} do the same for a whole rules text. Every error of
+ * {@link #execute} is an {@link IpvsadmException} whose message starts with the option or field at fault
+ * and which carries ipvsadm's own text and exit status; a rules text fails with a
+ * {@link RulesFileException} naming the line.
  *
  * <p>Thread-safe: commands are serialised so two concurrent edits never lose one another.
  */
@@ -42,12 +47,14 @@ public final class Ipvsadm {
             "        [--tun-type ipip|gue|gre] [--tun-port port] [--tun-nocsum|--tun-csum|--tun-remcsum]",
             "  -d service -r server[:port]",
             "  -R                                   apply the rules on the input, all or none",
-            "  -S [-n]                              print the rules -R reads back",
+            "  -S [-n] [--ippvs-full]               print the rules -R reads back; --ippvs-full (ours) adds --set",
+            "                                       and thresholds, which ipvsadm 1.31 does not write",
             "  -L|-l [-n] [service | -c | --timeout | --daemon]",
             "        [--stats|--rate|--thresholds|--persistent-conn|--tun-info] [--exact] [--nosort]",
             "  -Z [service]                         zero the counters",
             "  --set tcp tcpfin udp                 connection timeouts in seconds, 0 keeps one",
-            "  -A -t vip:port -R rip:port           the 1998 ippfvsadm form: add a masqueraded server",
+            "  -A|-D -t vip:port -R rip:port        the 1998 ippfvsadm 0.5 form: add (remove) a masqueraded server;",
+            "                                       an ippvs extension, ipvsadm 1.31 rejects it",
             "Long names: --add-service --edit-service --delete-service --clear --add-server --edit-server",
             "  --delete-server --restore --save --list --zero --tcp-service --udp-service --fwmark-service",
             "  --ipv6 --scheduler --sched-flags --persistent --netmask --ops --real-server --gatewaying --ipip",
@@ -104,7 +111,7 @@ public final class Ipvsadm {
         if (commandLine == null) {
             throw new IllegalArgumentException("command line: must not be null");
         }
-        return run(parser.parse(commandLine), input == null ? "" : input);
+        return run(parse(() -> parser.parse(commandLine)), input == null ? "" : input);
     }
 
     /** Runs one command given as words, as a shell would pass them. */
@@ -112,7 +119,18 @@ public final class Ipvsadm {
         if (words == null || words.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("command line: words must not be null");
         }
-        return run(parser.parse(words), "");
+        return run(parse(() -> parser.parse(words)), "");
+    }
+
+    /** Parse errors carry ipvsadm's exit status 2, and its text where one fits the field at fault. */
+    private static Command parse(java.util.function.Supplier<Command> parse) {
+        try {
+            return parse.get();
+        } catch (IpvsadmException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new IpvsadmException(e, IpvsadmTexts.forParseError(e.getMessage()));
+        }
     }
 
     /**
@@ -129,7 +147,10 @@ public final class Ipvsadm {
         target.configure(next);
     }
 
-    /** {@code ipvsadm -S -n}. */
+    /**
+     * {@code ipvsadm -S -n}: ipvsadm 1.31's rules, which leave out thresholds and timeouts; use
+     * {@code execute("-S -n --ippvs-full")} for a text that restores everything.
+     */
     public String save() {
         return execute("-S -n");
     }
@@ -149,7 +170,7 @@ public final class Ipvsadm {
                 restore("<stdin>", input);
                 return "";
             case SAVE:
-                return Listing.save(target.configuration(), c.list.numeric(), resolver);
+                return Listing.save(target.configuration(), c.list.numeric(), c.list.full(), resolver);
             case HELP:
                 return USAGE;
             case VERSION:
@@ -158,7 +179,7 @@ public final class Ipvsadm {
                 if (c.key == null) {
                     target.zeroCounters();
                 } else {
-                    existing(c);
+                    existing(c, IpvsadmException.REJECTED);
                     target.zeroCounters(c.key);
                 }
                 return "";
@@ -179,18 +200,19 @@ public final class Ipvsadm {
             return Listing.connections(target.connections(), o, resolver);
         }
         if (c.key != null) {
-            return Listing.one(existing(c), o, resolver);
+            return Listing.one(existing(c, IpvsadmException.LIST_FAILED), o, resolver);
         }
         return Listing.all(target.services(), o, resolver, tableSize);
     }
 
-    private VirtualService existing(Command c) {
+    /** The service {@code -Z}/{@code -L} names; libipvs says "No such service" (ESRCH) otherwise. */
+    private VirtualService existing(Command c, int exitStatus) {
         for (VirtualService s : target.services()) {
             if (s.key().equals(c.key)) {
                 return s;
             }
         }
-        throw new IllegalArgumentException("service: " + c.key + " does not exist");
+        throw new IpvsadmException("service", "No such service", c.key.toString(), exitStatus);
     }
 
     /** Builds an {@link Ipvsadm}. */

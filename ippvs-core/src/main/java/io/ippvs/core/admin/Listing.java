@@ -50,8 +50,9 @@ final class Listing {
     }
 
     /**
-     * {@code ipvsadm -L -c}; with {@code --persistent-conn} two more columns show the persistence
-     * engine's name and data, always empty here (ippvs has no SIP engine).
+     * {@code ipvsadm -L -c}; with {@code --persistent-conn} the title gains the persistence engine's
+     * columns, but rows show them only for entries with pe data ({@code print_conn}: {@code n == 11}),
+     * and no entry has any here (ippvs has no SIP engine).
      */
     static String connections(List<ConnectionRow> rows, ListOptions o, HostResolver names) {
         boolean pe = o.persistentConn();
@@ -70,13 +71,8 @@ final class Listing {
             String source = endpoint(r.client(), r.clientPort(), p, o.numeric(), names);
             String virtual = endpoint(r.virtualAddress(), r.virtualPort(), p, o.numeric(), names);
             String destination = endpoint(r.destination(), r.destinationPort(), p, o.numeric(), names);
-            if (pe) {
-                sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %-18s %-16s %s", r.protocol(), expire,
-                        r.state(), source, virtual, destination, "", ""));
-            } else {
-                sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", r.protocol(), expire, r.state(),
-                        source, virtual, destination));
-            }
+            sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", r.protocol(), expire, r.state(),
+                    source, virtual, destination));
             sb.append('\n');
         }
         return sb.toString();
@@ -89,13 +85,15 @@ final class Listing {
     }
 
     /**
-     * {@code ipvsadm -S}: rules that {@code -R} turns back into {@code c}. Unlike ipvsadm, services and
-     * servers keep their configuration order (schedulers depend on it), thresholds are written as
-     * {@code -x}/{@code -y}, and non-default timeouts as a leading {@code --set} line, so nothing is lost.
+     * {@code ipvsadm -S}: ipvsadm 1.31's rules ({@code print_service_entry} with {@code FMT_RULE}):
+     * service options in the order {@code -s -p -M --pe -o -b}, servers as {@code -r -g|-i|-m -w} and
+     * tunnel options, no thresholds and no {@code --set} line. With {@code full} (our own
+     * {@code --ippvs-full}) a leading {@code --set} line for non-default timeouts and {@code -x}/{@code -y}
+     * are added, so {@code -R} restores everything.
      */
-    static String save(Configuration c, boolean numeric, HostResolver names) {
+    static String save(Configuration c, boolean numeric, boolean full, HostResolver names) {
         StringBuilder sb = new StringBuilder();
-        if (c.tcpTimeout() != 0 || c.tcpFinTimeout() != 0 || c.udpTimeout() != 0) {
+        if (full && (c.tcpTimeout() != 0 || c.tcpFinTimeout() != 0 || c.udpTimeout() != 0)) {
             sb.append("--set ").append(c.tcpTimeout()).append(' ').append(c.tcpFinTimeout()).append(' ')
                     .append(c.udpTimeout()).append('\n');
         }
@@ -104,15 +102,15 @@ final class Listing {
             ServiceKey k = sc.key();
             String name = ruleName(k, numeric, names);
             sb.append("-A ").append(name).append(" -s ").append(sc.scheduler());
-            if (!sc.schedulerFlags().isEmpty()) {
-                sb.append(" -b ").append(flags(sc));
-            }
             if (sc.persistent()) {
                 sb.append(" -p ").append(sc.persistenceTimeout());
                 appendMask(sb, " -M ", sc);
             }
             if (sc.onePacket()) {
                 sb.append(" -o");
+            }
+            if (!sc.schedulerFlags().isEmpty()) {
+                sb.append(" -b ").append(flags(sc));
             }
             sb.append('\n');
             for (RealServerConfig r : s.realServers()) {
@@ -127,10 +125,10 @@ final class Listing {
                         sb.append(' ').append(r.tunnelChecksum().option());
                     }
                 }
-                if (r.upperThreshold() != 0) {
+                if (full && r.upperThreshold() != 0) {
                     sb.append(" -x ").append(r.upperThreshold());
                 }
-                if (r.lowerThreshold() != 0) {
+                if (full && r.lowerThreshold() != 0) {
                     sb.append(" -y ").append(r.lowerThreshold());
                 }
                 sb.append('\n');
@@ -166,6 +164,7 @@ final class Listing {
         ServiceKey k = sc.key();
         String name;
         if (k.isFwmark()) {
+            // sprintf(svc_name, "FWM  %d", se->fwmark): a mark above 2^31-1 prints negative, as in ipvsadm
             name = "FWM  " + k.fwmark() + (k.addressFamily() == Addresses.IPV6 ? " IPv6" : "");
         } else {
             name = String.format(Locale.ROOT, "%-4s %s", k.protocol().label(),
@@ -199,9 +198,16 @@ final class Listing {
             }
             long active = Integer.toUnsignedLong(r.activeConnections());
             long inactive = Integer.toUnsignedLong(r.inactiveConnections());
-            if (o.stats() || o.rate()) {
+            if (o.stats()) {
                 sb.append(String.format(Locale.ROOT, "  -> %-28s", d));
                 numbers(sb, r.stats(), o);
+            } else if (o.rate()) {
+                // print_service_entry: "  -> %-28s %8llu %8llu %8llu", only the byte rates are scaled
+                Stats st = r.stats();
+                sb.append(String.format(Locale.ROOT, "  -> %-28s %8s %8s %8s", d, Long.toUnsignedString(st.connectionsPerSecond()),
+                        Long.toUnsignedString(st.inPacketsPerSecond()), Long.toUnsignedString(st.outPacketsPerSecond())));
+                number(sb, st.inBytesPerSecond(), o.exact());
+                number(sb, st.outBytesPerSecond(), o.exact());
             } else if (o.thresholds()) {
                 RealServerConfig c = r.config();
                 sb.append(String.format(Locale.ROOT, "  -> %-28s %-10d %-10d %-10d %-10d", d,
@@ -302,9 +308,9 @@ final class Listing {
     private static void appendMask(StringBuilder sb, String word, ServiceConfig sc) {
         int prefix = sc.persistenceNetmask();
         if (sc.key().addressFamily() == Addresses.IPV4) {
-            if (prefix != 32) {
-                long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
-                sb.append(word).append(Addresses.format(Addresses.IPV4, 0, mask));
+            // ipvsadm: if (se->netmask != 0xffffffff) printf(" mask %s", inet_ntoa(mask))
+            if (sc.persistenceMask() != -1) {
+                sb.append(word).append(Addresses.format(Addresses.IPV4, 0, sc.persistenceMask() & 0xFFFFFFFFL));
             }
         } else if (prefix != 128) {
             sb.append(word).append(prefix);
@@ -313,7 +319,8 @@ final class Listing {
 
     private static String ruleName(ServiceKey k, boolean numeric, HostResolver names) {
         if (k.isFwmark()) {
-            return "-f " + k.fwmark() + (k.addressFamily() == Addresses.IPV6 ? " -6" : "");
+            // ipvsadm writes "-f %d" and then rejects its own "-f -1" on -R; we write the mark unsigned
+            return "-f " + Integer.toUnsignedString(k.fwmark()) + (k.addressFamily() == Addresses.IPV6 ? " -6" : "");
         }
         String flag = k.protocol() == Protocol.TCP ? "-t" : k.protocol() == Protocol.UDP ? "-u" : "--sctp-service";
         return flag + " " + Names.addressPort(k.addressFamily(), k.addressHigh(), k.addressLow(), k.port(), k.protocol(), numeric, names);

@@ -57,7 +57,9 @@ enum Option {
     SORT('\0', "sort", Arg.NONE, Group.NONE),
     NOSORT('\0', "nosort", Arg.NONE, Group.NONE),
     TIMEOUT('\0', "timeout", Arg.NONE, Group.NONE),
-    DAEMON('\0', "daemon", Arg.NONE, Group.NONE);
+    DAEMON('\0', "daemon", Arg.NONE, Group.NONE),
+    // ours: -S that also writes --set and thresholds, so -R restores everything
+    IPPVS_FULL('\0', "ippvs-full", Arg.NONE, Group.NONE);
 
     /** Whether an option takes a value. */
     enum Arg { NONE, REQUIRED, OPTIONAL }
@@ -101,6 +103,25 @@ enum Option {
             }
         }
         return null;
+    }
+
+    /**
+     * The name ipvsadm 1.31's messages give it ({@code optnames[]} for options, {@code cmdnames[]} for
+     * commands), or {@code null} when ipvsadm has none (-6, --sort, -h, -v and our own options).
+     */
+    String ipvsadmName() {
+        switch (this) {
+            case TCP_SERVICE: case UDP_SERVICE: case SCTP_SERVICE: case FWMARK_SERVICE:
+                return "service-address";
+            case GATEWAYING: case IPIP: case MASQUERADING:
+                return "forwarding-method";
+            case CLEAR:
+                return "flush";
+            case IPV6: case SORT: case HELP: case VERSION: case IPPVS_FULL:
+                return null;
+            default:
+                return longName;
+        }
     }
 
     /** How messages show it: {@code -w (--weight)} or {@code --tun-port}. */

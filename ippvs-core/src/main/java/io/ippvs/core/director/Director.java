@@ -601,7 +601,7 @@ public final class Director {
                 .client(info.srcHigh(), info.srcLow(), info.srcPort())
                 .virtual(info.dstHigh(), info.dstLow(), vport)
                 .destination(rs.addressHigh(), rs.addressLow(), dport)
-                .flags(methodFlags(rs.forwardingMethod()) | ConnectionFlags.NO_OUTPUT)
+                .flags(methodFlags(rs.forwardingMethod()))
                 .state(0, set.timeouts.timeout(proto, 0))
                 .realServer(rs.id())
                 .template(template);
@@ -655,7 +655,7 @@ public final class Director {
         long cLow;
         if (family == io.ippvs.api.Addresses.IPV4) {
             cHigh = 0;
-            cLow = info.srcLow() & (prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL);
+            cLow = info.srcLow() & (cfg.persistenceMask() & 0xFFFFFFFFL); // any mask, as the kernel ANDs it
         } else {
             cHigh = info.srcHigh() & (prefix == 0 ? 0 : prefix >= 64 ? -1L : -1L << (64 - prefix));
             cLow = info.srcLow() & (prefix <= 64 ? 0 : prefix == 128 ? -1L : -1L << (128 - prefix));
@@ -710,6 +710,9 @@ public final class Director {
     /** Moves entry {@code h}'s state for a packet and restarts its timer; counts follow the change. */
     private void advance(int h, RealServerState rs, int proto, int direction, int event, long now,
             ProtocolTimeouts timeouts) {
+        if (event < 0) {
+            return; // set_sctp_state: no chunk header, no state change and no new timeout
+        }
         int state = table.state(h);
         TcpStateMachine tcp = tcpMachine;
         for (;;) {
@@ -785,7 +788,7 @@ public final class Director {
         int first = info.l4Offset() + 12;
         int end = info.end();
         if (first + 4 > end) {
-            return SctpStateMachine.DATA;
+            return SctpStateMachine.NO_CHUNK;
         }
         int type = buf.get(first) & 0xFF;
         int length = buf.getShort(first + 2) & 0xFFFF;
@@ -797,12 +800,16 @@ public final class Director {
         return SctpStateMachine.event(type, second);
     }
 
+    /**
+     * A new connection's flags from its server, as {@code __ip_vs_update_dest} sets them: NOOUTPUT only
+     * when the server is not masqueraded (a NAT director sees replies; DR and tunnel never do).
+     */
     private static int methodFlags(ForwardingMethod m) {
         switch (m) {
             case TUNNEL:
-                return ConnectionFlags.TUNNEL;
+                return ConnectionFlags.TUNNEL | ConnectionFlags.NO_OUTPUT;
             case DIRECT_ROUTE:
-                return ConnectionFlags.DROUTE;
+                return ConnectionFlags.DROUTE | ConnectionFlags.NO_OUTPUT;
             default:
                 return ConnectionFlags.MASQ;
         }
@@ -910,8 +917,7 @@ public final class Director {
                 .client(s.clientHigh, s.clientLow, clientPort)
                 .virtual(s.virtualHigh, s.virtualLow, virtualPort)
                 .destination(s.destinationHigh, s.destinationLow, destinationPort)
-                .flags(methodFlags(rs.forwardingMethod()) | ConnectionFlags.NO_OUTPUT
-                        | (clientPort == 0 ? ConnectionFlags.NO_CPORT : 0))
+                .flags(methodFlags(rs.forwardingMethod()) | (clientPort == 0 ? ConnectionFlags.NO_CPORT : 0))
                 .state(0, EXPECTED_TIMEOUT_SECONDS)
                 .realServer(rs.id());
         int r = table.insert(spec, s.now);

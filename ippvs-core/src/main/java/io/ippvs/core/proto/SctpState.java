@@ -1,9 +1,11 @@
 package io.ippvs.core.proto;
 
 /**
- * The SCTP connection states of IPVS ({@code IP_VS_SCTP_S_*}) in the kernel's order, with the names
- * {@code ipvsadm -c} prints and the default timeouts (NONE 2 s, INIT1 and REJECTED 4 s, ESTABLISHED
- * 900 s, the rest 61 s: the maximum RTO plus one). Only ESTABLISHED counts as active.
+ * The fourteen SCTP connection states of IPVS ({@code IP_VS_SCTP_S_*}) in the kernel's order (the
+ * codes index {@code sctp_states[][][]} of {@code ip_vs_proto_sctp.c}; ESTABLISHED is 8), with the
+ * names {@code sctp_state_name_table} gives {@code ipvsadm -c} and the timeouts of
+ * {@code sctp_timeouts}: NONE 2 s, INIT1 and REJECTED 4 s, ESTABLISHED 900 s, the rest 61 s
+ * ({@code IP_VS_SCTP_MAX_RTO}). Only ESTABLISHED counts as active ({@code set_sctp_state}).
  */
 public enum SctpState {
     NONE("NONE", 2),
@@ -12,6 +14,7 @@ public enum SctpState {
     COOKIE_SENT("C-SENT", 61),
     COOKIE_REPLIED("C-REPLIED", 61),
     COOKIE_WAIT("C-WAIT", 61),
+    COOKIE("COOKIE", 61),
     COOKIE_ECHOED("C-ECHOED", 61),
     ESTABLISHED("ESTABLISHED", 900),
     SHUTDOWN_SENT("S-SENT", 61),
@@ -30,7 +33,7 @@ public enum SctpState {
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
     }
 
-    /** The state code stored in the connection table (0..12). */
+    /** The state code stored in the connection table (0..13). */
     public int code() {
         return ordinal();
     }
@@ -58,7 +61,7 @@ public enum SctpState {
     /** The state with code {@code code}. */
     public static SctpState ofCode(int code) {
         if (code < 0 || code >= BY_CODE.length) {
-            throw new IllegalArgumentException("state: " + code + " is not an SCTP state code (0..12)");
+            throw new IllegalArgumentException("state: " + code + " is not an SCTP state code (0..13)");
         }
         return BY_CODE[code];
     }

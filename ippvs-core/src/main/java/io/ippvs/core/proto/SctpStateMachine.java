@@ -1,37 +1,14 @@
 package io.ippvs.core.proto;
 
-import static io.ippvs.core.proto.SctpState.CLOSED;
-import static io.ippvs.core.proto.SctpState.COOKIE_ECHOED;
-import static io.ippvs.core.proto.SctpState.COOKIE_REPLIED;
-import static io.ippvs.core.proto.SctpState.COOKIE_SENT;
-import static io.ippvs.core.proto.SctpState.COOKIE_WAIT;
-import static io.ippvs.core.proto.SctpState.ESTABLISHED;
-import static io.ippvs.core.proto.SctpState.INIT;
-import static io.ippvs.core.proto.SctpState.INIT1;
-import static io.ippvs.core.proto.SctpState.NONE;
-import static io.ippvs.core.proto.SctpState.REJECTED;
-import static io.ippvs.core.proto.SctpState.SHUTDOWN_ACK_SENT;
-import static io.ippvs.core.proto.SctpState.SHUTDOWN_RECEIVED;
-import static io.ippvs.core.proto.SctpState.SHUTDOWN_SENT;
-
 /**
- * The SCTP state machine: chunk-driven like IPVS's {@code ip_vs_proto_sctp.c}, built from the
- * association's handshake and shutdown rather than copied cell by cell from the kernel table (a
- * simplification; the states, names, timeouts and the active state are the kernel's).
+ * The SCTP state machine of IPVS, {@code sctp_states[][][]} of {@code ip_vs_proto_sctp.c} cell by
+ * cell: (direction, event, current state) to the next state, for the directions INPUT, OUTPUT and
+ * INPUT-ONLY ({@link TcpStateMachine#IN}, {@code OUT}, {@code INPUT_ONLY}).
  *
- * <p>The event is the packet's first chunk (SACK, HEARTBEAT and unknown chunks count as DATA),
- * except that an ABORT bundled right after a COOKIE ECHO or COOKIE ACK wins, as in IPVS:
- * <ul>
- *   <li>client opens: INIT in → INIT1, INIT ACK out → INIT, COOKIE ECHO in → C-SENT, COOKIE ACK
- *       out (or, input-only, the next DATA in) → ESTABLISHED;
- *   <li>server opens: INIT out → C-WAIT, INIT ACK in → C-REPLIED, COOKIE ECHO out → C-ECHOED,
- *       COOKIE ACK in → ESTABLISHED;
- *   <li>SHUTDOWN in → S-SENT, out → S-RECEIVED; SHUTDOWN ACK → S-ACK-SENT; SHUTDOWN COMPLETE →
- *       CLOSED;
- *   <li>ABORT during the handshake from the server (or any ABORT answering INIT) → REJECTED, any
- *       other ABORT → CLOSED; INIT on a closed or rejected association starts over; ERROR changes
- *       nothing.
- * </ul>
+ * <p>The event is that of the packet's first chunk ({@code sctp_events}: SACK, HEARTBEAT,
+ * HEARTBEAT ACK, ECN and any unknown chunk count as DATA), except that an ABORT bundled right after
+ * a COOKIE ECHO or COOKIE ACK wins, as {@code set_sctp_state} reads it. Immutable tables;
+ * {@link #next(int, int, int)} allocates nothing.
  */
 public final class SctpStateMachine {
 
@@ -47,6 +24,8 @@ public final class SctpStateMachine {
     public static final int ERROR = 8;
     public static final int ABORT = 9;
     private static final int EVENTS = 10;
+    /** Not an event: the packet has no chunk header, so {@code set_sctp_state} changes nothing. */
+    public static final int NO_CHUNK = -1;
 
     /** SCTP chunk types (RFC 9260). */
     public static final int CHUNK_DATA = 0;
@@ -61,6 +40,44 @@ public final class SctpStateMachine {
     public static final int CHUNK_SHUTDOWN_COMPLETE = 14;
 
     private static final int STATES = SctpState.count();
+
+    // sctp_states[dir][event][state] of ip_vs_proto_sctp.c; columns are the states in code order
+    private static final String[] ROWS = {
+        "IN   d   ES I1 IN CS CR CW CO CE ES SS SR SA RJ CL",
+        "IN   i   I1 IN IN CS CR CW CO CE ES SS SR SA IN IN",
+        "IN   i_a CW CW CW CS CR CO CO CE ES SS SR SA RJ CL",
+        "IN   c_e CR IN IN CR CR CW CO CE ES SS SR SA RJ CL",
+        "IN   c_a ES I1 IN CS CR CW CO ES ES SS SR SA RJ CL",
+        "IN   s   SR I1 IN CS CR CW CO CE SR SS SR SA RJ CL",
+        "IN   s_a CL IN IN CS CR CW CO CE ES CL SR CL RJ CL",
+        "IN   s_c CL CL CL CS CR CW CO CE ES SS SR CL RJ CL",
+        "IN   err CL I1 IN CS CR CW CO CL ES SS SR SA RJ CL",
+        "IN   ab  CL CL CL CL CL RJ CL CL CL CL CL CL CL CL",
+        "OUT  d   ES I1 IN CS CR CW CO CE ES SS SR SA RJ CL",
+        "OUT  i   CW CW CW CW CW CW CW CW ES CW CW CW CW CW",
+        "OUT  i_a CS CS CS CS CR CW CO CE ES SS SR SA RJ CL",
+        "OUT  c_e CE CE CE CE CE CE CE CE ES SS SR SA RJ CL",
+        "OUT  c_a ES ES ES ES ES ES ES ES ES SS SR SA RJ CL",
+        "OUT  s   SS SS SS SS SS SS SS SS SS SS SR SA RJ CL",
+        "OUT  s_a SA SA SA SA SA CW CO CE ES SA SA SA RJ CL",
+        "OUT  s_c CL I1 IN CS CR CW CO CE ES SS SR SA RJ CL",
+        "OUT  err CL CL CL CL CL CW CO CE ES SS SR SA RJ CL",
+        "OUT  ab  CL RJ CL CL CL CL CL CL CL CL CL CL CL CL",
+        "INON d   ES I1 IN CS CR ES CO CE ES SS SR SA RJ CL",
+        "INON i   I1 IN IN IN IN IN CO CE ES SS SR SA IN IN",
+        "INON i_a CE CE CE CE CE CE CO CE ES SS SR SA RJ CL",
+        "INON c_e ES ES ES ES ES ES CO CE ES SS SR SA RJ CL",
+        "INON c_a ES I1 IN ES ES CW ES ES ES SS SR SA RJ CL",
+        "INON s   SR I1 IN CS CR CW CO CE SR SS SR SA RJ CL",
+        "INON s_a CL IN IN CS CR CW CO CE CL CL SR CL RJ CL",
+        "INON s_c CL CL CL CL CL CW CO CE ES SS CL CL RJ CL",
+        "INON err CL I1 IN CS CR CW CO CE ES SS SR SA RJ CL",
+        "INON ab  CL CL CL CL CL RJ CL CL CL CL CL CL CL CL",
+    };
+
+    private static final String ABBREVIATIONS = "NO I1 IN CS CR CW CO CE ES SS SR SA RJ CL";
+
+    /** [direction * EVENTS + event] * STATES + state -> next state. */
     private static final byte[] TABLE = build();
 
     private SctpStateMachine() {}
@@ -120,59 +137,17 @@ public final class SctpStateMachine {
     }
 
     private static byte[] build() {
-        byte[] t = new byte[3 * EVENTS * STATES];
-        for (int dir = 0; dir < 3; dir++) {
-            boolean out = dir == TcpStateMachine.OUT;
-            boolean inputOnly = dir == TcpStateMachine.INPUT_ONLY;
-            for (int ev = 0; ev < EVENTS; ev++) {
-                for (SctpState s : SctpState.values()) {
-                    t[(dir * EVENTS + ev) * STATES + s.code()] = (byte) transition(s, out, inputOnly, ev).code();
+        byte[] t = new byte[ROWS.length * STATES];
+        for (int r = 0; r < ROWS.length; r++) {
+            String[] cells = ROWS[r].trim().split("\\s+");
+            for (int st = 0; st < STATES; st++) {
+                int code = ABBREVIATIONS.indexOf(cells[2 + st]);
+                if (code < 0 || cells.length != 2 + STATES) {
+                    throw new IllegalStateException("sctp state row " + r + " is malformed");
                 }
+                t[r * STATES + st] = (byte) (code / 3);
             }
         }
         return t;
-    }
-
-    private static boolean handshake(SctpState s) {
-        return s.compareTo(INIT1) >= 0 && s.compareTo(COOKIE_ECHOED) <= 0;
-    }
-
-    private static SctpState transition(SctpState s, boolean out, boolean inputOnly, int event) {
-        boolean fresh = s == NONE || s == CLOSED || s == REJECTED;
-        switch (event) {
-            case EV_INIT:
-                return fresh ? (out ? COOKIE_WAIT : INIT1) : s;
-            case INIT_ACK:
-                if (out && s == INIT1) {
-                    return INIT;
-                }
-                return !out && s == COOKIE_WAIT ? COOKIE_REPLIED : s;
-            case COOKIE_ECHO:
-                if (!out && (s == INIT || (inputOnly && s == INIT1))) {
-                    return COOKIE_SENT;
-                }
-                return out && (s == COOKIE_REPLIED || s == COOKIE_WAIT) ? COOKIE_ECHOED : s;
-            case COOKIE_ACK:
-                if (out && s == COOKIE_SENT) {
-                    return ESTABLISHED;
-                }
-                return !out && s == COOKIE_ECHOED ? ESTABLISHED : s;
-            case DATA:
-                // data after the cookie exchange proves the association is up (input-only sees no COOKIE ACK)
-                return s == COOKIE_SENT || s == COOKIE_ECHOED || s == COOKIE_REPLIED ? ESTABLISHED : s;
-            case SHUTDOWN:
-                return s == ESTABLISHED ? (out ? SHUTDOWN_RECEIVED : SHUTDOWN_SENT) : s;
-            case SHUTDOWN_ACK:
-                return s == ESTABLISHED || s == SHUTDOWN_SENT || s == SHUTDOWN_RECEIVED ? SHUTDOWN_ACK_SENT : s;
-            case SHUTDOWN_COMPLETE:
-                return s == SHUTDOWN_ACK_SENT || s == SHUTDOWN_SENT || s == SHUTDOWN_RECEIVED ? CLOSED : s;
-            case ABORT:
-                if (s == INIT1 || (out && (s == NONE || handshake(s)))) {
-                    return REJECTED;
-                }
-                return s == REJECTED ? REJECTED : CLOSED;
-            default:
-                return s; // ERROR
-        }
     }
 }

@@ -3,8 +3,9 @@ package io.ippvs.core.proto;
 /**
  * The IPVS TCP state transition tables: {@link #normal()} and the stricter {@link #secure()}
  * ({@code secure_tcp} defence). Each maps (direction, the packet's most significant flag, current
- * state) to the next state. Flags rank RST &gt; SYN &gt; FIN &gt; ACK; a packet with none of them leaves
- * the state alone.
+ * state) to the next state. Flags rank RST &gt; SYN &gt; FIN &gt; ACK; a segment with none of them
+ * moves the connection to CLOSE ({@code set_tcp_state} starts from CLOSE and skips the table when
+ * {@code tcp_state_idx} returns -1).
  *
  * <p>Rows below are the kernel's, columns the current state in code order
  * (NO ES SS SR FW TW CL CW LA LI SA). Immutable and thread-safe; {@link #next(int, int, int)}
@@ -115,13 +116,17 @@ public final class TcpStateMachine {
 
     /**
      * The state after a packet with {@code tcpFlags} travelling in {@code direction} ({@link #IN},
-     * {@link #OUT}, {@link #INPUT_ONLY}) meets a connection in state code {@code state}; the same
-     * state when no flag applies. Out-of-range codes are returned unchanged.
+     * {@link #OUT}, {@link #INPUT_ONLY}) meets a connection in state code {@code state}; CLOSE when
+     * none of RST/SYN/FIN/ACK is set, as {@code set_tcp_state} does. Out-of-range codes are returned
+     * unchanged.
      */
     public int next(int state, int direction, int tcpFlags) {
-        int event = event(tcpFlags);
-        if (event < 0 || state < 0 || state >= STATES || direction < 0 || direction > 2) {
+        if (state < 0 || state >= STATES || direction < 0 || direction > 2) {
             return state;
+        }
+        int event = event(tcpFlags);
+        if (event < 0) {
+            return TcpState.CLOSE.code();
         }
         return table[((direction << 2) + event) * STATES + state];
     }

@@ -54,6 +54,22 @@ class CommandParserTest {
         assertThat(service("ipvsadm -A -t 10.0.0.1:80")).isEqualTo(s);
     }
 
+    /**
+     * ipvsadm.c: commands_v_options allows -M with -A/-E without -p, and parse_netmask takes any
+     * dotted mask through inet_aton, contiguous or not; the kernel ANDs the client address with it.
+     */
+    @Test
+    void netmaskWithoutPersistenceAndNonContiguousMasksAreAccepted() {
+        ServiceConfig noP = service("-A -t 10.0.0.1:80 -M 255.255.255.0");
+        assertThat(noP.persistent()).isFalse();
+        assertThat(noP.persistenceNetmask()).isEqualTo(24);
+        assertThat(noP.persistenceMask()).isEqualTo(0xFFFFFF00);
+        ServiceConfig odd = service("-A -t 10.0.0.1:80 -p -M 255.0.255.0");
+        assertThat(odd.persistenceMask()).isEqualTo(0xFF00FF00);
+        assertThat(odd.persistenceNetmask()).isEqualTo(-1);
+        assertThat(service("-A -t 10.0.0.1:80 -p -M 0.0.0.255").persistenceMask()).isEqualTo(0xFF);
+    }
+
     @Test
     void everyServiceOptionShortAndLong() {
         ServiceConfig expected = ServiceConfig.builder(ServiceKey.of(Protocol.UDP, ip("10.0.0.1"), 53)).scheduler("sh")
@@ -248,48 +264,47 @@ class CommandParserTest {
     @CsvSource(delimiter = '|', textBlock = """
             ''                                                    | command: no command given
             -n                                                    | command: no command given
-            -A -t 10.0.0.1:80 -L                                  | command: -A (--add-service) and -L (--list) are two commands
-            -L -l                                                 | list: -L (--list) given twice
-            -A -t 10.0.0.1:80 -u 10.0.0.1:80                      | service: -t (--tcp-service) and -u (--udp-service) are two services
-            -a -t 10.0.0.1:80 -r 10.0.0.2 -m -g                   | forwarding: -m (--masquerading) and -g (--gatewaying)
-            -a -t 10.0.0.1:80 -r 10.0.0.2 -i -m                   | forwarding: -i (--ipip) and -m (--masquerading)
-            -a -t 10.0.0.1:80 -r 10.0.0.2 --gatewaying --ipip     | forwarding: -g (--gatewaying) and -i (--ipip)
-            -A -t 10.0.0.1:80 -s rr -s wlc                        | scheduler: -s (--scheduler) given twice
+            -A -t 10.0.0.1:80 -L                                  | command: multiple commands specified (-A (--add-service) and -L (--list))
+            -L -l                                                 | command: multiple commands specified (-L (--list) given twice)
+            -A -t 10.0.0.1:80 -u 10.0.0.1:80                      | service: multiple 'service-address' options specified (-t (--tcp-service) and -u (--udp-service))
+            -a -t 10.0.0.1:80 -r 10.0.0.2 -m -g                   | forwarding: multiple 'forwarding-method' options specified (-m (--masquerading) and -g (--gatewaying))
+            -a -t 10.0.0.1:80 -r 10.0.0.2 -i -m                   | forwarding: multiple 'forwarding-method' options specified (-i (--ipip) and -m (--masquerading))
+            -a -t 10.0.0.1:80 -r 10.0.0.2 --gatewaying --ipip     | forwarding: multiple 'forwarding-method' options specified (-g (--gatewaying) and -i (--ipip))
+            -A -t 10.0.0.1:80 -s rr -s wlc                        | scheduler: multiple 'scheduler' options specified (-s (--scheduler) given twice)
             -A -t 10.0.0.1:80 --bogus                             | option: unknown option '--bogus'
             -A -t 10.0.0.1:80 -q                                  | option: unknown option '-q'
             -A -t 10.0.0.1:80 extra                               | command line: unexpected argument 'extra'
             -A -t 10.0.0.1:80 --ops=yes                           | ops: --ops takes no value
             -a -t 10.0.0.1:80 -r 10.0.0.2 -w                      | weight: -w needs a value
             -a -t 10.0.0.1:80 -r 10.0.0.2 --weight                | weight: --weight needs a value
-            -A                                                    | service: -A (--add-service) needs a service
-            -E                                                    | service: -E (--edit-service) needs a service
-            -D                                                    | service: -D (--delete-service) needs a service
-            -a -r 10.0.0.2                                        | service: -a (--add-server) needs a service
-            -e -r 10.0.0.2                                        | service: -e (--edit-server) needs a service
-            -d -r 10.0.0.2                                        | service: -d (--delete-server) needs a service
-            -a -t 10.0.0.1:80                                     | real-server: -a (--add-server) needs -r
-            -e -t 10.0.0.1:80                                     | real-server: -e (--edit-server) needs -r
-            -d -t 10.0.0.1:80                                     | real-server: -d (--delete-server) needs -r
-            -D -t 10.0.0.1:80 -s rr                               | scheduler: -s (--scheduler) is not valid with -D
-            -C -t 10.0.0.1:80                                     | tcp-service: -t (--tcp-service) is not valid with -C
-            -R -n                                                 | numeric: -n (--numeric) is not valid with -R
-            -S -t 10.0.0.1:80                                     | tcp-service: -t (--tcp-service) is not valid with -S
-            -S --nosort                                           | nosort: --nosort is not valid with -S
-            -Z -n                                                 | numeric: -n (--numeric) is not valid with -Z
-            -A -t 10.0.0.1:80 -n                                  | numeric: -n (--numeric) is not valid with -A
-            -A -t 10.0.0.1:80 -w 2                                | weight: -w (--weight) is not valid with -A
-            -a -t 10.0.0.1:80 -r 10.0.0.2 -s rr                   | scheduler: -s (--scheduler) is not valid with -a
-            -d -t 10.0.0.1:80 -r 10.0.0.2 -w 2                    | weight: -w (--weight) is not valid with -d
-            -A -t 10.0.0.1:80 --stats                             | stats: --stats is not valid with -A
-            -A -t 10.0.0.1:80 --rate                              | rate: --rate is not valid with -A
-            -A -t 10.0.0.1:80 --thresholds                        | thresholds: --thresholds is not valid with -A
-            -A -t 10.0.0.1:80 --persistent-conn                   | persistent-conn: --persistent-conn is not valid with -A
-            -A -t 10.0.0.1:80 --tun-info                          | tun-info: --tun-info is not valid with -A
-            -A -t 10.0.0.1:80 --exact                             | exact: --exact is not valid with -A
-            -A -t 10.0.0.1:80 --sort                              | sort: --sort is not valid with -A
-            -A -t 10.0.0.1:80 --timeout                           | timeout: --timeout is not valid with -A
-            -A -t 10.0.0.1:80 --daemon                            | daemon: --daemon is not valid with -A
-            -A -t 10.0.0.1:80 -c                                  | connection: -c (--connection) is not valid with -A
+            -A                                                    | service: You need to supply the 'service-address' option for the 'add-service' command (-A (--add-service) needs -t|-u|--sctp-service host:port or -f mark)
+            -E                                                    | service: You need to supply the 'service-address' option for the 'edit-service' command (-E (--edit-service) needs -t|-u|--sctp-service host:port or -f mark)
+            -D                                                    | service: You need to supply the 'service-address' option for the 'delete-service' command (-D (--delete-service) needs -t|-u|--sctp-service host:port or -f mark)
+            -a -r 10.0.0.2                                        | service: You need to supply the 'service-address' option for the 'add-server' command (-a (--add-server) needs -t|-u|--sctp-service host:port or -f mark)
+            -e -r 10.0.0.2                                        | service: You need to supply the 'service-address' option for the 'edit-server' command (-e (--edit-server) needs -t|-u|--sctp-service host:port or -f mark)
+            -d -r 10.0.0.2                                        | service: You need to supply the 'service-address' option for the 'delete-server' command (-d (--delete-server) needs -t|-u|--sctp-service host:port or -f mark)
+            -a -t 10.0.0.1:80                                     | real-server: You need to supply the 'real-server' option for the 'add-server' command (-a (--add-server) needs -r server[:port])
+            -e -t 10.0.0.1:80                                     | real-server: You need to supply the 'real-server' option for the 'edit-server' command (-e (--edit-server) needs -r server[:port])
+            -d -t 10.0.0.1:80                                     | real-server: You need to supply the 'real-server' option for the 'delete-server' command (-d (--delete-server) needs -r server[:port])
+            -D -t 10.0.0.1:80 -s rr                               | scheduler: Illegal 'scheduler' option with the 'delete-service' command (-s (--scheduler) with -D (--delete-service))
+            -C -t 10.0.0.1:80                                     | tcp-service: Illegal 'service-address' option with the 'flush' command (-t (--tcp-service) with -C (--clear))
+            -R -n                                                 | numeric: Illegal 'numeric' option with the 'restore' command (-n (--numeric) with -R (--restore))
+            -S -t 10.0.0.1:80                                     | tcp-service: Illegal 'service-address' option with the 'save' command (-t (--tcp-service) with -S (--save))
+            -S --nosort                                           | nosort: Illegal 'nosort' option with the 'save' command (--nosort with -S (--save))
+            -Z -n                                                 | numeric: Illegal 'numeric' option with the 'zero' command (-n (--numeric) with -Z (--zero))
+            -A -t 10.0.0.1:80 -n                                  | numeric: Illegal 'numeric' option with the 'add-service' command (-n (--numeric) with -A (--add-service))
+            -A -t 10.0.0.1:80 -w 2                                | weight: Illegal 'weight' option with the 'add-service' command (-w (--weight) with -A (--add-service))
+            -a -t 10.0.0.1:80 -r 10.0.0.2 -s rr                   | scheduler: Illegal 'scheduler' option with the 'add-server' command (-s (--scheduler) with -a (--add-server))
+            -d -t 10.0.0.1:80 -r 10.0.0.2 -w 2                    | weight: Illegal 'weight' option with the 'delete-server' command (-w (--weight) with -d (--delete-server))
+            -A -t 10.0.0.1:80 --stats                             | stats: Illegal 'stats' option with the 'add-service' command (--stats with -A (--add-service))
+            -A -t 10.0.0.1:80 --rate                              | rate: Illegal 'rate' option with the 'add-service' command (--rate with -A (--add-service))
+            -A -t 10.0.0.1:80 --thresholds                        | thresholds: Illegal 'thresholds' option with the 'add-service' command (--thresholds with -A (--add-service))
+            -A -t 10.0.0.1:80 --persistent-conn                   | persistent-conn: Illegal 'persistent-conn' option with the 'add-service' command (--persistent-conn with -A (--add-service))
+            -A -t 10.0.0.1:80 --tun-info                          | tun-info: Illegal 'tun-info' option with the 'add-service' command (--tun-info with -A (--add-service))
+            -A -t 10.0.0.1:80 --exact                             | exact: Illegal 'exact' option with the 'add-service' command (--exact with -A (--add-service))
+            -A -t 10.0.0.1:80 --timeout                           | timeout: Illegal 'timeout' option with the 'add-service' command (--timeout with -A (--add-service))
+            -A -t 10.0.0.1:80 --daemon                            | daemon: Illegal 'daemon' option with the 'add-service' command (--daemon with -A (--add-service))
+            -A -t 10.0.0.1:80 -c                                  | connection: Illegal 'connection' option with the 'add-service' command (-c (--connection) with -A (--add-service))
             -A -t 10.0.0.1:80 -R 10.0.0.2 --tun-type gue          | tun-type: --tun-type is not valid with -A ... -R
             -L -c -t 10.0.0.1:80                                  | connection: -c, a service, --timeout and --daemon exclude each other
             -L --timeout --daemon                                 | connection: -c, a service, --timeout and --daemon exclude each other
@@ -300,7 +315,7 @@ class CommandParserTest {
             --set 1 x 3                                           | set: 'x' is not a number in 0..2678400
             --set -1 2 3                                          | set: '-1' is not a number
             --set 2678401 0 0                                     | set: '2678401' is not a number
-            --set 1 2 3 -n                                        | numeric: -n (--numeric) is not valid with --set
+            --set 1 2 3 -n                                        | numeric: Illegal 'numeric' option with the 'set' command (-n (--numeric) with --set)
             -A -t 10.0.0.300:80                                   | tcp-service: '10.0.0.300' is not a numeric IPv4 address
             -A -t 10.0.0:80                                       | tcp-service: '10.0.0' is not a numeric IPv4 address
             -A -t :80                                             | tcp-service: ':80' has no address
@@ -314,8 +329,8 @@ class CommandParserTest {
             -A -t [fe80::1%eth0]:80                               | tcp-service: 'fe80::1%eth0' is not an IPv6 address
             -A -u 10.0.0.256:53                                   | udp-service: '10.0.0.256' is not a numeric IPv4 address
             -A --sctp-service x:1                                 | sctp-service: 'x' is not a numeric IPv4 address
-            -A -f 0                                               | fwmark-service: '0' is not a number in 1..2147483647
-            -A -f 2147483648                                      | fwmark-service: '2147483648' is not a number
+            -A -f 0                                               | fwmark-service: '0' is not a number in 1..4294967295
+            -A -f 4294967296                                      | fwmark-service: '4294967296' is not a number
             -A -f 0x10                                            | fwmark-service: '0x10' is not a number
             -A -t 10.0.0.1:80 -6                                  | ipv6: -6 goes with -f
             -A -6                                                 | ipv6: -6 goes with -f
@@ -325,9 +340,7 @@ class CommandParserTest {
             -A -t 10.0.0.1:80 -p 2678401                          | persistent: '2678401' is not a number
             -A -t 10.0.0.1:80 -p x                                | persistent: 'x' is not a number
             -A -t 10.0.0.1:80 --persistent=                       | persistent: --persistent= has an empty value
-            -A -t 10.0.0.1:0                                      | service: port 0 (every port) is only for persistent services (-p)
-            -A -t 10.0.0.1:80 -M 255.255.255.0                    | netmask: -M is the granularity of persistence; it needs -p
-            -A -t 10.0.0.1:80 -p -M 255.0.255.0                   | netmask: '255.0.255.0' is not a contiguous netmask
+            -A -t 10.0.0.1:0                                      | service: Zero port specified for non-persistent service (TCP 10.0.0.1:0: port 0 (every port) needs -p)
             -A -t 10.0.0.1:80 -p -M 24                            | netmask: '24' is not a dotted IPv4 netmask
             -A -t 10.0.0.1:80 -p -M ::1                           | netmask: '::1' is not a dotted IPv4 netmask
             -A -t [2001:db8::1]:80 -p -M 129                      | netmask: '129' is not a number in 1..128
@@ -370,14 +383,14 @@ class CommandParserTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            -A -t 10.0.0.1:80                                     | service: TCP 10.0.0.1:80 already exists
-            -E -t 10.0.0.9:80                                     | service: TCP 10.0.0.9:80 does not exist
-            -D -t 10.0.0.9:80                                     | service: TCP 10.0.0.9:80 does not exist
-            -a -t 10.0.0.9:80 -r 10.0.0.2                         | service: TCP 10.0.0.9:80 does not exist
-            -a -t 10.0.0.1:80 -r 192.168.1.10:80                  | realServer: 192.168.1.10:80 Route w1 is already in TCP 10.0.0.1:80
+            -A -t 10.0.0.1:80                                     | service: Service already exists (TCP 10.0.0.1:80)
+            -E -t 10.0.0.9:80                                     | service: No such service (TCP 10.0.0.9:80)
+            -D -t 10.0.0.9:80                                     | service: No such service (TCP 10.0.0.9:80)
+            -a -t 10.0.0.9:80 -r 10.0.0.2                         | service: Service not defined (TCP 10.0.0.9:80)
+            -a -t 10.0.0.1:80 -r 192.168.1.10:80                  | realServer: Destination already exists (192.168.1.10:80 Route w1 in TCP 10.0.0.1:80)
             -a -t 10.0.0.1:80 -r [2001:db8::1] -m                 | realServer:
-            -e -t 10.0.0.1:80 -r 192.168.1.11                     | realServer: 192.168.1.11:80 Route w1 is not in TCP 10.0.0.1:80
-            -d -t 10.0.0.1:80 -r 192.168.1.11                     | realServer: 192.168.1.11:80 Route w1 is not in TCP 10.0.0.1:80
+            -e -t 10.0.0.1:80 -r 192.168.1.11                     | realServer: No such destination (192.168.1.11:80 Route w1 in TCP 10.0.0.1:80)
+            -d -t 10.0.0.1:80 -r 192.168.1.11                     | realServer: No such destination (192.168.1.11:80 Route w1 in TCP 10.0.0.1:80)
             -D -t 10.0.0.1:80 -R 192.168.1.11                     | realServer:
             """)
     void errorsAgainstTheConfiguration(String line, String message) {

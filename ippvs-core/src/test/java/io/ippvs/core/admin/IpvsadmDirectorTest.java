@@ -90,9 +90,9 @@ class IpvsadmDirectorTest {
         Configuration before = director.configuration();
         assertThatThrownBy(() -> ipvsadm.execute("-A -t 10.0.0.1:80 -s nosuch")).hasMessage("scheduler: unknown scheduler 'nosuch'");
         assertThatThrownBy(() -> ipvsadm.execute("-R", "-C\n-A -t 10.0.0.2:80\n-a -t 10.0.0.3:80 -r 1.2.3.4\n"))
-                .hasMessage("<stdin>:3: service: TCP 10.0.0.3:80 does not exist");
+                .hasMessage("<stdin>:3: service: Service not defined (TCP 10.0.0.3:80)");
         assertThat(director.configuration()).isSameAs(before);
-        assertThatThrownBy(() -> ipvsadm.execute("-Z -t 10.0.0.9:80")).hasMessage("service: TCP 10.0.0.9:80 does not exist");
+        assertThatThrownBy(() -> ipvsadm.execute("-Z -t 10.0.0.9:80")).hasMessage("service: No such service (TCP 10.0.0.9:80)");
     }
 
     @Test

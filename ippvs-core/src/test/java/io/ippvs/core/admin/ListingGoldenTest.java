@@ -1,6 +1,7 @@
 package io.ippvs.core.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Protocol;
@@ -203,7 +204,7 @@ class ListingGoldenTest {
             + "-A -f 7 -s sh -b sh-fallback,sh-port\n"
             + "-a -f 7 -r 192.168.1.30:0 -i -w 65535 --tun-type gue --tun-port 6080 --tun-csum\n"
             + "-A -t [2001:db8::1]:443 -s mh -b mh-port\n"
-            + "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -g -w 5 -x 100 -y 50\n"
+            + "-a -t [2001:db8::1]:443 -r [2001:db8::10]:443 -g -w 5\n"
             + "-a -t [2001:db8::1]:443 -r [2001:db8::2]:443 -i -w 1 --tun-type gre --tun-nocsum\n"
             + "-A --sctp-service 10.0.0.2:3868 -s wrr\n";
 
@@ -304,9 +305,10 @@ class ListingGoldenTest {
         target.connections.add(row("TCP", 899_999, "ESTABLISHED", "172.16.0.5", 40000, "10.0.0.1", 80, "192.168.1.10", 80));
         assertThat(ipvsadm.execute("-L -n -c --persistent-conn")).isEqualTo("IPVS connection entries\n"
                 + "pro expire state       source             virtual            destination        pe name          pe_data\n"
-                + "TCP 14:59  ESTABLISHED 172.16.0.5:40000   10.0.0.1:80        192.168.1.10:80                     \n");
+                + "TCP 14:59  ESTABLISHED 172.16.0.5:40000   10.0.0.1:80        192.168.1.10:80\n");
     }
 
+    /** print_service_entry (ipvsadm.c, FMT_RULE): "-a %s -r %s %s -w %d", no -x/-y. */
     @Test
     void save() {
         assertThat(ipvsadm.execute("-S -n")).isEqualTo(SAVE);
@@ -314,12 +316,92 @@ class ListingGoldenTest {
         assertThat(ipvsadm.save()).isEqualTo(SAVE);
     }
 
+    /** Our own --ippvs-full keeps what ipvsadm's -S drops: thresholds and the --set timeouts. */
+    @Test
+    void saveFull() {
+        String full = SAVE.replace("-g -w 5\n", "-g -w 5 -x 100 -y 50\n");
+        assertThat(ipvsadm.execute("-S -n --ippvs-full")).isEqualTo(full);
+        ipvsadm.execute("--set 3600 0 60");
+        assertThat(ipvsadm.execute("-S -n --ippvs-full")).isEqualTo("--set 3600 0 60\n" + full);
+        assertThatThrownBy(() -> ipvsadm.execute("-L -n --ippvs-full")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * print_service_entry (FMT_RULE) prints "-A %s -s %s", then " -p %u", " -M %s", " --pe %s",
+     * " -o", " -b " in that order.
+     */
+    @Test
+    void saveWritesServiceOptionsInIpvsadmsOrder() {
+        FakeTarget t = new FakeTarget();
+        Ipvsadm a = Ipvsadm.builder(t).build();
+        a.execute("-A -u 10.0.0.3:53 -b sh-port -o -M 255.255.0.0 -p 60 -s sh");
+        assertThat(a.execute("-S -n")).isEqualTo("-A -u 10.0.0.3:53 -s sh -p 60 -M 255.255.0.0 -o -b sh-port\n");
+    }
+
+    /** print_service_entry: " mask %s" / " -M %s" of inet_ntoa(mask), whatever bits the mask has. */
+    @Test
+    void nonContiguousMaskListsAndSavesAsGiven() {
+        FakeTarget t = new FakeTarget();
+        Ipvsadm a = Ipvsadm.builder(t).build();
+        a.execute("-A -t 10.0.0.4:80 -s rr -p 60 -M 255.0.255.0");
+        a.execute("-A -t 10.0.0.5:80 -s rr -M 255.255.0.0"); // kept, shown only with -p as ipvsadm does
+        assertThat(a.execute("-L -n")).contains("TCP  10.0.0.4:80 rr persistent 60 mask 255.0.255.0\n")
+                .contains("TCP  10.0.0.5:80 rr\n");
+        assertThat(a.execute("-S -n")).contains("-A -t 10.0.0.4:80 -s rr -p 60 -M 255.0.255.0\n")
+                .contains("-A -t 10.0.0.5:80 -s rr\n");
+    }
+
+    /** list_all with FMT_RULE writes services only: no --set line (ipvsadm has no way to save timeouts). */
     @Test
     void timeouts() {
         assertThat(ipvsadm.execute("-L --timeout")).isEqualTo("Timeout (tcp tcpfin udp): 900 120 300\n");
         ipvsadm.execute("--set 3600 0 60");
         assertThat(ipvsadm.execute("-L --timeout")).isEqualTo("Timeout (tcp tcpfin udp): 3600 120 60\n");
-        assertThat(ipvsadm.execute("-S -n")).isEqualTo("--set 3600 0 60\n" + SAVE);
+        assertThat(ipvsadm.execute("-S -n")).isEqualTo(SAVE);
+    }
+
+    /**
+     * print_service_entry, FMT_RATE: real servers print CPS, InPPS and OutPPS with a plain
+     * "%8llu" (no K/M suffix, with or without --exact); only InBPS/OutBPS go through print_largenum.
+     */
+    @Test
+    void rateRealServerRowsPrintPacketRatesPlain() {
+        target.live(TCP80, "192.168.1.10:80", 3, 12, 2, FakeStats.rates(123_456_789L, 1_000_000_000L, 12_345_678_901L,
+                123_456_789L, 5));
+        String expected = "  -> 192.168.1.10:80              123456789 1000000000 12345678901  123456K        5\n";
+        assertThat(ipvsadm.execute("-L -n --rate")).contains(expected);
+        assertThat(ipvsadm.execute("-L -n --rate --exact"))
+                .contains("  -> 192.168.1.10:80              123456789 1000000000 12345678901 123456789        5\n");
+        // the service row scales all five through print_largenum
+        target.serviceStats.put(TCP80, FakeStats.rates(123_456_789L, 0, 0, 0, 0));
+        assertThat(ipvsadm.execute("-L -n --rate")).contains("TCP  10.0.0.1:80                   123456K        0");
+    }
+
+    /** print_largenum with --exact: printf("%*llu", len <= 8 ? 9 : len + 1, i). */
+    @Test
+    void exactWidthsFollowIpvsadm() {
+        target.serviceStats.put(TCP80, FakeStats.counters(12_345_678L, 123_456_789L, 0, 1L << 40, -1L));
+        assertThat(ipvsadm.execute("-L -n --stats --exact"))
+                .contains("TCP  10.0.0.1:80                  12345678 123456789        0 1099511627776 18446744073709551615\n");
+    }
+
+    /**
+     * parse_fwmark takes 1..UINT_MAX; print_service_entry prints it with "FWM  %d", so a mark above
+     * 2^31-1 lists negative exactly as ipvsadm shows it.
+     */
+    @Test
+    void fwmarkUpToTwoToTheThirtyTwoMinusOne() {
+        FakeTarget t = new FakeTarget();
+        Ipvsadm a = Ipvsadm.builder(t).build();
+        a.execute("-A -f 4294967295 -s rr");
+        a.execute("-A -f 2147483648 -s rr");
+        assertThat(a.execute("-L -n")).contains("FWM  -1 rr\n").contains("FWM  -2147483648 rr\n");
+        assertThat(a.execute("-S -n")).contains("-A -f 4294967295 -s rr\n");
+        assertThatThrownBy(() -> a.execute("-A -f 4294967296")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("fwmark-service: ");
+        FakeTarget back = new FakeTarget();
+        Ipvsadm.builder(back).build().execute("-R", a.execute("-S -n"));
+        assertThat(back.configuration).isEqualTo(t.configuration);
     }
 
     @Test

@@ -57,7 +57,7 @@ class RulesFileTest {
         Configuration base = Configuration.EMPTY.withTimeouts(5, 5, 5);
         RulesFile f = RulesFile.parse("f", "-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 1.2.3.4\n-a -t 10.0.0.2:80 -r 1.2.3.4\n");
         assertThatThrownBy(() -> f.applyTo(base)).isInstanceOf(RulesFileException.class)
-                .hasMessage("f:3: service: TCP 10.0.0.2:80 does not exist");
+                .hasMessage("f:3: service: Service not defined (TCP 10.0.0.2:80)");
         assertThat(base).isEqualTo(Configuration.EMPTY.withTimeouts(5, 5, 5));
         assertThat(base.services()).isEmpty();
     }

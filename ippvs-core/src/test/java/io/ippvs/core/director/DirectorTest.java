@@ -73,6 +73,14 @@ class DirectorTest {
         return d;
     }
 
+    /** A director with one rr service and one masqueraded server, 192.168.1.10 on the service's port. */
+    Director oneNatServer(ServiceKey key) {
+        Director d = builder().build();
+        d.addService(ServiceConfig.builder(key).scheduler("rr").build());
+        d.addRealServer(key, server("192.168.1.10", key.port(), ForwardingMethod.MASQUERADE));
+        return d;
+    }
+
     static String state(Director d, int clientPort) {
         return d.connections().stream().filter(c -> !c.template() && c.clientPort() == clientPort)
                 .map(ConnectionInfo::state).findFirst().orElse("absent");
@@ -144,7 +152,7 @@ class DirectorTest {
     }
 
     @Test
-    void natRepliesUseTheOutputRowsAfterInputOnlyStart() {
+    void natRepliesUseTheOutputRows() {
         Director d = natDirector("rr", "192.168.1.10");
         d.process(tcp(CLIENT, 40000, VIP, 80, SYN));
         // the server's SYN+ACK comes back from 192.168.1.10:8080 to the client
@@ -179,6 +187,57 @@ class DirectorTest {
         assertThat(d.process(tcp("192.168.1.20", 80, CLIENT, 40000, ACK))).isSameAs(Verdict.PASS);
     }
 
+    static long expiresIn(Director d, int clientPort) {
+        return d.connections().stream().filter(c -> !c.template() && c.clientPort() == clientPort)
+                .mapToLong(ConnectionInfo::expiresInMillis).findFirst().orElse(-1);
+    }
+
+    /**
+     * __ip_vs_update_dest (ip_vs_ctl.c) sets IP_VS_CONN_F_NOOUTPUT only when the server is not
+     * masqueraded, so set_tcp_state (ip_vs_proto_tcp.c) takes a NAT connection's INPUT rows from its
+     * first packet: SYN, ACK, FIN from the client with no server packet yet is ES -> CLOSE_WAIT (60 s),
+     * not the input-only ES -> FIN_WAIT (120 s).
+     */
+    @Test
+    void natUsesTheInputRowsFromTheFirstPacket() {
+        Director d = natDirector("rr", "192.168.1.10");
+        d.process(tcp(CLIENT, 40000, VIP, 80, SYN));
+        d.process(tcp(CLIENT, 40000, VIP, 80, ACK));
+        assertThat(state(d, 40000)).isEqualTo("ESTABLISHED");
+        d.process(tcp(CLIENT, 40000, VIP, 80, FIN | ACK));
+        assertThat(state(d, 40000)).isEqualTo("CLOSE_WAIT");
+        assertThat(expiresIn(d, 40000)).isEqualTo(60_000);
+        RealServer rs = d.service(http).realServers().get(0);
+        assertThat(rs.activeConnections()).isZero();
+        assertThat(rs.inactiveConnections()).isEqualTo(1);
+        clock.advanceSeconds(61);
+        d.sweep();
+        assertThat(state(d, 40000)).isEqualTo("absent");
+    }
+
+    /**
+     * set_tcp_state: new_state starts as IP_VS_TCP_S_CLOSE and tcp_state_idx returns -1 for a segment
+     * with none of RST/SYN/FIN/ACK, so an established connection closes (10 s) and moves from
+     * ActiveConn to InActConn.
+     */
+    @Test
+    void aSegmentWithoutRstSynFinOrAckCloses() {
+        Director d = natDirector("rr", "192.168.1.10");
+        d.process(tcp(CLIENT, 40000, VIP, 80, SYN));
+        d.process(tcp(CLIENT, 40000, VIP, 80, ACK));
+        RealServer rs = d.service(http).realServers().get(0);
+        assertThat(rs.activeConnections()).isEqualTo(1);
+        assertThat(d.process(tcp(CLIENT, 40000, VIP, 80, 0x08))).isSameAs(Verdict.FORWARD); // PSH only
+        assertThat(state(d, 40000)).isEqualTo("CLOSE");
+        assertThat(expiresIn(d, 40000)).isEqualTo(10_000);
+        assertThat(rs.activeConnections()).isZero();
+        assertThat(rs.inactiveConnections()).isEqualTo(1);
+        clock.advanceSeconds(11);
+        d.sweep();
+        assertThat(d.connectionCount()).isZero();
+        assertThat(rs.inactiveConnections()).isZero();
+    }
+
     @Test
     void connectionsExpireAndCountsReturnToZero() {
         Director d = natDirector("rr", "192.168.1.10");
@@ -198,10 +257,8 @@ class DirectorTest {
 
     @Test
     void setTimeoutsApply() {
-        Director d = builder().build();
         ServiceKey dns = key(Protocol.UDP, VIP, 53);
-        d.addService(ServiceConfig.builder(dns).scheduler("rr").build());
-        d.addRealServer(dns, server("192.168.1.10", 53, ForwardingMethod.MASQUERADE));
+        Director d = oneNatServer(dns);
         d.timeouts(0, 0, 10);
         assertThat(d.configuration().udpTimeout()).isEqualTo(10);
         d.process(udp(CLIENT, 5353, VIP, 53));
@@ -293,6 +350,27 @@ class DirectorTest {
         d.sweep();
         assertThat(a.overloaded()).isFalse();
         assertThat(a.available()).isTrue();
+    }
+
+    /**
+     * ip_vs_sched_persist (ip_vs_core.c) keys the template on caddr & svc->netmask, any 32 bits ipvsadm
+     * -M gave (parse_netmask takes non-contiguous masks): with 255.0.255.0 clients agreeing in the
+     * first and third octets share a server.
+     */
+    @Test
+    void aNonContiguousIpv4MaskKeysTheTemplateAsTheKernelDoes() {
+        Director d = builder().build();
+        d.addService(ServiceConfig.builder(http).scheduler("rr").persistent(300).persistenceMask(0xFF00FF00).build());
+        d.addRealServer(http, server("192.168.1.10", 80, ForwardingMethod.MASQUERADE));
+        d.addRealServer(http, server("192.168.1.11", 80, ForwardingMethod.MASQUERADE));
+        d.process(tcp("198.51.100.7", 1000, VIP, 80, SYN));
+        RealServer first = nat.realServer;
+        d.process(tcp("198.9.100.200", 1001, VIP, 80, SYN)); // 198.0.100.0 as well
+        assertThat(nat.realServer).isSameAs(first);
+        d.process(tcp("198.51.101.7", 1002, VIP, 80, SYN)); // 198.0.101.0: a new template, the next server
+        assertThat(nat.realServer).isNotSameAs(first);
+        assertThat(d.connections().stream().filter(ConnectionInfo::template).map(ConnectionInfo::client))
+                .containsExactlyInAnyOrder("198.0.100.0", "198.0.101.0");
     }
 
     @Test
@@ -626,12 +704,30 @@ class DirectorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("service: ");
     }
 
+    /**
+     * set_sctp_state (ip_vs_proto_sctp.c) returns before the state and the timeout when the packet
+     * has no chunk header (skb_header_pointer gives NULL): the INIT1 timer (4 s) keeps running.
+     */
+    @Test
+    void anSctpPacketWithoutAChunkLeavesStateAndTimerAlone() {
+        Director d = oneNatServer(key(Protocol.SCTP, VIP, 3868));
+        d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 0).chunk(PacketBuilder.SCTP_INIT, 0,
+                PacketBuilder.initChunkValue(7, 65535, 1, 1, 100)).buffer());
+        assertThat(state(d, 5000)).isEqualTo("INIT1");
+        clock.advanceSeconds(3);
+        assertThat(d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 7).buffer())).isSameAs(Verdict.FORWARD);
+        assertThat(state(d, 5000)).isEqualTo("INIT1");
+        assertThat(expiresIn(d, 5000)).isEqualTo(1_000);
+        clock.advanceSeconds(2);
+        d.sweep();
+        assertThat(state(d, 5000)).isEqualTo("absent");
+    }
+
     @Test
     void sctpAssociationsStartOnInitAndWalkTheirStates() {
-        Director d = builder().build();
         ServiceKey sctp = key(Protocol.SCTP, VIP, 3868);
-        d.addService(ServiceConfig.builder(sctp).scheduler("rr").build());
-        RealServer rs = d.addRealServer(sctp, server("192.168.1.10", 3868, ForwardingMethod.MASQUERADE));
+        Director d = oneNatServer(sctp);
+        RealServer rs = d.service(sctp).realServers().get(0);
         ByteBuffer data = PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 1).chunk(PacketBuilder.SCTP_DATA, 0,
                 new byte[12]).buffer();
         assertThat(d.process(data)).isEqualTo(Verdict.drop(DropReason.NO_CONNECTION));
@@ -644,10 +740,11 @@ class DirectorTest {
                 PacketBuilder.SCTP_INIT_ACK, 0, PacketBuilder.initChunkValue(9, 65535, 1, 1, 200)).buffer();
         assertThat(d.process(initAck)).isSameAs(Verdict.FORWARD);
         assertThat(nat.reply).isTrue();
-        assertThat(state(d, 5000)).isEqualTo("INIT");
+        // sctp_states (ip_vs_proto_sctp.c): OUTPUT i_a from INIT1 is C-SENT, INPUT c_e from C-SENT C-REPLIED
+        assertThat(state(d, 5000)).isEqualTo("C-SENT");
         d.process(PacketBuilder.ipv4(CLIENT, VIP).sctp(5000, 3868, 9).chunk(PacketBuilder.SCTP_COOKIE_ECHO, 0,
                 new byte[8]).buffer());
-        assertThat(state(d, 5000)).isEqualTo("C-SENT");
+        assertThat(state(d, 5000)).isEqualTo("C-REPLIED");
         d.process(PacketBuilder.ipv4("192.168.1.10", CLIENT).sctp(3868, 5000, 7).chunk(11, 0).buffer());
         assertThat(state(d, 5000)).isEqualTo("ESTABLISHED");
         assertThat(rs.activeConnections()).isEqualTo(1);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ProtocolTimeoutsTest {
 
     private static final int[] TCP = {2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120};
-    private static final int[] SCTP = {2, 4, 61, 61, 61, 61, 61, 900, 61, 61, 61, 4, 61};
+    // sctp_timeouts (ip_vs_proto_sctp.c), IP_VS_SCTP_S_* order: COOKIE at 6, ESTABLISHED at 8
+    private static final int[] SCTP = {2, 4, 61, 61, 61, 61, 61, 61, 900, 61, 61, 61, 4, 61};
 
     @Test
     void everyDefaultTimeout() {

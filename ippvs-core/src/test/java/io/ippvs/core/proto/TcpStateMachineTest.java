@@ -127,12 +127,17 @@ class TcpStateMachineTest {
         assertThat(cells().count()).isEqualTo(2 * 3 * 4 * 11);
     }
 
+    /**
+     * set_tcp_state (ip_vs_proto_tcp.c): new_state starts as IP_VS_TCP_S_CLOSE and, when
+     * tcp_state_idx returns -1 (none of RST/SYN/FIN/ACK), the table is skipped: the segment closes.
+     */
     @Test
-    void packetsWithoutSynFinAckOrRstKeepTheState() {
+    void segmentsWithoutSynFinAckOrRstClose() {
         for (TcpState s : TcpState.values()) {
             for (Direction d : Direction.values()) {
-                assertThat(TcpStateMachine.normal().next(s, d, 0)).isEqualTo(s);
-                assertThat(TcpStateMachine.secure().next(s, d, 0x08 | 0x20)).isEqualTo(s);
+                assertThat(TcpStateMachine.normal().next(s, d, 0)).isEqualTo(CLOSE);
+                assertThat(TcpStateMachine.secure().next(s, d, 0x08 | 0x20)).isEqualTo(CLOSE); // PSH|URG
+                assertThat(TcpStateMachine.normal().next(s.code(), d.code(), 0x40 | 0x80)).isEqualTo(CLOSE.code());
             }
         }
     }
@@ -157,7 +162,7 @@ class TcpStateMachineTest {
     void aClientHandshakeThroughNatReachesEstablishedAndCloses() {
         TcpStateMachine m = TcpStateMachine.normal();
         TcpState s = NONE;
-        s = m.next(s, Direction.INPUT_ONLY, SYN);
+        s = m.next(s, Direction.IN, SYN); // NAT: no IP_VS_CONN_F_NOOUTPUT, the INPUT rows at once
         assertThat(s).isEqualTo(SYN_RECV);
         s = m.next(s, Direction.OUT, SYN | ACK);
         assertThat(s).isEqualTo(SYN_RECV);
