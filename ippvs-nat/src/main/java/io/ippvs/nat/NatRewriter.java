@@ -546,19 +546,18 @@ public final class NatRewriter implements PacketRewriter {
     /** {@code partial}: the transport checksum is partial (see {@link Offload}). */
     private Verdict transport(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
             boolean v6, long oldHigh, long oldLow, long newHigh, long newLow, boolean partial) {
+        if (partial && proto != SCTP) {
+            // out of line, so the common path stays small enough for the JIT to inline
+            return transportPartial(c, b, l3, l4, end, proto, reply, v6, oldHigh, oldLow, newHigh, newLow);
+        }
         int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
         int oldPort = b.getShort(portOff) & 0xFFFF;
         int newPort = reply ? c.virtualPort() : c.destinationPort();
         switch (proto) {
             case TCP: {
                 int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
-                if (partial) {
-                    // pseudo-header part only: the port is summed with the segment later
-                    sum = partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                } else {
-                    sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                    sum = InternetChecksum.update16(sum, oldPort, newPort);
-                }
+                sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
+                sum = InternetChecksum.update16(sum, oldPort, newPort);
                 b.putShort(portOff, (short) newPort);
                 b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) sum);
                 if (ftp != null && isFtpControl(c.virtualPort())) {
@@ -569,11 +568,6 @@ public final class NatRewriter implements PacketRewriter {
             case UDP: {
                 int sum = b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
                 b.putShort(portOff, (short) newPort);
-                if (partial) {
-                    b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET,
-                            (short) partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow));
-                    return FORWARD;
-                }
                 if (sum == 0) {
                     // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
                     return FORWARD;
@@ -593,6 +587,23 @@ public final class NatRewriter implements PacketRewriter {
                 return FORWARD;
             }
         }
+    }
+
+    /**
+     * {@link #transport} of a TCP / UDP packet whose checksum is partial: the field holds the
+     * pseudo-header sum, so only the address goes into it (tcp_partial_csum_update); the port is
+     * summed with the segment when the checksum is finished.
+     */
+    private Verdict transportPartial(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
+            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+        int field = l4 + (proto == TCP ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        int sum = b.getShort(field) & 0xFFFF;
+        b.putShort(reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET, (short) (reply ? c.virtualPort() : c.destinationPort()));
+        b.putShort(field, (short) partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow));
+        if (proto == TCP && ftp != null && isFtpControl(c.virtualPort())) {
+            ftp.segment(c, b, l3, l4, end, v6);
+        }
+        return FORWARD;
     }
 
     /** Keeps the transport checksum of a quoted packet valid after its address and port changed. */
