@@ -131,4 +131,19 @@ public interface RewriteContext {
      * @return false when the connection table is full or an equal connection exists
      */
     boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort);
+
+    /**
+     * The packet's offload facts (partial checksum, segmentation) as the I/O layer passed them in,
+     * already checked against the parsed headers by the director: when partial, the checksum field is
+     * the transport header's own. A rewriter that changes addresses updates a partial checksum's
+     * pseudo-header part only, applies MTUs to {@link Offload#largestSegment}, and, when it prepends
+     * headers, calls {@link Offload#encapsulated}. The director clears it after a
+     * {@link Verdict#REPLY}.
+     *
+     * @return the facts, or {@code null} for a plain packet with complete checksums (the default,
+     *     and what every caller that passes no {@link Offload} gets)
+     */
+    default Offload offload() {
+        return null;
+    }
 }

@@ -100,7 +100,8 @@ final class FtpHelper {
 
     private void clientSegment(RewriteContext c, ByteBuffer b, int l4, int dataOff, int end, FtpControl s, boolean v6) {
         int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
-        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck(b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET)), true);
+        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck(b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET)),
+                !NatRewriter.partial(c));
         if (dataOff == end) {
             return;
         }
@@ -254,8 +255,9 @@ final class FtpHelper {
                 at = newline + 1;
             }
         }
+        boolean partial = NatRewriter.partial(c);
         if (!payloadChanged) {
-            renumber(b, l4, newSeq, newAck, true);
+            renumber(b, l4, newSeq, newAck, !partial);
             return;
         }
         renumber(b, l4, newSeq, newAck, false);
@@ -270,11 +272,17 @@ final class FtpHelper {
             }
         }
         b.limit(end);
-        // the payload changed: recompute the TCP checksum in full
         int tcpLength = end - l4;
-        TcpHeader.checksum(b, l4, 0);
         int pseudo = v6 ? InternetChecksum.pseudoHeaderV6(b, l3, TCP, tcpLength)
                 : InternetChecksum.pseudoHeaderV4(b, l3, TCP, tcpLength);
+        if (partial) {
+            // still partial: the field holds the pseudo-header sum, now for the new length; the
+            // payload is summed when the packet (or each of a super-packet's segments) is sent
+            TcpHeader.checksum(b, l4, pseudo);
+            return;
+        }
+        // the payload changed: recompute the TCP checksum in full
+        TcpHeader.checksum(b, l4, 0);
         TcpHeader.checksum(b, l4, InternetChecksum.checksum(b, l4, tcpLength, pseudo));
     }
 
@@ -296,7 +304,10 @@ final class FtpHelper {
         return true;
     }
 
-    /** Writes sequence and acknowledgement numbers, updating the TCP checksum when {@code incremental}. */
+    /**
+     * Writes sequence and acknowledgement numbers, updating the TCP checksum when {@code incremental}
+     * (not for a partial checksum, whose field holds only the pseudo-header sum).
+     */
     private static void renumber(ByteBuffer b, int l4, int newSeq, int newAck, boolean incremental) {
         int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
         int ack = b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET);

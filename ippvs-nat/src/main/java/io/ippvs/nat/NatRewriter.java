@@ -9,6 +9,7 @@ import static io.ippvs.core.header.IpProtocol.UDP;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.Offload;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RewriteContext;
@@ -26,9 +27,10 @@ import io.ippvs.core.header.TcpHeader;
 import io.ippvs.core.header.UdpHeader;
 import io.ippvs.core.icmp.IcmpErrors;
 import io.ippvs.core.icmp.IcmpRateLimiter;
+import io.ippvs.core.icmp.IcmpReplies;
+import io.ippvs.core.packet.Segments;
 import io.ippvs.core.sync.SequenceSync;
 import io.ippvs.core.sync.SyncEntry;
-import io.ippvs.core.icmp.IcmpReplies;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -54,8 +56,14 @@ import java.util.Arrays;
  * the director finds their connection in its fragment cache. An SCTP first fragment whose port would change is
  * dropped ({@link DropReason#FRAGMENT}): its CRC covers bytes this packet does not hold.
  *
+ * <p>Offloaded packets ({@link RewriteContext#offload()}): a partial checksum (the field holds the
+ * pseudo-header sum) gets only its address part updated, as Linux's {@code tcp_partial_csum_update}
+ * does in {@code tcp_dnat_handler} / {@code tcp_snat_handler} with {@code CHECKSUM_PARTIAL}; a
+ * super-packet is held to the MTU by its largest segment ({@code skb_gso_validate_network_len}), so
+ * fragmentation-needed names the MTU the segments exceed.
+ *
  * <p>With the FTP helper on, TCP connections to a control port (21 by default) are watched: see
- * {@link FtpHelper}.
+ * {@link FtpHelper}; on a super-packet it works the same, and a partial checksum stays partial.
  *
  * <p>Thread-safe; nothing is allocated on an established flow (an FTP control connection allocates
  * its helper state once).
@@ -169,8 +177,11 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             return false;
         }
         boolean reply = c.reply();
+        Offload o = c.offload();
+        boolean partial = o != null && o.checksumPartial();
+        int size = o == null ? total : Segments.largest(c, total);
         if ((ftp != null && isFtpControl(c.virtualPort()))
-                || (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && total > mtu(c.realServer()))) {
+                || (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && size > mtu(c.realServer()))) {
             return false;
         }
         int newPort = reply ? c.virtualPort() : c.destinationPort();
@@ -190,9 +201,14 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int ports = b.getInt(l4);
         int oldPort = reply ? ports >>> 16 : ports & 0xFFFF;
         int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+        b.putInt(l4, reply ? (newPort << 16) | (ports & 0xFFFF) : (ports & 0xFFFF0000) | newPort);
+        if (partial) {
+            // the field holds the pseudo-header sum: only the address is in it (tcp_partial_csum_update)
+            b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.updatePartial32(sum, oldAddr, newAddr));
+            return true;
+        }
         long tacc = (~sum & 0xFFFF) + (~oldAddr >>> 16) + (~oldAddr & 0xFFFF) + (newAddr >>> 16) + (newAddr & 0xFFFF)
                 + (~oldPort & 0xFFFF) + newPort;
-        b.putInt(l4, reply ? (newPort << 16) | (ports & 0xFFFF) : (ports & 0xFFFF0000) | newPort);
         b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(tacc));
         return true;
     }
@@ -226,7 +242,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (decrementTtl && ttl <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && total > mtu(c.realServer()) && (fragField & Ipv4Header.DONT_FRAGMENT) != 0) {
+        Offload o = c.offload();
+        if (!reply && (fragField & Ipv4Header.DONT_FRAGMENT) != 0 && mtuLength(o, c, total) > mtu(c.realServer())) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
 
@@ -253,7 +270,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (nonFirst) {
             return FORWARD;
         }
-        return transport(c, b, l3, l4, end, proto, reply, false, 0, oldAddr & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL);
+        return transport(c, b, l3, l4, end, proto, reply, false, 0, oldAddr & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
+                o != null && o.checksumPartial());
     }
 
     private Verdict icmpError4(RewriteContext c, ByteBuffer b, int l3, int ihl, int end, int ttl, boolean reply) {
@@ -336,7 +354,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (decrementTtl && hopLimit <= 1) {
             return timeExceeded(c, b, l3);
         }
-        if (!reply && total > mtu(c.realServer())) {
+        Offload o = c.offload();
+        if (!reply && mtuLength(o, c, total) > mtu(c.realServer())) {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
         // a fragment header before l4 means this is a first fragment: more data follows elsewhere
@@ -355,7 +374,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         }
         b.putLong(addrOff, newHigh);
         b.putLong(addrOff + 8, newLow);
-        return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow);
+        return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow,
+                o != null && o.checksumPartial());
     }
 
     /**
@@ -505,8 +525,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                 if (l4 + SctpHeader.CHECKSUM_OFFSET > end) {
                     return TRUNCATED;
                 }
-                // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6
-                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 ? BAD_CHECKSUM : null;
+                // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6 (a partial one is a sum, never 0)
+                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 && !partial(c) ? BAD_CHECKSUM : null;
             case SCTP: {
                 if (l4 + SctpHeader.LENGTH > end) {
                     return TRUNCATED;
@@ -527,8 +547,13 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         }
     }
 
+    /** {@code partial}: the transport checksum is partial (see {@link Offload}). */
     private Verdict transport(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
-            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow, boolean partial) {
+        if (partial && proto != SCTP) {
+            // out of line, so the common path stays small enough for the JIT to inline
+            return transportPartial(c, b, l3, l4, end, proto, reply, v6, oldHigh, oldLow, newHigh, newLow);
+        }
         int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
         int oldPort = b.getShort(portOff) & 0xFFFF;
         int newPort = reply ? c.virtualPort() : c.destinationPort();
@@ -568,6 +593,23 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         }
     }
 
+    /**
+     * {@link #transport} of a TCP / UDP packet whose checksum is partial: the field holds the
+     * pseudo-header sum, so only the address goes into it (tcp_partial_csum_update); the port is
+     * summed with the segment when the checksum is finished.
+     */
+    private Verdict transportPartial(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
+            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+        int field = l4 + (proto == TCP ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        int sum = b.getShort(field) & 0xFFFF;
+        b.putShort(reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET, (short) (reply ? c.virtualPort() : c.destinationPort()));
+        b.putShort(field, (short) partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow));
+        if (proto == TCP && ftp != null && isFtpControl(c.virtualPort())) {
+            ftp.segment(c, b, l3, l4, end, v6);
+        }
+        return FORWARD;
+    }
+
     /** Keeps the transport checksum of a quoted packet valid after its address and port changed. */
     private static void quotedTransportChecksum(ByteBuffer b, int in4, int end, int proto, boolean v6, long oldHigh,
             long oldLow, long newHigh, long newLow, int oldPort, int newPort) {
@@ -589,6 +631,22 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
         sum = InternetChecksum.update16(sum, oldPort, newPort);
         b.putShort(at, (short) (proto == UDP ? InternetChecksum.udpField(sum) : sum));
+    }
+
+    private static int partialAddressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
+        return v6 ? InternetChecksum.updatePartial128(sum, oldHigh, oldLow, newHigh, newLow)
+                : InternetChecksum.updatePartial32(sum, (int) oldLow, (int) newLow);
+    }
+
+    /** Whether the packet's transport checksum is partial (see {@link Offload}). */
+    static boolean partial(RewriteContext c) {
+        Offload o = c.offload();
+        return o != null && o.checksumPartial();
+    }
+
+    /** The IP length a path MTU applies to: the packet's, or a super-packet's largest segment's. */
+    private static int mtuLength(Offload o, RewriteContext c, int total) {
+        return o == null ? total : Segments.largest(c, total);
     }
 
     private static int addressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {

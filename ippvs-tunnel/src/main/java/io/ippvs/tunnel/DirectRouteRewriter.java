@@ -8,6 +8,7 @@ import io.ippvs.api.RealServerConfig;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.icmp.IcmpReplies;
+import io.ippvs.core.packet.Segments;
 import java.nio.ByteBuffer;
 
 /**
@@ -61,7 +62,9 @@ public final class DirectRouteRewriter implements PacketRewriter {
         }
         int configured = context.realServer().config().mtu();
         int mtu = configured != 0 ? configured : linkMtu;
-        if (length > mtu && Forwarding.dontFragment(buffer, l3, family)) {
+        // a super-packet is held to the MTU by its segments
+        if (Segments.largest(context, length) > mtu
+                && Forwarding.dontFragment(buffer, l3, family)) {
             return icmp.tooBig(context, buffer, l3, mtu);
         }
         if (decrementTtl) {

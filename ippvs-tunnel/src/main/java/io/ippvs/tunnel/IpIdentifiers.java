@@ -38,14 +38,27 @@ final class IpIdentifiers {
     }
 
     /**
+     * The first of {@code count} consecutive identifications, for a super-packet whose segments will
+     * count up from its outer header's (as {@code inet_gso_segment} does for an encapsulation).
+     */
+    int next(int destination, int count) {
+        return counters.getAndAdd(slot(destination), count) & 0xFFFF;
+    }
+
+    /**
      * An identification for an atomic datagram (DF set, not a fragment), which no receiver uses for
      * reassembly, so RFC 6864 section 4.1 lets it be any value: a plain, unfenced increment is enough,
      * and two threads racing on it at worst repeat a value.
      */
     int nextAtomic(int destination) {
+        return nextAtomic(destination, 1);
+    }
+
+    /** {@link #nextAtomic(int)} reserving {@code count} values, as {@link #next(int, int)}. */
+    int nextAtomic(int destination, int count) {
         int slot = slot(destination);
         int id = counters.getPlain(slot);
-        counters.setPlain(slot, id + 1);
+        counters.setPlain(slot, id + count);
         return id & 0xFFFF;
     }
 

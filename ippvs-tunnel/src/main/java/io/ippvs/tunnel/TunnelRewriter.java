@@ -3,6 +3,7 @@ package io.ippvs.tunnel;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.Offload;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
@@ -11,11 +12,13 @@ import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.checksum.OffloadChecksum;
 import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.UdpHeader;
 import io.ippvs.core.icmp.IcmpReplies;
+import io.ippvs.core.packet.Segments;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -51,6 +54,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * MTU discovery on, IPv6 always) is turned into an ICMP fragmentation-needed / packet-too-big
  * carrying the tunnel MTU, with {@link Verdict#REPLY}. Other oversize IPv4 packets are encapsulated
  * with DF clear so that the appliance's stack may fragment the outer packet.
+ *
+ * <p>Offloaded packets ({@link RewriteContext#offload()}): a partial inner checksum stays partial and
+ * its {@code csum_start} moves with the outer header, unless an outer checksum (GUE or GRE with
+ * checksums, GUE over IPv6) covers the inner packet: then it is finished first. An IPIP super-packet
+ * becomes tunnelled GSO, Linux's {@code SKB_GSO_IPXIP4} / {@code IPXIP6} ({@link Offload#encapsulation()}),
+ * whose segments repeat the outer header with identifications counting up (reserved here); GUE and
+ * GRE super-packets are refused ({@link DropReason#UNSUPPORTED}). The MTU applies to the largest segment.
  *
  * <p>The outer header goes into the headroom before the buffer's position, which moves back; without
  * enough headroom the packet is moved towards the end of the buffer when the capacity allows, and
@@ -215,15 +225,24 @@ public final class TunnelRewriter implements PacketRewriter {
             outerProtocol = family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6;
         }
         int overhead = ipHeader + encapHeader;
+        Offload offload = context.offload();
+        if (offload != null && offload.segmented() && type != TunnelType.IPIP) {
+            // Linux would mark it SKB_GSO_UDP_TUNNEL / SKB_GSO_GRE, for which no I/O layer here has a
+            // segmenter: refused, so the I/O layer knows to segment before (or not to offer TSO)
+            return Verdict.drop(DropReason.UNSUPPORTED);
+        }
+        // what the MTU applies to: the packet, or the largest segment of a super-packet
+        int size = offload == null ? length : Segments.largest(context, length);
+        int segments = offload == null ? 1 : Segments.count(context, length);
         int mtu = (config.mtu() != 0 ? config.mtu() : linkMtu) - overhead;
         if (mtu < Forwarding.IPV4_MIN_MTU) {
             // a link too small for the tunnel headers carries nothing (Linux refuses the route likewise)
             return Verdict.drop(DropReason.TOO_BIG);
         }
-        if (length > mtu) {
+        if (size > mtu) {
             if (family == Addresses.IPV6) {
                 // IPv6 links carry at least 1280 bytes: below that the outer packet is fragmented instead
-                if (length > Forwarding.IPV6_MIN_MTU) {
+                if (size > Forwarding.IPV6_MIN_MTU) {
                     return icmp.tooBig(context, buffer, l3, Math.max(mtu, Forwarding.IPV6_MIN_MTU));
                 }
             } else if (pmtuDiscovery && innerDf) {
@@ -269,8 +288,14 @@ public final class TunnelRewriter implements PacketRewriter {
         if (outerFamily == Addresses.IPV4) {
             int destination = (int) server.addressLow();
             // DF for an IPv6 inner packet too: it must not be fragmented on the way
-            boolean df = pmtuDiscovery && innerDf && length <= mtu;
-            int id = df ? identifiers.nextAtomic(destination) : identifiers.next(destination);
+            boolean df = pmtuDiscovery && innerDf && size <= mtu;
+            int id;
+            if (segments > 1) {
+                // each segment's outer header will take the next identification: reserve them all
+                id = df ? identifiers.nextAtomic(destination, segments) : identifiers.next(destination, segments);
+            } else {
+                id = df ? identifiers.nextAtomic(destination) : identifiers.next(destination);
+            }
             int word0 = 0x45000000 | tos << 16 | outerLength;
             int word1 = id << 16 | (df ? Ipv4Header.DONT_FRAGMENT : 0);
             int word2 = ttl << 24 | outerProtocol << 16;
@@ -292,6 +317,15 @@ public final class TunnelRewriter implements PacketRewriter {
             buffer.putLong(start + 32, server.addressLow());
         }
 
+        if (offload != null && offload.checksumPartial()
+                && (type == TunnelType.GRE ? checksum : type == TunnelType.GUE
+                        && (checksum || (outerFamily == Addresses.IPV6 && !ipv6ZeroUdpChecksum)))) {
+            // an outer checksum covers the inner packet, so the inner checksum must be final first
+            // (Linux's LCO would do it the other way round; the plain way costs one pass over the packet)
+            if (!OffloadChecksum.complete(buffer, l3, l3 + length, offload)) {
+                return Verdict.drop(DropReason.MALFORMED);
+            }
+        }
         if (type == TunnelType.GUE) {
             int udpLength = UdpHeader.LENGTH + GueHeader.LENGTH + length;
             int sourcePort = gueFirstPort + (int) (((hash & 0xFFFFFFFFL) * gueRange) >>> 32);
@@ -317,6 +351,11 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         buffer.limit(l3 + length);
         buffer.position(start);
+        if (offload != null) {
+            // the partial checksum's place moves with the packet's start; a super-packet becomes
+            // tunnelled GSO (SKB_GSO_IPXIP4 / IPXIP6, as ip_vs_tunnel_xmit's iptunnel_handle_offloads)
+            offload.encapsulated(overhead, outerFamily);
+        }
         return Verdict.FORWARD;
     }
 

@@ -144,6 +144,26 @@ public final class InternetChecksum {
     }
 
     /**
+     * A checksum field left partial ({@code CHECKSUM_PARTIAL}: it holds the folded pseudo-header sum,
+     * not complemented) after a pseudo-header word changed from {@code oldValue} to {@code newValue}:
+     * {@code fold(field + ~m + m')}, Linux's {@code tcp_partial_csum_update} (ip_vs_proto_tcp.c).
+     */
+    public static int updatePartial16(int partialSum, int oldValue, int newValue) {
+        return fold((partialSum & 0xFFFF) + (~oldValue & 0xFFFF) + (newValue & 0xFFFF));
+    }
+
+    /** {@link #updatePartial16} for a 32-bit pseudo-header field (an IPv4 address). */
+    public static int updatePartial32(int partialSum, int oldValue, int newValue) {
+        return fold((partialSum & 0xFFFFL) + (~oldValue >>> 16) + (~oldValue & 0xFFFF) + (newValue >>> 16)
+                + (newValue & 0xFFFF));
+    }
+
+    /** {@link #updatePartial16} for a 128-bit pseudo-header field (an IPv6 address). */
+    public static int updatePartial128(int partialSum, long oldHigh, long oldLow, long newHigh, long newLow) {
+        return fold((partialSum & 0xFFFFL) + halves(~oldHigh) + halves(~oldLow) + halves(newHigh) + halves(newLow));
+    }
+
+    /**
      * The value to store in a UDP checksum field for a computed checksum: 0 is sent as 0xFFFF,
      * because a zero field means "no checksum" (RFC 768).
      */

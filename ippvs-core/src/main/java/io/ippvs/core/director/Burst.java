@@ -1,6 +1,7 @@
 package io.ippvs.core.director;
 
 import io.ippvs.api.NextHop;
+import io.ippvs.api.Offload;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.header.IpProtocol;
@@ -8,6 +9,7 @@ import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * A worker's burst of up to {@link #MAX} packets, taken in stages as vector data planes (VPP, DPDK)
@@ -28,6 +30,8 @@ final class Burst {
 
     private final PacketInfo[] infos = new PacketInfo[MAX];
     private final ParseStatus[] statuses = new ParseStatus[MAX];
+    /** Each packet's offload facts, null for a plain packet (never a plain instance). */
+    private final Offload[] facts = new Offload[MAX];
     private final int[] inHints = new int[MAX];
     private final int[] outHints = new int[MAX];
     /** What the touch stages read, kept so the JIT cannot drop the reads. */
@@ -40,15 +44,20 @@ final class Burst {
     }
 
     int process(Director director, Worker w, ByteBuffer[] packets, int from, int count, int[] fwmarks,
-                NextHop[] hops, Verdict[] verdicts, long now) {
+                NextHop[] hops, Offload[] offloads, Verdict[] verdicts, long now) {
         PacketParser parser = director.parser;
         ConnectionTable table = director.table;
         // 1 parse: each packet's bytes, independent of the others
         for (int i = 0; i < count; i++) {
             PacketInfo info = infos[i];
+            Offload o = offloads == null ? null : offloads[from + i];
+            if (o != null && o.isPlain()) {
+                o = null;
+            }
+            facts[i] = o;
             ParseStatus status;
             try {
-                status = parser.parse(packets[from + i], info);
+                status = parser.parse(packets[from + i], info, o != null && o.checksumPartial());
             } catch (RuntimeException e) {
                 status = null; // a defect: the packet is dropped as malformed
             }
@@ -66,10 +75,11 @@ final class Burst {
             for (int i = 0; i < count; i++) {
                 s.info = infos[i];
                 verdicts[from + i] = director.processParsed(w, packets[from + i], statuses[i],
-                        fwmarks == null ? 0 : fwmarks[from + i], hops == null ? null : hops[from + i], now);
+                        fwmarks == null ? 0 : fwmarks[from + i], hops == null ? null : hops[from + i], now, facts[i]);
             }
         } finally {
             s.info = own;
+            Arrays.fill(facts, 0, count, null); // the caller's instances are not kept
         }
         return count;
     }

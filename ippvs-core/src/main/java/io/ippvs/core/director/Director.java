@@ -10,6 +10,7 @@ import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.IcmpErrorHandler;
 import io.ippvs.api.NextHop;
+import io.ippvs.api.Offload;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
@@ -231,26 +232,36 @@ public final class Director implements SyncTarget {
 
     /** {@code timed}: {@code now} is the time to use; otherwise the clock is read once the packet parsed. */
     Verdict process(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
+        return process(w, buf, fwmark, hop, timed, now, null);
+    }
+
+    /** {@code offload}: the packet's offload facts, or null for a plain packet. */
+    Verdict process(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now, Offload offload) {
         if (hop != null) {
             hop.clear();
         }
         try {
-            return handle(w, buf, fwmark, hop, timed, now);
+            return handle(w, buf, fwmark, hop, timed, now, offload);
         } catch (RuntimeException e) {
             // last resort: a defect must cost one packet, never the caller's thread
             return dropped(w.stripe, DropReason.MALFORMED);
         }
     }
 
-    private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now) {
-        return parsed(w, buf, parser.parse(buf, w.scratch.info), fwmark, hop, timed, now);
+    private Verdict handle(Worker w, ByteBuffer buf, int fwmark, NextHop hop, boolean timed, long now,
+            Offload offload) {
+        Offload o = offload == null || offload.isPlain() ? null : offload;
+        ParseStatus status = parser.parse(buf, w.scratch.info, o != null && o.checksumPartial());
+        return parsed(w, buf, status, fwmark, hop, timed, now, o);
     }
 
     /**
      * {@link #process} for a packet the worker's scratch {@code info} already describes: what
-     * {@link Burst} calls after parsing its whole burst.
+     * {@link Burst} calls after parsing its whole burst (with the partial-checksum fact of
+     * {@code offload}, which is null or not plain).
      */
-    Verdict processParsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, long now) {
+    Verdict processParsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, long now,
+            Offload offload) {
         if (hop != null) {
             hop.clear();
         }
@@ -258,22 +269,40 @@ public final class Director implements SyncTarget {
             return dropped(w.stripe, DropReason.MALFORMED);
         }
         try {
-            return parsed(w, buf, status, fwmark, hop, true, now);
+            return parsed(w, buf, status, fwmark, hop, true, now, offload);
         } catch (RuntimeException e) {
             return dropped(w.stripe, DropReason.MALFORMED);
         }
     }
 
+    /** {@code offload}: null for a plain packet, never a plain instance. */
     private Verdict parsed(Worker w, ByteBuffer buf, ParseStatus status, int fwmark, NextHop hop, boolean timed,
-            long now) {
+            long now, Offload offload) {
         Scratch s = w.scratch;
         PacketInfo info = s.info;
+        boolean plain = offload == null;
+        s.offload = offload;
         if (status != ParseStatus.OK) {
             if (status == ParseStatus.NON_FIRST_FRAGMENT) {
+                if (!plain) {
+                    // a later fragment cannot be segmented, and its checksum lives in the first fragment
+                    return dropped(w.stripe, DropReason.MALFORMED);
+                }
+                s.segments = 1;
+                s.wireBytes = info.end() - info.l3Offset();
                 s.now = timed ? now : clock.getAsLong();
                 return nonFirstFragment(w, buf, info, hop);
             }
             return dropped(w.stripe, status.dropReason());
+        }
+        if (plain) {
+            s.segments = 1;
+            s.wireBytes = info.end() - info.l3Offset();
+        } else {
+            DropReason refused = Offloads.check(buf, info, offload, s);
+            if (refused != null) {
+                return dropped(w.stripe, refused);
+            }
         }
         info.fwmark(fwmark);
         s.now = timed ? now : clock.getAsLong();
@@ -308,11 +337,10 @@ public final class Director implements SyncTarget {
         s.connection(table, h);
         s.connectionProtocol = info.protocolNumber();
         s.realServer = rs;
-        int bytes = info.end() - info.l3Offset();
         if (reply) {
-            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.outPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -429,8 +457,7 @@ public final class Director implements SyncTarget {
         rememberFirstFragment(s, h, false);
         s.connectionProtocol = proto;
         s.realServer = rs;
-        int bytes = s.info.end() - s.info.l3Offset();
-        TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+        TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -450,8 +477,7 @@ public final class Director implements SyncTarget {
         rememberFirstFragment(s, h, true);
         s.connectionProtocol = proto;
         s.realServer = rs;
-        int bytes = s.info.end() - s.info.l3Offset();
-        TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+        TrafficStats.outPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         return rewrite(w, s, rs, hop);
     }
 
@@ -488,11 +514,10 @@ public final class Director implements SyncTarget {
         s.connection(table, h);
         s.connectionProtocol = inner;
         s.realServer = rs;
-        int bytes = info.end() - info.l3Offset();
         if (reply) {
-            TrafficStats.outPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.outPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         } else {
-            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), rs.serviceStats(), totals);
+            TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
         }
         return rewrite(w, s, rs, hop);
     }
@@ -580,7 +605,6 @@ public final class Director implements SyncTarget {
         }
         int vport = info.dstPort();
         int dport = rs.port() != 0 ? rs.port() : vport;
-        int bytes = info.end() - info.l3Offset();
         if (cfg.onePacket() && proto == UDP) {
             svc.stats().connection(w.stripe);
             rs.stats().connection(w.stripe);
@@ -599,7 +623,7 @@ public final class Director implements SyncTarget {
             s.destinationPort = dport;
             s.connectionProtocol = proto;
             s.realServer = rs;
-            TrafficStats.inPacket(w.stripe, bytes, rs.stats(), svc.stats(), totals);
+            TrafficStats.inPackets(w.stripe, s.segments, s.wireBytes, rs.stats(), svc.stats(), totals);
             Verdict v = rewrite(w, s, rs, hop);
             rs.unbind(false, false);
             return v;
@@ -858,6 +882,9 @@ public final class Director implements SyncTarget {
             return v;
         }
         if (v.isReply()) {
+            if (s.offload != null) {
+                s.offload.clear(); // the generated ICMP error is a plain packet
+            }
             outcomes.replied(w.stripe);
             return v;
         }

@@ -1,5 +1,6 @@
 package io.ippvs.core.director;
 
+import io.ippvs.api.Offload;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RewriteContext;
@@ -49,6 +50,11 @@ final class Scratch implements RewriteContext {
     int connectionProtocol;
     /** Whether scheduling this packet made its persistence template (so a drop takes it back). */
     boolean templateMade;
+    /** The packet's offload facts; null for a plain packet. */
+    Offload offload;
+    /** What the packet counts as: the segments it becomes and their bytes (1 and its length when plain). */
+    int segments;
+    int wireBytes;
 
     Scratch(Director director) {
         this.director = director;
@@ -221,6 +227,11 @@ final class Scratch implements RewriteContext {
         if (handle >= 0) {
             director.attach(handle, value);
         }
+    }
+
+    @Override
+    public Offload offload() {
+        return offload;
     }
 
     @Override

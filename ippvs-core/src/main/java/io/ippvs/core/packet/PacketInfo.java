@@ -27,6 +27,8 @@ public final class PacketInfo implements Flow {
     int l3Offset;
     int l4Offset;
     int payloadOffset;
+    /** Set by the parser's caller: the TCP / UDP checksum is partial (not verified). */
+    boolean checksumPartial;
     int end;
     int ttl;
     int trafficClass;

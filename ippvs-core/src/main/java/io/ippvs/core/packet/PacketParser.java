@@ -59,10 +59,20 @@ public final class PacketParser {
 
     /** Parses the packet in {@code [position, limit)} of {@code buffer} into {@code info}. */
     public ParseStatus parse(ByteBuffer buffer, PacketInfo info) {
+        return parse(buffer, info, false);
+    }
+
+    /**
+     * {@link #parse(ByteBuffer, PacketInfo)} of a packet whose TCP / UDP checksum is partial when
+     * {@code checksumPartial} (an offload's {@code CHECKSUM_PARTIAL}): that checksum is not verified,
+     * since it holds only the pseudo-header sum until the packet is sent.
+     */
+    public ParseStatus parse(ByteBuffer buffer, PacketInfo info, boolean checksumPartial) {
         int position = buffer.position();
         int limit = buffer.limit();
         // every path below either writes each IP-level field or clears them all
         info.clearForParse(position);
+        info.checksumPartial = checksumPartial;
         if (limit - position < 1) {
             info.clearNetwork();
             return ParseStatus.TRUNCATED;
@@ -185,6 +195,7 @@ public final class PacketParser {
         info.l4Offset = at;
         int available = end - at;
         boolean verify = verifyChecksums && whole;
+        boolean verifyTransport = verify && !info.checksumPartial;
         switch (protocol) {
             case TCP: {
                 if (available < TcpHeader.MIN_LENGTH) {
@@ -205,7 +216,7 @@ public final class PacketParser {
                 info.tcpAck = b.getInt(at + TcpHeader.ACKNOWLEDGMENT_OFFSET) & 0xFFFFFFFFL;
                 info.tcpFlags = offsetAndFlags & 0xFF;
                 info.payloadOffset = at + headerLength;
-                if (verify && InternetChecksum.sum(b, at, available, pseudoHeader(info, TCP, available))
+                if (verifyTransport && InternetChecksum.sum(b, at, available, pseudoHeader(info, TCP, available))
                         != InternetChecksum.VALID_SUM) {
                     return ParseStatus.BAD_CHECKSUM;
                 }
@@ -228,7 +239,7 @@ public final class PacketParser {
                 if (length > available) {
                     return ParseStatus.L4_TRUNCATED;
                 }
-                if (verify) {
+                if (verifyTransport) {
                     int field = b.getShort(at + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
                     if (field == 0 ? info.family == 6
                             : InternetChecksum.sum(b, at, length, pseudoHeader(info, UDP, length))

@@ -57,6 +57,21 @@ public final class TrafficStats implements Stats {
         StripedCounters.add2(stripe, IN_PKTS, 1, IN_BYTES, bytes, server.counters, service.counters, total.counters);
     }
 
+    /**
+     * {@code packets} packets of {@code bytes} bytes in all from clients (the segments a super-packet
+     * becomes), on a real server's, its service's and the director's counters at once.
+     */
+    public static void inPackets(int stripe, int packets, int bytes, TrafficStats server, TrafficStats service,
+            TrafficStats total) {
+        StripedCounters.add2(stripe, IN_PKTS, packets, IN_BYTES, bytes, server.counters, service.counters, total.counters);
+    }
+
+    /** {@link #inPackets} for packets from real servers. */
+    public static void outPackets(int stripe, int packets, int bytes, TrafficStats server, TrafficStats service,
+            TrafficStats total) {
+        StripedCounters.add2(stripe, OUT_PKTS, packets, OUT_BYTES, bytes, server.counters, service.counters, total.counters);
+    }
+
     /** {@link #outPacket(int, int)} on a real server's, its service's and the director's counters at once. */
     public static void outPacket(int stripe, int bytes, TrafficStats server, TrafficStats service, TrafficStats total) {
         StripedCounters.add2(stripe, OUT_PKTS, 1, OUT_BYTES, bytes, server.counters, service.counters, total.counters);

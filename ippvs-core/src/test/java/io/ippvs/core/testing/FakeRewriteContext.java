@@ -2,6 +2,7 @@ package io.ippvs.core.testing;
 
 import io.ippvs.api.Addresses;
 import io.ippvs.api.ForwardingMethod;
+import io.ippvs.api.Offload;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RealServerConfig;
@@ -44,6 +45,8 @@ public final class FakeRewriteContext implements RewriteContext {
     public final List<Expectation> expectations = new ArrayList<>();
     /** What {@link #nanoTime()} returns; tests move it. */
     public long now = 1_000_000_000L;
+    /** What {@link #offload()} returns: null (a plain packet) unless a test sets the facts. */
+    public Offload offload;
     private Object attachment;
 
     private ByteBuffer buffer;
@@ -281,5 +284,10 @@ public final class FakeRewriteContext implements RewriteContext {
         }
         expectations.add(e);
         return true;
+    }
+
+    @Override
+    public Offload offload() {
+        return offload;
     }
 }
