@@ -18,6 +18,7 @@
 # puts the VIP back as source and the kernel forwards the reply out cl0. Packets enter from tun0
 # with sources the routing table does not place behind tun0, so rp_filter must be off.
 set -eu
+. "$(dirname "$0")/netns.sh"
 
 VIP=10.10.200.200
 action=${1:-}
@@ -88,22 +89,7 @@ tunnel() {
 }
 
 down() {
-    for ns in "$client" "$director" $(for n in $servers; do echo "$prefix-rs$n"; done); do
-        [ -e "/run/netns/$ns" ] || [ -e "/var/run/netns/$ns" ] || continue
-        # only processes started inside these namespaces (the director, servers, clients):
-        # SIGTERM first, so an ippvs tun prints its statistics, then SIGKILL after 2 s
-        pids=$(ip netns pids "$ns" 2>/dev/null || true)
-        if [ -n "$pids" ]; then
-            kill $pids 2>/dev/null || true
-            for _ in 1 2 3 4 5 6 7 8 9 10; do
-                [ -n "$(ip netns pids "$ns" 2>/dev/null)" ] || break
-                sleep 0.2
-            done
-            pids=$(ip netns pids "$ns" 2>/dev/null || true)
-            [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
-        fi
-        ip netns del "$ns"
-    done
+    stop_and_delete "$client" "$director" $(for n in $servers; do echo "$prefix-rs$n"; done)
 }
 
 case "$action" in

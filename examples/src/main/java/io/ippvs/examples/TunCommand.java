@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,11 +70,18 @@ public final class TunCommand implements Callable<Integer> {
                     + "prints their Prometheus text (also appended to --metrics).")
     Path check;
 
+    @Option(names = "--control", paramLabel = "FIFO",
+            description = "Also read command lines from this named pipe (mkfifo), e.g. from keepalived's notify_master / "
+                    + "notify_backup scripts switching the sync daemon's role; each command and its answer go to standard error.")
+    Path control;
+
     private final Deque<AutoCloseable> companions = new ArrayDeque<>();
     private Director director;
     private HealthConfig checks;
     private HealthMonitor health;
-    private TunDirector tunDirector;
+    private volatile TunDirector tunDirector;
+    /** Open once {@link #tunDirector} serves: the control pipe's commands wait for it. */
+    private final CountDownLatch started = new CountDownLatch(1);
     private boolean stopped;
 
     @Override
@@ -107,16 +116,31 @@ public final class TunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        ControlFifo fifo = null;
+        if (control != null) {
+            try {
+                // before the device: keepalived tracking the device's carrier may call its notify script as soon as it opens
+                fifo = ControlFifo.start(control, this::command, System.err);
+            } catch (IOException e) {
+                err.println("ippvs tun: " + e.getMessage());
+                return 1;
+            }
+            companion(fifo);
+        }
         TunDevice tun;
         try {
             tun = TunDevice.open(dev);
         } catch (IOException e) {
             err.println("ippvs tun: " + e.getMessage());
+            if (fifo != null) {
+                fifo.close();
+            }
             return 1;
         }
         tunDirector = new TunDirector(tun, director, nat, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "ippvs-tun-stop"));
         tunDirector.start();
+        started.countDown();
         try {
             startCompanions(tunDirector);
         } catch (IOException e) {
@@ -160,7 +184,10 @@ public final class TunCommand implements Callable<Integer> {
     }
 
     /** One line of the command interface: {@code health}, or the director's own commands. */
-    private String command(String line) {
+    private String command(String line) throws InterruptedException {
+        if (!started.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the director did not start");
+        }
         if (line.equals("health")) {
             return health == null ? "no health checks (--check)\n" : health.prometheusText();
         }

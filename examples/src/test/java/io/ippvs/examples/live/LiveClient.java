@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  *   <li>{@code ftp HOST FILE pasv|pasv-split|epsv}: log in, open a passive data connection the way the
  *       server's reply says, RETR FILE; lines {@code banner}, {@code passive} (the reply as received),
  *       {@code data} (the data connection's peer), {@code received LENGTH SHA256}, {@code done}.
+ *   <li>{@code hold HOST PORT COUNT}: opens COUNT connections to an {@link EchoServer} and keeps them;
+ *       sends a line on each and prints the answer, {@code I SERVER} per connection.
+ *   <li>{@code ping}: on every held connection a line and its echo, {@code I SERVER} each; a connection
+ *       that does not answer within the timeout fails the command.
  * </ul>
  */
 public final class LiveClient {
@@ -31,6 +35,10 @@ public final class LiveClient {
     private static final int TIMEOUT_MILLIS = 5000;
     private static final Pattern PASV = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)");
     private static final Pattern EPSV = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)");
+
+    /** The connections of {@code hold}, kept open between commands. */
+    private static final java.util.List<Socket> HELD = new java.util.ArrayList<>();
+    private static final java.util.List<BufferedReader> HELD_IN = new java.util.ArrayList<>();
 
     private LiveClient() {}
 
@@ -41,6 +49,8 @@ public final class LiveClient {
             return switch (w[0]) {
                 case "http" -> http(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
                 case "ftp" -> ftp(InetAddress.getByName(w[1]), w[2], w[3]);
+                case "hold" -> hold(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                case "ping" -> ping();
                 case "download" -> download(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
                 default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
             };
@@ -95,6 +105,29 @@ public final class LiveClient {
             }
             s.append("done ").append(expect(in, "226")).append('\n');
             command(out, in, "QUIT", "221");
+        }
+        return s.toString();
+    }
+
+    private static String hold(InetAddress host, int port, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Socket socket = connect(host, port);
+            HELD.add(socket);
+            HELD_IN.add(reader(socket.getInputStream()));
+        }
+        return ping();
+    }
+
+    private static String ping() throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < HELD.size(); i++) {
+            HELD.get(i).getOutputStream().write(("ping " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+            HELD.get(i).getOutputStream().flush();
+            String answer = HELD_IN.get(i).readLine();
+            if (answer == null || !answer.endsWith(" ping " + i)) {
+                throw new IOException("connection " + i + " (local port " + HELD.get(i).getLocalPort() + ") answered " + answer);
+            }
+            s.append(i).append(' ').append(answer.split(" ")[0]).append('\n');
         }
         return s.toString();
     }

@@ -49,7 +49,7 @@ class LiveHealthCheckTest {
     static void up() throws Exception {
         Optional<String> unavailable = LiveTopology.unavailable();
         assumeTrue(unavailable.isEmpty(), () -> "live test skipped: " + unavailable.orElseThrow());
-        Optional<String> tools = tools();
+        Optional<String> tools = LiveTopology.tools("python3", "curl");
         assumeTrue(tools.isEmpty(), () -> "live health-check test skipped: " + tools.orElseThrow());
         LiveTopology.removeStale();
         topology = LiveTopology.up();
@@ -68,30 +68,6 @@ class LiveHealthCheckTest {
         } catch (Throwable t) {
             tearDown();
             throw t;
-        }
-    }
-
-    /** Why python3 or curl cannot be had; installs them with apt-get (we are root here) when missing. */
-    private static Optional<String> tools() {
-        List<String> missing = new ArrayList<>();
-        for (String tool : List.of("python3", "curl")) {
-            try {
-                LiveTopology.run("sh", "-c", "command -v " + tool);
-            } catch (IOException e) {
-                missing.add(tool);
-            }
-        }
-        if (missing.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y"));
-            install.addAll(missing);
-            LiveTopology.run("apt-get", "update");
-            LiveTopology.run(install.toArray(new String[0]));
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of(missing + " missing and apt-get could not install them: " + e.getMessage());
         }
     }
 

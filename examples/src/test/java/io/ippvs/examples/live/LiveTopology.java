@@ -58,6 +58,30 @@ final class LiveTopology implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Why one of {@code tools} cannot be had, or empty; installs those missing with apt-get (live tests run as root). */
+    static Optional<String> tools(String... tools) {
+        List<String> missing = new ArrayList<>();
+        for (String tool : tools) {
+            try {
+                run("sh", "-c", "command -v " + tool);
+            } catch (IOException e) {
+                missing.add(tool);
+            }
+        }
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y"));
+            install.addAll(missing);
+            run("apt-get", "update");
+            run(install.toArray(new String[0]));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(missing + " missing and apt-get could not install them: " + e.getMessage());
+        }
+    }
+
     /** Deletes the namespaces of earlier runs whose JVM died before it could (never a live run's). */
     static void removeStale() throws IOException {
         for (String line : run("ip", "netns", "list").split("\n")) {
