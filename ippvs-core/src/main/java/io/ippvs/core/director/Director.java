@@ -65,7 +65,7 @@ import java.util.function.UnaryOperator;
 public final class Director implements SyncTarget {
 
     private final LongSupplier clock;
-    final ConnectionTable table;
+    private final ConnectionTable table;
     private final ServerRegistry servers = new ServerRegistry();
     private final StripeAllocator stripes = new StripeAllocator();
     private final Outcomes outcomes = new Outcomes();

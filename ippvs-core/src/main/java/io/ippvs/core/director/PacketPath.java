@@ -278,7 +278,12 @@ final class PacketPath {
         }
         s.packet(false);
         fragments.rememberFirst(s.info, h, false, s.now);
-        return forward(s, h, proto, rs, rs.serviceStats());
+        // forward()'s work written out: on the hot path a call the JIT will not inline costs more
+        s.connection(table, h);
+        s.connectionProtocol = proto;
+        s.realServer = rs;
+        TrafficStats.inPackets(s.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
+        return forwarding.rewrite(s, rs);
     }
 
     /** A NAT real server's packet towards the client. */
@@ -293,12 +298,16 @@ final class PacketPath {
         state.advance(h, rs, proto, TcpStateMachine.OUT, s.event, s.now, set.timeouts);
         s.packet(true);
         fragments.rememberFirst(s.info, h, true, s.now);
-        return forward(s, h, proto, rs, rs.serviceStats());
+        s.connection(table, h); // as inbound: forward() written out
+        s.connectionProtocol = proto;
+        s.realServer = rs;
+        TrafficStats.outPackets(s.stripe, s.segments, s.wireBytes, rs.stats(), rs.serviceStats(), totals);
+        return forwarding.rewrite(s, rs);
     }
 
     /**
-     * The last stage of every packet of a connection: its fields into the scratch, its traffic
-     * counted in its direction, the rewrite. {@code h} may be {@link ConnectionTable#NO_HANDLE}
+     * The last stage of a packet of a connection (written out in {@link #inbound} and
+     * {@link #outbound}): its fields into the scratch, its traffic counted in its direction, the rewrite. {@code h} may be {@link ConnectionTable#NO_HANDLE}
      * when the scratch already holds the connection's fields (a one-packet flow).
      */
     private Verdict forward(Scratch s, int h, int proto, RealServerState rs, TrafficStats serviceStats) {
