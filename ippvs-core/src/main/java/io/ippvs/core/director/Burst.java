@@ -43,10 +43,10 @@ final class Burst {
         }
     }
 
-    int process(Director director, Worker w, ByteBuffer[] packets, int from, int count, int[] fwmarks,
+    int process(PacketPath path, Scratch s, ByteBuffer[] packets, int from, int count, int[] fwmarks,
                 NextHop[] hops, Offload[] offloads, Verdict[] verdicts, long now) {
-        PacketParser parser = director.parser;
-        ConnectionTable table = director.table;
+        PacketParser parser = path.parser;
+        ConnectionTable table = path.table;
         // 1 parse: each packet's bytes, independent of the others
         for (int i = 0; i < count; i++) {
             PacketInfo info = infos[i];
@@ -69,12 +69,11 @@ final class Burst {
             touch(table, count);
         }
         // 4 lookup, state, accounting and rewrite, in packet order
-        Scratch s = w.scratch;
         PacketInfo own = s.info;
         try {
             for (int i = 0; i < count; i++) {
                 s.info = infos[i];
-                verdicts[from + i] = director.processParsed(w, packets[from + i], statuses[i],
+                verdicts[from + i] = path.processParsed(s, packets[from + i], statuses[i],
                         fwmarks == null ? 0 : fwmarks[from + i], hops == null ? null : hops[from + i], now, facts[i]);
             }
         } finally {

@@ -1,5 +1,6 @@
 package io.ippvs.core.director;
 
+import io.ippvs.api.NextHop;
 import io.ippvs.api.Offload;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RealServer;
@@ -12,12 +13,17 @@ import io.ippvs.core.sync.SyncEntry;
 import java.nio.ByteBuffer;
 
 /**
- * The per-thread working set of one packet: the parsed description, a spec for inserts, and the
- * {@link RewriteContext} handed to rewriters. Owned by one {@link Worker}; refilled for every packet.
+ * The per-thread working set of one packet, and all the per-packet state the director's stages hand
+ * one another: the parsed description, the packet's buffer, next hop and time, the connection and
+ * its server, a spec for inserts, and the {@link RewriteContext} handed to rewriters. Owned by one
+ * {@link Worker}; refilled for every packet.
  */
 final class Scratch implements RewriteContext {
 
-    final Director director;
+    private final Attachments attachments;
+    private final Expectations expectations;
+    /** The worker's counter stripe. */
+    final int stripe;
     /** The packet being processed: this scratch's own, or a {@link Burst}'s slot for the packet. */
     PacketInfo info = new PacketInfo();
     final ConnectionSpec spec = new ConnectionSpec();
@@ -25,6 +31,8 @@ final class Scratch implements RewriteContext {
     final SyncEntry syncEntry = new SyncEntry();
 
     ByteBuffer buffer;
+    /** Where the caller wants the real server and method of a forwarded packet; may be null. */
+    NextHop hop;
     int family;
     int l3Offset;
     int l4Offset;
@@ -48,6 +56,12 @@ final class Scratch implements RewriteContext {
     int handle;
     /** The transport protocol of the connection (the quoted one for ICMP errors). */
     int connectionProtocol;
+    /** The packet's state-machine input ({@link ProtocolState#event}). */
+    int event;
+    /** The server a new connection's scheduling chose (and bound). */
+    RealServerState chosen;
+    /** The persistence template controlling a new connection, or {@link ConnectionTable#NO_HANDLE}. */
+    int template;
     /** Whether scheduling this packet made its persistence template (so a drop takes it back). */
     boolean templateMade;
     /** The packet's offload facts; null for a plain packet. */
@@ -56,8 +70,10 @@ final class Scratch implements RewriteContext {
     int segments;
     int wireBytes;
 
-    Scratch(Director director) {
-        this.director = director;
+    Scratch(Attachments attachments, Expectations expectations, int stripe) {
+        this.attachments = attachments;
+        this.expectations = expectations;
+        this.stripe = stripe;
     }
 
     /** Fills the connection fields from entry {@code h}. */
@@ -74,9 +90,8 @@ final class Scratch implements RewriteContext {
         destinationPort = table.destinationPort(h);
     }
 
-    /** Fills the packet fields for a packet that is not an ICMP error. */
-    void packet(ByteBuffer buffer, boolean reply) {
-        this.buffer = buffer;
+    /** Fills the packet fields (of {@link #buffer}) for a packet that is not an ICMP error. */
+    void packet(boolean reply) {
         this.family = info.addressFamily();
         this.l3Offset = info.l3Offset();
         this.l4Offset = info.l4Offset();
@@ -219,13 +234,13 @@ final class Scratch implements RewriteContext {
 
     @Override
     public Object attachment() {
-        return handle < 0 ? null : director.attachment(handle);
+        return handle < 0 ? null : attachments.get(handle);
     }
 
     @Override
     public void attach(Object value) {
         if (handle >= 0) {
-            director.attach(handle, value);
+            attachments.set(handle, value);
         }
     }
 
@@ -236,6 +251,6 @@ final class Scratch implements RewriteContext {
 
     @Override
     public boolean expectConnection(Protocol protocol, int clientPort, int virtualPort, int destinationPort) {
-        return director.expect(this, protocol, clientPort, virtualPort, destinationPort);
+        return expectations.expect(this, protocol, clientPort, virtualPort, destinationPort);
     }
 }

@@ -13,6 +13,7 @@ import io.ippvs.core.sync.SyncEntry;
 import io.ippvs.core.sync.SyncProtocol;
 import io.ippvs.core.sync.SyncSettings;
 import io.ippvs.core.sync.SyncStates;
+import java.util.function.LongSupplier;
 
 /**
  * The backup's side of sync: puts received entries into the director's connection table as
@@ -45,19 +46,28 @@ final class SyncedConnections {
     private static final int KEPT_FLAGS = ConnectionFlags.FWD_MASK | ConnectionFlags.NO_OUTPUT
             | ConnectionFlags.NO_CPORT | ConnectionFlags.TEMPLATE;
 
-    private final Director director;
+    private final Publication publication;
+    private final ServerRegistry servers;
+    private final Attachments attachments;
+    private final Forwarding forwarding;
+    private final LongSupplier clock;
     private final ConnectionTable table;
     private final ConnectionSpec spec = new ConnectionSpec();
 
-    SyncedConnections(Director director, ConnectionTable table) {
-        this.director = director;
+    SyncedConnections(Publication publication, ServerRegistry servers, Attachments attachments, Forwarding forwarding,
+            LongSupplier clock, ConnectionTable table) {
+        this.publication = publication;
+        this.servers = servers;
+        this.attachments = attachments;
+        this.forwarding = forwarding;
+        this.clock = clock;
         this.table = table;
     }
 
     /** Installs or updates {@code e}; null when done, else why not. */
     SyncDrop install(SyncEntry e) {
-        ServiceSet set = director.serviceSet();
-        long now = director.nanoTime();
+        ServiceSet set = publication.current();
+        long now = clock.getAsLong();
         boolean template = e.isTemplate();
         int proto = e.protocol;
         int state = template ? 0 : SyncStates.fromWire(proto, e.state);
@@ -96,9 +106,9 @@ final class SyncedConnections {
         // ip_vs_proc_conn: in_pkts = sync_threshold, so that as a master it sends on the sync_period rule
         table.packets(h, SyncSettings.DEFAULT.threshold());
         if (!template && e.hasSequence) {
-            PacketRewriter r = director.rewriter(ForwardingMethod.MASQUERADE);
+            PacketRewriter r = forwarding.rewriter(ForwardingMethod.MASQUERADE);
             if (r instanceof SequenceSync) {
-                director.attach(h, ((SequenceSync) r).importSequence(director.attachment(h), e));
+                attachments.set(h, ((SequenceSync) r).importSequence(attachments.get(h), e));
             }
         }
         return null;
@@ -114,7 +124,7 @@ final class SyncedConnections {
     private void update(int h, int proto, boolean template, int state, int timeout, long now) {
         for (;;) {
             int before = table.state(h);
-            if (before == Director.GONE) {
+            if (before == ProtocolState.GONE) {
                 return;
             }
             if (before == state) {
@@ -122,10 +132,10 @@ final class SyncedConnections {
                 return;
             }
             if (table.compareAndSetState(h, before, state, timeout, now)) {
-                RealServerState rs = director.server(table.realServer(h));
+                RealServerState rs = servers.get(table.realServer(h));
                 if (!template && rs != null) {
-                    boolean was = Director.active(proto, before);
-                    boolean is = Director.active(proto, state);
+                    boolean was = ProtocolState.active(proto, before);
+                    boolean is = ProtocolState.active(proto, state);
                     if (was != is) {
                         rs.activity(is);
                     }
@@ -142,9 +152,9 @@ final class SyncedConnections {
         int tableFlags = (int) flags & KEPT_FLAGS | ConnectionFlags.SYNC;
         if (rs != null) {
             tableFlags = (tableFlags & ~(ConnectionFlags.FWD_MASK | ConnectionFlags.NO_OUTPUT)) | destinationFlags(rs);
-            rs.bind(template, !template && Director.active(proto, state));
+            rs.bind(template, !template && ProtocolState.active(proto, state));
             if (!rs.inService()) {
-                rs.unbind(template, !template && Director.active(proto, state));
+                rs.unbind(template, !template && ProtocolState.active(proto, state));
                 rs = null;
                 tableFlags = (int) flags & KEPT_FLAGS | ConnectionFlags.SYNC;
             }
@@ -160,7 +170,7 @@ final class SyncedConnections {
                 .realServer(rs == null ? 0 : rs.id());
         int r = table.insert(spec, now);
         if (!ConnectionTable.inserted(r) && rs != null) {
-            rs.unbind(template, !template && Director.active(proto, state));
+            rs.unbind(template, !template && ProtocolState.active(proto, state));
         }
         return ConnectionTable.inserted(r) ? r : ConnectionTable.NOT_FOUND;
     }
@@ -176,14 +186,14 @@ final class SyncedConnections {
             return null;
         }
         int state = table.state(h);
-        boolean active = !template && Director.active(proto, state);
+        boolean active = !template && ProtocolState.active(proto, state);
         rs.bind(template, active);
-        if (!rs.inService() || state == Director.GONE) {
+        if (!rs.inService() || state == ProtocolState.GONE) {
             rs.unbind(template, active);
             return null;
         }
         table.realServer(h, rs.id());
-        if (!table.isLive(h) || table.state(h) == Director.GONE) {
+        if (!table.isLive(h) || table.state(h) == ProtocolState.GONE) {
             // removed meanwhile: whether removed() saw the id or not, give the count back once
             table.realServer(h, 0);
             rs.unbind(template, active);
@@ -197,7 +207,7 @@ final class SyncedConnections {
 
     /** {@code ip_vs_bind_dest}: a synced connection inherits the destination's forwarding method and NOOUTPUT. */
     private static int destinationFlags(RealServerState rs) {
-        int method = Director.methodFlags(rs.forwardingMethod());
+        int method = Scheduling.methodFlags(rs.forwardingMethod());
         return method == ConnectionFlags.MASQ ? method : method | ConnectionFlags.NO_OUTPUT;
     }
 

@@ -18,20 +18,18 @@ public final class Worker {
     /** The most packets {@link #process(ByteBuffer[], int, int, int[], NextHop[], Verdict[], long)} takes at once. */
     public static final int MAX_BURST = Burst.MAX;
 
-    private final Director director;
+    private final PacketPath path;
     final Scratch scratch;
-    final int stripe;
     private Burst burst;
 
-    Worker(Director director, int stripe) {
-        this.director = director;
-        this.scratch = new Scratch(director);
-        this.stripe = stripe;
+    Worker(PacketPath path, Scratch scratch) {
+        this.path = path;
+        this.scratch = scratch;
     }
 
     /** {@link Director#process(ByteBuffer)} on this worker's scratch space. */
     public Verdict process(ByteBuffer packet) {
-        return director.process(this, packet, 0, null);
+        return path.process(scratch, packet, 0, null, false, 0, null);
     }
 
     /**
@@ -40,7 +38,7 @@ public final class Worker {
      * @param fwmark the packet's firewall mark, 0 for none (see {@link Director#process(ByteBuffer, int, NextHop)})
      */
     public Verdict process(ByteBuffer packet, int fwmark) {
-        return director.process(this, packet, fwmark, null);
+        return path.process(scratch, packet, fwmark, null, false, 0, null);
     }
 
     /**
@@ -49,7 +47,7 @@ public final class Worker {
      * @param fwmark the packet's firewall mark, 0 for none (see {@link Director#process(ByteBuffer, int, NextHop)})
      */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop) {
-        return director.process(this, packet, fwmark, hop);
+        return path.process(scratch, packet, fwmark, hop, false, 0, null);
     }
 
     /**
@@ -63,7 +61,7 @@ public final class Worker {
      * @param fwmark the packet's firewall mark, 0 for none (see {@link Director#process(ByteBuffer, int, NextHop)})
      */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop, long nowNanos) {
-        return director.process(this, packet, fwmark, hop, true, nowNanos);
+        return path.process(scratch, packet, fwmark, hop, true, nowNanos, null);
     }
 
     /**
@@ -79,7 +77,7 @@ public final class Worker {
      * @param offload the packet's facts; null for a plain packet, as the other methods assume
      */
     public Verdict process(ByteBuffer packet, int fwmark, NextHop hop, long nowNanos, Offload offload) {
-        return director.process(this, packet, fwmark, hop, true, nowNanos, offload);
+        return path.process(scratch, packet, fwmark, hop, true, nowNanos, offload);
     }
 
     /**
@@ -140,6 +138,6 @@ public final class Worker {
         if (b == null) {
             burst = b = new Burst();
         }
-        return b.process(director, this, packets, from, count, fwmarks, hops, offloads, verdicts, nowNanos);
+        return b.process(path, scratch, packets, from, count, fwmarks, hops, offloads, verdicts, nowNanos);
     }
 }
