@@ -110,7 +110,7 @@ class LiveFailoverTest {
         Process curl1 = curl(first);
         await("25 MB through A", Duration.ofSeconds(60), () -> size(first) >= SIZE / 2);
         assertThat(established(b, 80)).as("B has the download from A's sync").isEqualTo(1);
-        long bBefore = forwarded(b);
+        long bBefore = outBytes(b);
         long killed = System.nanoTime();
         long atKill = size(first);
         a.signal("KILL", CALL);
@@ -120,7 +120,10 @@ class LiveFailoverTest {
                 + atKill + " bytes");
         assertDownloaded(curl1, first);
         assertThat(client.call("ping", CALL)).as("every idle connection answers its own server through B").isEqualTo(servers);
-        assertThat(forwarded(b) - bBefore).as("B forwarded the rest").isGreaterThan(100);
+        // not all of the rest: up to the client's receive buffer and what was in flight had passed A already
+        long viaB = outBytes(b) - bBefore;
+        System.out.println("live failover: B forwarded " + viaB + " bytes of the download's " + (SIZE - atKill) + " left at the kill");
+        assertThat(viaB).as("B forwarded the server's bytes").isGreaterThan(1_000_000);
         System.out.println("live failover: download 1 done " + (System.nanoTime() - killed) / 1_000_000 + " ms after the kill");
 
         Path second = DIR.resolve("download-2");
@@ -135,13 +138,15 @@ class LiveFailoverTest {
         System.out.println("live failover: A resynced " + (System.nanoTime() - restarted) / 1_000_000 + " ms after its start");
         await("A master again, B backup", Duration.ofSeconds(30), () -> state("a").equals("master") && state("b").equals("backup"));
         long atTakeover = size(second);
-        long aBefore = forwarded(a);
+        long aBefore = outBytes(a);
         System.out.println("live failover: A master again " + (System.nanoTime() - restarted) / 1_000_000
                 + " ms after its start, download 2 at " + atTakeover + " bytes");
         assertThat(atTakeover).as("download 2 still running when A took over").isLessThan(SIZE);
         assertDownloaded(curl2, second);
         assertThat(client.call("ping", CALL)).as("every idle connection answers its own server through A").isEqualTo(servers);
-        assertThat(forwarded(a) - aBefore).as("A forwarded the rest").isGreaterThan(IDLE);
+        long viaA = outBytes(a) - aBefore;
+        System.out.println("live failover: A forwarded " + viaA + " bytes of download 2's " + (SIZE - atTakeover) + " left");
+        assertThat(viaA).as("A forwarded the server's bytes").isGreaterThan(1_000_000);
         assertThat(a.call("counters", CALL).get(0)).contains("dropped 0");
     }
 
@@ -194,10 +199,15 @@ class LiveFailoverTest {
         }
     }
 
-    private static long forwarded(NamespaceProcess d) throws Exception {
-        Matcher m = Pattern.compile("forwarded (\\d+)").matcher(d.call("counters", CALL).get(0));
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
+    /** The director's OutBytes for VIP:80 (replies, server to client), from {@code ipvsadm -L -n --stats --exact}. */
+    private static long outBytes(NamespaceProcess d) throws Exception {
+        for (String line : d.call("-L -n --stats --exact", CALL)) {
+            String[] w = line.trim().split("\\s+");
+            if (w[0].equals("TCP") && w[1].equals(VIP + ":80")) {
+                return Long.parseLong(w[w.length - 1]);
+            }
+        }
+        throw new AssertionError("no TCP " + VIP + ":80 in the listing of " + d);
     }
 
     private static long size(Path p) {
