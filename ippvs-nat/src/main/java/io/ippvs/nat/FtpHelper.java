@@ -101,7 +101,7 @@ final class FtpHelper {
     private void clientSegment(RewriteContext c, ByteBuffer b, int l4, int dataOff, int end, FtpControl s, boolean v6) {
         int seq = (int) TcpHeader.sequenceNumber(b, l4);
         renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck((int) TcpHeader.acknowledgmentNumber(b, l4)),
-                !NatRewriter.partial(c));
+                !NatTransport.partial(c));
         if (dataOff == end) {
             return;
         }
@@ -255,7 +255,7 @@ final class FtpHelper {
                 at = newline + 1;
             }
         }
-        boolean partial = NatRewriter.partial(c);
+        boolean partial = NatTransport.partial(c);
         if (!payloadChanged) {
             renumber(b, l4, newSeq, newAck, !partial);
             return;

@@ -1,10 +1,7 @@
 package io.ippvs.nat;
 
 import static io.ippvs.core.header.IpProtocol.ICMP;
-import static io.ippvs.core.header.IpProtocol.ICMPV6;
-import static io.ippvs.core.header.IpProtocol.SCTP;
 import static io.ippvs.core.header.IpProtocol.TCP;
-import static io.ippvs.core.header.IpProtocol.UDP;
 
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
@@ -14,19 +11,11 @@ import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.checksum.Crc32c;
 import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.header.Icmpv4Header;
-import io.ippvs.core.header.Icmpv6Header;
 import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
-import io.ippvs.core.header.Ipv6ExtensionHeaders;
 import io.ippvs.core.header.Ipv6Header;
-import io.ippvs.core.header.SctpHeader;
 import io.ippvs.core.header.TcpHeader;
-import io.ippvs.core.header.UdpHeader;
-import io.ippvs.core.icmp.IcmpErrors;
-import io.ippvs.core.icmp.IcmpRateLimiter;
 import io.ippvs.core.icmp.IcmpReplies;
 import io.ippvs.core.packet.Segments;
 import io.ippvs.core.sync.SequenceSync;
@@ -67,19 +56,17 @@ import java.util.Arrays;
  *
  * <p>Thread-safe; nothing is allocated on an established flow (an FTP control connection allocates
  * its helper state once).
+ *
+ * <p>This class keeps the IPv4 TCP fast path and the IP half of every other rewrite; the transport
+ * half is {@link NatTransport}, ICMP error translation {@link NatIcmp}, IPv6 chain walks
+ * {@link Ipv6Chain}: static methods on final classes, so the split adds no dispatch per packet.
  */
 public final class NatRewriter implements PacketRewriter, SequenceSync {
 
     private static final Verdict FORWARD = Verdict.FORWARD;
     private static final Verdict MALFORMED = Verdict.drop(DropReason.MALFORMED);
     private static final Verdict TRUNCATED = Verdict.drop(DropReason.TRUNCATED);
-    private static final Verdict UNSUPPORTED = Verdict.drop(DropReason.UNSUPPORTED);
-    private static final Verdict TTL_EXPIRED = Verdict.drop(DropReason.TTL_EXPIRED);
     private static final Verdict FRAGMENT = Verdict.drop(DropReason.FRAGMENT);
-    private static final Verdict BAD_CHECKSUM = Verdict.drop(DropReason.BAD_CHECKSUM);
-
-    /** Transport bytes every ICMP error quotes (RFC 792): the ports and, for UDP, the checksum. */
-    private static final int QUOTED_TRANSPORT = 8;
 
     private final boolean decrementTtl;
     private final int defaultMtu;
@@ -237,7 +224,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                 // the ICMP checksum covers bytes another fragment holds
                 return nonFirst || moreFragments ? FRAGMENT : MALFORMED;
             }
-            return icmpError4(c, b, l3, ihl, end, ttl, reply);
+            return NatIcmp.translate4(decrementTtl, c, b, l3, ihl, end, ttl, reply);
         }
         if (decrementTtl && ttl <= 1) {
             return timeExceeded(c, b, l3);
@@ -253,76 +240,17 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int l4 = -1;
         if (!nonFirst) {
             l4 = c.l4Offset();
-            Verdict refused = checkTransport(c, b, l4, l3 + ihl, end, proto, reply, moreFragments, false);
+            Verdict refused = NatTransport.check(c, b, l4, l3 + ihl, end, proto, reply, moreFragments, false);
             if (refused != null) {
                 return refused;
             }
         }
-        int hc = Ipv4Header.checksum(b, l3);
-        hc = InternetChecksum.update32(hc, oldAddr, newAddr);
-        if (decrementTtl) {
-            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF; // the TTL/protocol word
-            hc = InternetChecksum.update16(hc, word, word - 0x100);
-            Ipv4Header.ttl(b, l3, ttl - 1);
-        }
-        b.putInt(addrOff, newAddr);
-        Ipv4Header.checksum(b, l3, hc);
+        NatTransport.ipv4Address(b, l3, addrOff, oldAddr, newAddr, decrementTtl, ttl);
         if (nonFirst) {
             return FORWARD;
         }
         return transport(c, b, l3, l4, end, proto, reply, false, 0, oldAddr & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
                 o != null && o.checksumPartial());
-    }
-
-    private Verdict icmpError4(RewriteContext c, ByteBuffer b, int l3, int ihl, int end, int ttl, boolean reply) {
-        int l4 = c.l4Offset();
-        int in3 = c.innerL3Offset();
-        int in4 = c.innerL4Offset();
-        if (l4 != l3 + ihl || in3 != l4 + Icmpv4Header.LENGTH || in3 + Ipv4Header.MIN_LENGTH > end) {
-            return MALFORMED;
-        }
-        int innerIhl = Ipv4Header.headerLength(b, in3);
-        if (Ipv4Header.version(b, in3) != 4 || innerIhl < Ipv4Header.MIN_LENGTH || in4 != in3 + innerIhl || in4 + QUOTED_TRANSPORT > end) {
-            return MALFORMED;
-        }
-        int innerProto = Ipv4Header.protocol(b, in3);
-        if (innerProto != TCP && innerProto != UDP && innerProto != SCTP) {
-            return UNSUPPORTED;
-        }
-        if (decrementTtl && ttl <= 1) {
-            // never an ICMP error about an ICMP error (RFC 1122 3.2.2)
-            return TTL_EXPIRED;
-        }
-        // replies: the error came from the real server's side about a packet client -> real server;
-        // inbound: from the client's side about a reply virtual -> client
-        int outerOff = reply ? l3 + Ipv4Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET;
-        int innerAddrOff = reply ? in3 + Ipv4Header.DESTINATION_ADDRESS_OFFSET : in3 + Ipv4Header.SOURCE_ADDRESS_OFFSET;
-        int innerPortOff = reply ? in4 + TcpHeader.DESTINATION_PORT_OFFSET : in4;
-        int newAddr = (int) (reply ? c.virtualAddressLow() : c.destinationAddressLow());
-        int newPort = reply ? c.virtualPort() : c.destinationPort();
-
-        int oldOuter = b.getInt(outerOff);
-        int hc = InternetChecksum.update32(Ipv4Header.checksum(b, l3), oldOuter, newAddr);
-        if (decrementTtl) {
-            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF; // the TTL/protocol word
-            hc = InternetChecksum.update16(hc, word, word - 0x100);
-            Ipv4Header.ttl(b, l3, ttl - 1);
-        }
-        b.putInt(outerOff, newAddr);
-        Ipv4Header.checksum(b, l3, hc);
-
-        int oldInner = b.getInt(innerAddrOff);
-        int oldPort = b.getShort(innerPortOff) & 0xFFFF;
-        int innerSum = Ipv4Header.checksum(b, in3);
-        Ipv4Header.checksum(b, in3, InternetChecksum.update32(innerSum, oldInner, newAddr));
-        b.putInt(innerAddrOff, newAddr);
-        b.putShort(innerPortOff, (short) newPort);
-        quotedTransportChecksum(b, in4, end, innerProto, false, 0, oldInner & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
-                oldPort, newPort);
-
-        Icmpv4Header.checksum(b, l4, 0);
-        Icmpv4Header.checksum(b, l4, InternetChecksum.checksum(b, l4, end - l4, 0));
-        return FORWARD;
     }
 
     // ---------------------------------------------------------------- IPv6
@@ -340,7 +268,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         boolean reply = c.reply();
         // the parser found the fragment header already; only a hand-made context makes us walk the chain
         int fragmentOffset = c.fragmentOffset();
-        if (!c.icmpError() && (fragmentOffset > 0 || fragmentOffset < 0 && isNonFirstFragment6(b, l3, end))) {
+        if (!c.icmpError() && (fragmentOffset > 0 || fragmentOffset < 0 && Ipv6Chain.isNonFirstFragment(b, l3, end))) {
             return nonFirstFragment6(c, b, l3, total, hopLimit, reply);
         }
         int proto = c.protocol();
@@ -349,7 +277,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             return MALFORMED;
         }
         if (c.icmpError()) {
-            return icmpError6(c, b, l3, l4, end, hopLimit, reply);
+            return NatIcmp.translate6(decrementTtl, c, b, l3, l4, end, hopLimit, reply);
         }
         if (decrementTtl && hopLimit <= 1) {
             return timeExceeded(c, b, l3);
@@ -359,8 +287,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             return tooBig(c, b, l3, mtu(c.realServer()));
         }
         // a fragment header before l4 means this is a first fragment: more data follows elsewhere
-        boolean fragmented = l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4);
-        Verdict refused = checkTransport(c, b, l4, l4, end, proto, reply, fragmented, true);
+        boolean fragmented = l4 != l3 + Ipv6Header.LENGTH && Ipv6Chain.hasFragmentHeader(b, l3, l4);
+        Verdict refused = NatTransport.check(c, b, l4, l4, end, proto, reply, fragmented, true);
         if (refused != null) {
             return refused;
         }
@@ -398,265 +326,21 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
     }
 
     /**
-     * Whether the extension headers of the IPv6 packet at {@code l3} hold a fragment header with a
-     * non-zero offset. Walks hop-by-hop, routing, destination options, AH and fragment headers,
-     * bounded by {@code end} and a few headers; anything else ends the chain.
+     * The transport half ({@link NatTransport}), then the FTP helper on a control connection's
+     * segments, whose addresses and ports are translated by then.
      */
-    private static boolean isNonFirstFragment6(ByteBuffer b, int l3, int end) {
-        int next = Ipv6Header.nextHeader(b, l3);
-        int at = l3 + Ipv6Header.LENGTH;
-        for (int i = 0; i < 8 && at + 8 <= end; i++) {
-            switch (next) {
-                case IpProtocol.IPV6_FRAGMENT:
-                    return Ipv6ExtensionHeaders.fragmentOffset(b, at) != 0;
-                case IpProtocol.HOP_BY_HOP:
-                case IpProtocol.IPV6_ROUTING:
-                case IpProtocol.IPV6_DESTINATION_OPTIONS:
-                    next = Ipv6ExtensionHeaders.nextHeader(b, at);
-                    at += Ipv6ExtensionHeaders.optionsLength(b, at);
-                    break;
-                case IpProtocol.AH:
-                    next = Ipv6ExtensionHeaders.nextHeader(b, at);
-                    at += Ipv6ExtensionHeaders.authenticationLength(b, at);
-                    break;
-                default:
-                    return false;
-            }
-        }
-        return false;
-    }
-
-    private Verdict icmpError6(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int hopLimit, boolean reply) {
-        int in3 = c.innerL3Offset();
-        int in4 = c.innerL4Offset();
-        if (c.protocol() != ICMPV6 || in3 != l4 + Icmpv6Header.LENGTH || in3 + Ipv6Header.LENGTH > end
-                || in4 < in3 + Ipv6Header.LENGTH || in4 + QUOTED_TRANSPORT > end
-                || Ipv6Header.version(b, in3) != 6) {
-            return MALFORMED;
-        }
-        if (l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4)) {
-            return FRAGMENT;
-        }
-        int innerProto = innerProtocol6(b, in3, in4);
-        if (innerProto != TCP && innerProto != UDP && innerProto != SCTP) {
-            return UNSUPPORTED;
-        }
-        if (decrementTtl && hopLimit <= 1) {
-            return TTL_EXPIRED;
-        }
-        int outerOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
-        int innerAddrOff = reply ? in3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET : in3 + Ipv6Header.SOURCE_ADDRESS_OFFSET;
-        int innerPortOff = reply ? in4 + TcpHeader.DESTINATION_PORT_OFFSET : in4;
-        long newHigh = reply ? c.virtualAddressHigh() : c.destinationAddressHigh();
-        long newLow = reply ? c.virtualAddressLow() : c.destinationAddressLow();
-        int newPort = reply ? c.virtualPort() : c.destinationPort();
-
-        if (decrementTtl) {
-            Ipv6Header.hopLimit(b, l3, hopLimit - 1);
-        }
-        Ipv6Header.address(b, outerOff, newHigh, newLow);
-        long oldInnerHigh = Ipv6Header.addressHigh(b, innerAddrOff);
-        long oldInnerLow = Ipv6Header.addressLow(b, innerAddrOff);
-        int oldPort = b.getShort(innerPortOff) & 0xFFFF;
-        Ipv6Header.address(b, innerAddrOff, newHigh, newLow);
-        b.putShort(innerPortOff, (short) newPort);
-        quotedTransportChecksum(b, in4, end, innerProto, true, oldInnerHigh, oldInnerLow, newHigh, newLow, oldPort, newPort);
-
-        Icmpv6Header.checksum(b, l4, 0);
-        int pseudo = InternetChecksum.pseudoHeaderV6(b, l3, ICMPV6, end - l4);
-        Icmpv6Header.checksum(b, l4, InternetChecksum.checksum(b, l4, end - l4, pseudo));
-        return FORWARD;
-    }
-
-    /** The upper-layer protocol of a quoted IPv6 packet whose transport header the parser placed at {@code in4}. */
-    private static int innerProtocol6(ByteBuffer b, int in3, int in4) {
-        int next = Ipv6Header.nextHeader(b, in3);
-        int at = in3 + Ipv6Header.LENGTH;
-        // walk the quoted extension headers up to the transport header (bounded by in4)
-        while (at < in4) {
-            if (at + 2 > in4) {
-                return -1;
-            }
-            int len = next == IpProtocol.IPV6_FRAGMENT ? Ipv6ExtensionHeaders.FRAGMENT_HEADER_LENGTH
-                    : Ipv6ExtensionHeaders.optionsLength(b, at);
-            next = Ipv6ExtensionHeaders.nextHeader(b, at);
-            at += len;
-        }
-        return at == in4 ? next : -1;
-    }
-
-    /** Whether the IPv6 extension chain between {@code l3 + 40} and {@code l4} holds a fragment header. */
-    private static boolean hasFragmentHeader(ByteBuffer b, int l3, int l4) {
-        int next = Ipv6Header.nextHeader(b, l3);
-        int at = l3 + Ipv6Header.LENGTH;
-        while (at < l4) {
-            if (next == IpProtocol.IPV6_FRAGMENT) {
-                return true;
-            }
-            if (at + 2 > l4) {
-                return false;
-            }
-            next = Ipv6ExtensionHeaders.nextHeader(b, at);
-            at += Ipv6ExtensionHeaders.optionsLength(b, at);
-        }
-        return false;
-    }
-
-    // ---------------------------------------------------------------- transport
-
-    /**
-     * Refuses, before anything is written, a transport header this rewriter cannot translate; null when
-     * the packet can be translated.
-     */
-    private Verdict checkTransport(RewriteContext c, ByteBuffer b, int l4, int expectedL4, int end, int proto,
-            boolean reply, boolean fragmented, boolean v6) {
-        if (l4 < expectedL4 || l4 > end) {
-            return MALFORMED;
-        }
-        switch (proto) {
-            case TCP:
-                if (l4 + TcpHeader.MIN_LENGTH > end) {
-                    return TRUNCATED;
-                }
-                return null;
-            case UDP:
-                if (l4 + SctpHeader.CHECKSUM_OFFSET > end) {
-                    return TRUNCATED;
-                }
-                // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6 (a partial one is a sum, never 0)
-                return v6 && UdpHeader.checksum(b, l4) == 0 && !partial(c) ? BAD_CHECKSUM : null;
-            case SCTP: {
-                if (l4 + SctpHeader.LENGTH > end) {
-                    return TRUNCATED;
-                }
-                int oldPort = b.getShort(reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
-                int newPort = reply ? c.virtualPort() : c.destinationPort();
-                if (oldPort == newPort) {
-                    return null;
-                }
-                if (fragmented) {
-                    return FRAGMENT;
-                }
-                // recomputing over a corrupted packet would launder it: verify the CRC first
-                return sctpCrc(b, l4, end) == SctpHeader.checksum(b, l4) ? null : BAD_CHECKSUM;
-            }
-            default:
-                return UNSUPPORTED;
-        }
-    }
-
-    /** {@code partial}: the transport checksum is partial (see {@link Offload}). */
     private Verdict transport(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
             boolean v6, long oldHigh, long oldLow, long newHigh, long newLow, boolean partial) {
-        if (partial && proto != SCTP) {
-            // out of line, so the common path stays small enough for the JIT to inline
-            return transportPartial(c, b, l3, l4, end, proto, reply, v6, oldHigh, oldLow, newHigh, newLow);
-        }
-        int portOff = reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET;
-        int oldPort = b.getShort(portOff) & 0xFFFF;
-        int newPort = reply ? c.virtualPort() : c.destinationPort();
-        switch (proto) {
-            case TCP: {
-                int sum = TcpHeader.checksum(b, l4);
-                sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                sum = InternetChecksum.update16(sum, oldPort, newPort);
-                b.putShort(portOff, (short) newPort);
-                TcpHeader.checksum(b, l4, sum);
-                if (ftp != null && isFtpControl(c.virtualPort())) {
-                    ftp.segment(c, b, l3, l4, end, v6);
-                }
-                return FORWARD;
-            }
-            case UDP: {
-                int sum = UdpHeader.checksum(b, l4);
-                b.putShort(portOff, (short) newPort);
-                if (sum == 0) {
-                    // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
-                    return FORWARD;
-                }
-                // the sum after the address alone may be 0: only the final value is a field value
-                sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-                sum = InternetChecksum.update16(sum, oldPort, newPort);
-                UdpHeader.checksum(b, l4, InternetChecksum.udpField(sum));
-                return FORWARD;
-            }
-            default: {
-                // SCTP: addresses are not covered by its CRC32c; a new port is (checkTransport verified it)
-                if (oldPort != newPort) {
-                    b.putShort(portOff, (short) newPort);
-                    SctpHeader.checksum(b, l4, sctpCrc(b, l4, end));
-                }
-                return FORWARD;
-            }
-        }
-    }
-
-    /**
-     * {@link #transport} of a TCP / UDP packet whose checksum is partial: the field holds the
-     * pseudo-header sum, so only the address goes into it (tcp_partial_csum_update); the port is
-     * summed with the segment when the checksum is finished.
-     */
-    private Verdict transportPartial(RewriteContext c, ByteBuffer b, int l3, int l4, int end, int proto, boolean reply,
-            boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
-        int field = l4 + (proto == TCP ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
-        int sum = b.getShort(field) & 0xFFFF;
-        b.putShort(reply ? l4 : l4 + TcpHeader.DESTINATION_PORT_OFFSET, (short) (reply ? c.virtualPort() : c.destinationPort()));
-        b.putShort(field, (short) partialAddressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow));
+        NatTransport.rewrite(c, b, l4, end, proto, reply, v6, oldHigh, oldLow, newHigh, newLow, partial);
         if (proto == TCP && ftp != null && isFtpControl(c.virtualPort())) {
             ftp.segment(c, b, l3, l4, end, v6);
         }
         return FORWARD;
     }
 
-    /** Keeps the transport checksum of a quoted packet valid after its address and port changed. */
-    private static void quotedTransportChecksum(ByteBuffer b, int in4, int end, int proto, boolean v6, long oldHigh,
-            long oldLow, long newHigh, long newLow, int oldPort, int newPort) {
-        int at;
-        if (proto == TCP) {
-            at = in4 + TcpHeader.CHECKSUM_OFFSET;
-        } else if (proto == UDP) {
-            at = in4 + UdpHeader.CHECKSUM_OFFSET;
-        } else {
-            return; // SCTP: the CRC needs the whole packet, which a quote rarely holds
-        }
-        if (at + 2 > end) {
-            return;
-        }
-        int sum = b.getShort(at) & 0xFFFF;
-        if (proto == UDP && sum == 0) {
-            return;
-        }
-        sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
-        sum = InternetChecksum.update16(sum, oldPort, newPort);
-        b.putShort(at, (short) (proto == UDP ? InternetChecksum.udpField(sum) : sum));
-    }
-
-    private static int partialAddressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
-        return v6 ? InternetChecksum.updatePartial128(sum, oldHigh, oldLow, newHigh, newLow)
-                : InternetChecksum.updatePartial32(sum, (int) oldLow, (int) newLow);
-    }
-
-    /** Whether the packet's transport checksum is partial (see {@link Offload}). */
-    static boolean partial(RewriteContext c) {
-        Offload o = c.offload();
-        return o != null && o.checksumPartial();
-    }
-
     /** The IP length a path MTU applies to: the packet's, or a super-packet's largest segment's. */
     private static int mtuLength(Offload o, RewriteContext c, int total) {
         return o == null ? total : Segments.largest(c, total);
-    }
-
-    private static int addressUpdate(int sum, boolean v6, long oldHigh, long oldLow, long newHigh, long newLow) {
-        if (!v6) {
-            return InternetChecksum.update32(sum, (int) oldLow, (int) newLow);
-        }
-        return InternetChecksum.update128(sum, oldHigh, oldLow, newHigh, newLow);
-    }
-
-    /** SCTP's CRC32c over {@code [l4, end)} with the checksum field taken as zero, as stored in the header. */
-    private static int sctpCrc(ByteBuffer b, int l4, int end) {
-        return Crc32c.sctpChecksum(b, l4, end - l4);
     }
 
     // ---------------------------------------------------------------- ICMP generation
