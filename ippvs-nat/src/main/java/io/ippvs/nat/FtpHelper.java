@@ -6,9 +6,6 @@ import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.RewriteContext;
-import io.ippvs.core.checksum.InternetChecksum;
-import io.ippvs.core.header.Ipv4Header;
-import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.TcpHeader;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -45,6 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * put back in front of the next segment, which then holds the whole line. Nothing is lost when that
  * next segment does not come in order or has no room: the client never acknowledged the cut bytes,
  * so the server sends them again.
+ *
+ * <p>This class decides what happens to a segment; the text is read and written by {@link FtpText},
+ * the per-direction offsets are {@link SequenceDelta}s in the connection's {@link FtpControl}, and
+ * the segment's numbers, lengths and checksum are kept consistent by {@link SegmentEdits}.
  */
 final class FtpHelper {
 
@@ -100,7 +101,7 @@ final class FtpHelper {
 
     private void clientSegment(RewriteContext c, ByteBuffer b, int l4, int dataOff, int end, FtpControl s, boolean v6) {
         int seq = (int) TcpHeader.sequenceNumber(b, l4);
-        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck((int) TcpHeader.acknowledgmentNumber(b, l4)),
+        SegmentEdits.renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck((int) TcpHeader.acknowledgmentNumber(b, l4)),
                 !NatTransport.partial(c));
         if (dataOff == end) {
             return;
@@ -110,7 +111,7 @@ final class FtpHelper {
         if (carried > 0) {
             s.commandLength = 0;
             if (seq == s.commandNextSeq) {
-                int newline = indexOf(b, dataOff, end, (byte) '\n');
+                int newline = FtpText.indexOf(b, dataOff, end, (byte) '\n');
                 int lineEnd = newline < 0 ? end : newline + 1;
                 int more = lineEnd - dataOff;
                 if (carried + more <= MAX_LINE) {
@@ -130,9 +131,9 @@ final class FtpHelper {
             }
         }
         while (at < end) {
-            int newline = indexOf(b, at, end, (byte) '\n');
+            int newline = FtpText.indexOf(b, at, end, (byte) '\n');
             if (newline < 0) {
-                if (end - at < MAX_LINE && mayBeCommand(b, at, end)) {
+                if (end - at < MAX_LINE && FtpText.mayBeCommand(b, at, end)) {
                     ByteBuffer line = s.command();
                     for (int i = at; i < end; i++) {
                         line.put(i - at, b.get(i));
@@ -148,21 +149,21 @@ final class FtpHelper {
     }
 
     private static void clientCommand(RewriteContext c, ByteBuffer b, int at, int end, FtpControl s, boolean v6) {
-        if (startsWith(b, at, end, "PASV") || startsWith(b, at, end, "EPSV")) {
+        if (FtpText.startsWith(b, at, end, "PASV") || FtpText.startsWith(b, at, end, "EPSV")) {
             s.passivePending = true;
             return;
         }
         int port;
-        if (startsWith(b, at, end, "PORT ")) {
+        if (FtpText.startsWith(b, at, end, "PORT ")) {
             if (v6) {
                 return;
             }
-            long addr = parseHostPort(b, at + 5, end);
+            long addr = FtpText.parseHostPort(b, at + 5, end);
             if (addr < 0 || (int) (addr >>> 16) != (int) c.clientAddressLow()) {
                 return; // a third-party address (FXP) is not the client's: no expectation
             }
             port = (int) addr & 0xFFFF;
-        } else if (startsWith(b, at, end, "EPRT ")) {
+        } else if (FtpText.startsWith(b, at, end, "EPRT ")) {
             port = extendedPort(c, b, at + 5, end);
             if (port < 0) {
                 return;
@@ -191,7 +192,7 @@ final class FtpHelper {
                     if (end + held > b.limit()) {
                         b.limit(end + held);
                     }
-                    move(b, dataOff, dataOff + held, end - dataOff);
+                    SegmentEdits.move(b, dataOff, dataOff + held, end - dataOff);
                     byte[] bytes = s.held();
                     for (int i = 0; i < held; i++) {
                         b.put(dataOff + i, bytes[i]);
@@ -209,7 +210,7 @@ final class FtpHelper {
             // a resend starting inside the rewritten line: its old bytes have no place in the new
             // numbering, so only what follows the line goes on
             int skip = Math.min(mine.lineEnd() - seq, end - dataOff);
-            move(b, dataOff + skip, dataOff, end - dataOff - skip);
+            SegmentEdits.move(b, dataOff + skip, dataOff, end - dataOff - skip);
             end -= skip;
             seq = mine.lineEnd();
             payloadChanged = true;
@@ -234,10 +235,10 @@ final class FtpHelper {
             int shift = 0;
             int at = dataOff;
             while (at < end) {
-                int newline = indexOf(b, at, end, (byte) '\n');
+                int newline = FtpText.indexOf(b, at, end, (byte) '\n');
                 int lineSeq = seq + (at - dataOff) - shift;
                 if (newline < 0) {
-                    if (mayBeReply(b, at, end) && hold(b, at, end, lineSeq, s, noMoreData)) {
+                    if (FtpText.mayBeReply(b, at, end) && hold(b, at, end, lineSeq, s, noMoreData)) {
                         end = at;
                         payloadChanged = true;
                     }
@@ -257,33 +258,11 @@ final class FtpHelper {
         }
         boolean partial = NatTransport.partial(c);
         if (!payloadChanged) {
-            renumber(b, l4, newSeq, newAck, !partial);
+            SegmentEdits.renumber(b, l4, newSeq, newAck, !partial);
             return;
         }
-        renumber(b, l4, newSeq, newAck, false);
-        if (end != originalEnd) {
-            if (v6) {
-                Ipv6Header.payloadLength(b, l3, end - l3 - Ipv6Header.LENGTH);
-            } else {
-                int oldTotal = Ipv4Header.totalLength(b, l3);
-                int newTotal = end - l3;
-                Ipv4Header.totalLength(b, l3, newTotal);
-                Ipv4Header.checksum(b, l3, InternetChecksum.update16(Ipv4Header.checksum(b, l3), oldTotal, newTotal));
-            }
-        }
-        b.limit(end);
-        int tcpLength = end - l4;
-        int pseudo = v6 ? InternetChecksum.pseudoHeaderV6(b, l3, TCP, tcpLength)
-                : InternetChecksum.pseudoHeaderV4(b, l3, TCP, tcpLength);
-        if (partial) {
-            // still partial: the field holds the pseudo-header sum, now for the new length; the
-            // payload is summed when the packet (or each of a super-packet's segments) is sent
-            TcpHeader.checksum(b, l4, pseudo);
-            return;
-        }
-        // the payload changed: recompute the TCP checksum in full
-        TcpHeader.checksum(b, l4, 0);
-        TcpHeader.checksum(b, l4, InternetChecksum.checksum(b, l4, tcpLength, pseudo));
+        SegmentEdits.renumber(b, l4, newSeq, newAck, false);
+        SegmentEdits.payloadChanged(b, l3, l4, end, end != originalEnd, v6, partial);
     }
 
     /**
@@ -304,26 +283,6 @@ final class FtpHelper {
         return true;
     }
 
-    /**
-     * Writes sequence and acknowledgement numbers, updating the TCP checksum when {@code incremental}
-     * (not for a partial checksum, whose field holds only the pseudo-header sum).
-     */
-    private static void renumber(ByteBuffer b, int l4, int newSeq, int newAck, boolean incremental) {
-        int seq = (int) TcpHeader.sequenceNumber(b, l4);
-        int ack = (int) TcpHeader.acknowledgmentNumber(b, l4);
-        if (seq == newSeq && ack == newAck) {
-            return;
-        }
-        if (incremental) {
-            int sum = TcpHeader.checksum(b, l4);
-            sum = InternetChecksum.update32(sum, seq, newSeq);
-            sum = InternetChecksum.update32(sum, ack, newAck);
-            TcpHeader.checksum(b, l4, sum);
-        }
-        TcpHeader.sequenceNumber(b, l4, newSeq);
-        TcpHeader.acknowledgmentNumber(b, l4, newAck);
-    }
-
     /** {@code EPRT |1|a.b.c.d|port|} or {@code |2|v6|port|} naming the client; the port, or -1. */
     private static int extendedPort(RewriteContext c, ByteBuffer b, int at, int end) {
         if (at + 1 > end) {
@@ -335,17 +294,17 @@ final class FtpHelper {
         }
         int af = b.get(at + 1) - '0';
         int addrStart = at + 3;
-        int addrEnd = indexOf(b, addrStart, end, d);
+        int addrEnd = FtpText.indexOf(b, addrStart, end, d);
         if (addrEnd < 0) {
             return -1;
         }
-        long port = parseNumber(b, addrEnd + 1, end, 0xFFFF);
+        long port = FtpText.parseNumber(b, addrEnd + 1, end, 0xFFFF);
         if (port < 0 || (int) port >= end || b.get((int) port) != d) {
             return -1;
         }
         int portValue = (int) (port >>> 32);
         if (af == 1 && c.addressFamily() == Addresses.IPV4) {
-            long addr = parseDotted(b, addrStart, addrEnd);
+            long addr = FtpText.parseDotted(b, addrStart, addrEnd);
             return addr >= 0 && (int) addr == (int) c.clientAddressLow() ? portValue : -1;
         }
         if (af == 2 && c.addressFamily() == Addresses.IPV6) {
@@ -374,8 +333,8 @@ final class FtpHelper {
      * naming the real server, recognises a 229. The segment's length change, or {@link #NOT_REWRITTEN}.
      */
     private int serverReply(RewriteContext c, ByteBuffer b, int l3, int at, int lineEnd, int end, FtpControl s) {
-        if (startsWith(b, at, lineEnd, "229 ")) {
-            int open = indexOf(b, at + 4, lineEnd, (byte) '(');
+        if (FtpText.startsWith(b, at, lineEnd, "229 ")) {
+            int open = FtpText.indexOf(b, at + 4, lineEnd, (byte) '(');
             if (open < 0 || open + 4 > lineEnd) {
                 return NOT_REWRITTEN;
             }
@@ -383,7 +342,7 @@ final class FtpHelper {
             if (b.get(open + 2) != d || b.get(open + 3) != d) {
                 return NOT_REWRITTEN;
             }
-            long port = parseNumber(b, open + 4, lineEnd, 0xFFFF);
+            long port = FtpText.parseNumber(b, open + 4, lineEnd, 0xFFFF);
             if (port < 0 || (int) port >= lineEnd || b.get((int) port) != d) {
                 return NOT_REWRITTEN;
             }
@@ -392,7 +351,7 @@ final class FtpHelper {
             c.expectConnection(Protocol.TCP, 0, p, p);
             return NOT_REWRITTEN; // only a port: the text stays as it is
         }
-        if (c.addressFamily() != Addresses.IPV4 || !startsWith(b, at, lineEnd, "227 ")) {
+        if (c.addressFamily() != Addresses.IPV4 || !FtpText.startsWith(b, at, lineEnd, "227 ")) {
             return NOT_REWRITTEN;
         }
         // RFC 1123 4.1.2.6: the numbers may come with or without parentheses; take the first run
@@ -400,8 +359,8 @@ final class FtpHelper {
         int start = -1;
         long hostPort = -1;
         for (int i = at + 4; i < lineEnd && hostPort < 0; i++) {
-            if (isDigit(b.get(i)) && !isDigit(b.get(i - 1))) {
-                hostPort = parseHostPort(b, i, lineEnd);
+            if (FtpText.isDigit(b.get(i)) && !FtpText.isDigit(b.get(i - 1))) {
+                hostPort = FtpText.parseHostPort(b, i, lineEnd);
                 start = i;
             }
         }
@@ -412,18 +371,9 @@ final class FtpHelper {
         int port = (int) hostPort & 0xFFFF;
         c.expectConnection(Protocol.TCP, 0, port, port);
 
-        // the address part "h1,h2,h3,h4" ends at the fourth comma
-        int addrEnd = start;
-        for (int commas = 0; commas < 4; addrEnd++) {
-            if (b.get(addrEnd) == ',') {
-                commas++;
-            }
-        }
-        addrEnd--;
+        int addrEnd = FtpText.addressEnd(b, start);
         int vip = (int) c.virtualAddressLow();
-        int newLength = digits(vip >>> 24) + digits((vip >>> 16) & 0xFF) + digits((vip >>> 8) & 0xFF)
-                + digits(vip & 0xFF) + 3;
-        int diff = newLength - (addrEnd - start);
+        int diff = FtpText.addressLength(vip) - (addrEnd - start);
         if (diff > 0 && (end + diff > b.capacity() || end + diff - l3 > 0xFFFF)) {
             skippedNoRoom.incrementAndGet();
             return NOT_REWRITTEN;
@@ -432,143 +382,8 @@ final class FtpHelper {
         if (end + diff > b.limit()) {
             b.limit(end + diff);
         }
-        move(b, addrEnd, addrEnd + diff, end - addrEnd);
-        int p = start;
-        p = writeDecimal(b, p, vip >>> 24);
-        b.put(p++, (byte) ',');
-        p = writeDecimal(b, p, (vip >>> 16) & 0xFF);
-        b.put(p++, (byte) ',');
-        p = writeDecimal(b, p, (vip >>> 8) & 0xFF);
-        b.put(p++, (byte) ',');
-        writeDecimal(b, p, vip & 0xFF);
+        SegmentEdits.move(b, addrEnd, addrEnd + diff, end - addrEnd);
+        FtpText.writeAddress(b, start, vip);
         return diff;
-    }
-
-    /** Whether an unterminated line could grow into a command the helper reads. */
-    private static boolean mayBeCommand(ByteBuffer b, int at, int end) {
-        return startsAsPrefix(b, at, end, "PORT ") || startsAsPrefix(b, at, end, "EPRT ")
-                || startsAsPrefix(b, at, end, "PASV") || startsAsPrefix(b, at, end, "EPSV");
-    }
-
-    /** Whether an unterminated line could grow into a passive-mode reply. */
-    private static boolean mayBeReply(ByteBuffer b, int at, int end) {
-        return startsAsPrefix(b, at, end, "227 ") || startsAsPrefix(b, at, end, "229 ");
-    }
-
-    /** Whether {@code [at, end)} starts with {@code word} or is a non-empty start of it. */
-    private static boolean startsAsPrefix(ByteBuffer b, int at, int end, String word) {
-        int n = Math.min(end - at, word.length());
-        return n > 0 && matches(b, at, word, n);
-    }
-
-    private static boolean isDigit(byte ch) {
-        return ch >= '0' && ch <= '9';
-    }
-
-    /** Parses {@code h1,h2,h3,h4,p1,p2}: {@code address << 16 | port}, or -1. */
-    private static long parseHostPort(ByteBuffer b, int at, int end) {
-        return parseByteList(b, at, end, 6, ',', false);
-    }
-
-    /** Parses {@code a.b.c.d} filling exactly {@code [at, end)}: the address as an unsigned int, or -1. */
-    private static long parseDotted(ByteBuffer b, int at, int end) {
-        return parseByteList(b, at, end, 4, '.', true);
-    }
-
-    /**
-     * Parses {@code count} decimal numbers of 0..255 separated by {@code separator}, big-endian into
-     * one value; -1 when malformed or, with {@code exact}, when text remains before {@code end}.
-     */
-    private static long parseByteList(ByteBuffer b, int at, int end, int count, char separator, boolean exact) {
-        long result = 0;
-        for (int i = 0; i < count; i++) {
-            if (i > 0) {
-                if (at >= end || b.get(at) != separator) {
-                    return -1;
-                }
-                at++;
-            }
-            long n = parseNumber(b, at, end, 255);
-            if (n < 0) {
-                return -1;
-            }
-            result = (result << 8) | (n >>> 32);
-            at = (int) n;
-        }
-        return !exact || at == end ? result : -1;
-    }
-
-    /** A decimal number of 1..5 digits not above {@code max}: {@code value << 32 | next offset}, or -1. */
-    private static long parseNumber(ByteBuffer b, int at, int end, int max) {
-        int value = 0;
-        int i = at;
-        while (i < end && i - at < 5) {
-            int ch = b.get(i);
-            if (ch < '0' || ch > '9') {
-                break;
-            }
-            value = value * 10 + (ch - '0');
-            i++;
-        }
-        if (i == at || value > max || (i < end && i - at == 5 && b.get(i) >= '0' && b.get(i) <= '9')) {
-            return -1;
-        }
-        return ((long) value << 32) | i;
-    }
-
-    /** Case-insensitive match of an ASCII {@code word} at {@code at}. */
-    private static boolean startsWith(ByteBuffer b, int at, int end, String word) {
-        return end - at >= word.length() && matches(b, at, word, word.length());
-    }
-
-    /** Case-insensitive match of the first {@code n} characters of an upper-case ASCII {@code word}. */
-    private static boolean matches(ByteBuffer b, int at, String word, int n) {
-        for (int i = 0; i < n; i++) {
-            int ch = b.get(at + i);
-            if (ch >= 'a' && ch <= 'z') {
-                ch -= 'a' - 'A';
-            }
-            if (ch != word.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int indexOf(ByteBuffer b, int from, int end, byte value) {
-        for (int i = from; i < end; i++) {
-            if (b.get(i) == value) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int digits(int v) {
-        return v >= 100 ? 3 : v >= 10 ? 2 : 1;
-    }
-
-    private static int writeDecimal(ByteBuffer b, int at, int v) {
-        if (v >= 100) {
-            b.put(at++, (byte) ('0' + v / 100));
-        }
-        if (v >= 10) {
-            b.put(at++, (byte) ('0' + (v / 10) % 10));
-        }
-        b.put(at++, (byte) ('0' + v % 10));
-        return at;
-    }
-
-    /** Moves {@code length} bytes from {@code from} to {@code to} within the buffer; overlap-safe. */
-    private static void move(ByteBuffer b, int from, int to, int length) {
-        if (to > from) {
-            for (int i = length - 1; i >= 0; i--) {
-                b.put(to + i, b.get(from + i));
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                b.put(to + i, b.get(from + i));
-            }
-        }
     }
 }
