@@ -41,7 +41,8 @@ import java.util.List;
  *
  * <p>The relayed packet goes to the client's address, so it is returned with {@link Verdict#REPLY}.
  * Thread-safe (the per-call state lives in the caller's {@link Quote}), allocation-free, never throws
- * on packet content.
+ * on packet content. What the client is told (type, code, MTU across families) is decided by
+ * {@link RelayedError}; this class finds the quote and writes the reply.
  */
 public final class TunnelIcmpRelay implements IcmpErrorHandler {
 
@@ -299,73 +300,14 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
         if (buffer.isReadOnly() || quote.innerOffset < 0) {
             return Verdict.drop(DropReason.UNSUPPORTED);
         }
-        boolean v4 = quote.innerFamily == Addresses.IPV4;
-        int type;
-        int code;
-        int rest = 0;
-        if (quote.icmpFamily == Addresses.IPV4) {
-            boolean tooBig = quote.type == Icmpv4Header.TYPE_DEST_UNREACHABLE && quote.code == Icmpv4Header.CODE_FRAGMENTATION_NEEDED;
-            boolean timeExceeded = quote.type == Icmpv4Header.TYPE_TIME_EXCEEDED;
-            if (quote.type == Icmpv4Header.TYPE_PARAMETER_PROBLEM) {
-                return Verdict.drop(DropReason.UNSUPPORTED);
-            }
-            if (tooBig) {
-                int mtu = (quote.rest & 0xFFFF) - quote.overhead;
-                if (v4) {
-                    if (!quote.innerDontFragment) {
-                        return Verdict.drop(DropReason.UNSUPPORTED);
-                    }
-                    type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
-                    code = Icmpv4Header.CODE_FRAGMENTATION_NEEDED;
-                    rest = Math.max(mtu, Forwarding.IPV4_MIN_MTU);
-                } else {
-                    type = Icmpv6Header.TYPE_PACKET_TOO_BIG;
-                    code = 0;
-                    rest = Math.max(mtu, Forwarding.IPV6_MIN_MTU);
-                }
-            } else if (timeExceeded) {
-                type = v4 ? Icmpv4Header.TYPE_TIME_EXCEEDED : Icmpv6Header.TYPE_TIME_EXCEEDED;
-                code = quote.code;
-            } else if (v4) {
-                type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
-                code = quote.code;
-            } else {
-                // ICMPv4 unreachable codes in ICMPv6 terms (as RFC 7915 section 4.2 translates them)
-                type = Icmpv6Header.TYPE_DEST_UNREACHABLE;
-                code = quote.code == 2 || quote.code == 3 ? 4 : quote.code == 9 || quote.code == 10 || quote.code == 13 ? 1 : 3;
-            }
-        } else {
-            if (quote.type == Icmpv6Header.TYPE_PARAMETER_PROBLEM) {
-                return Verdict.drop(DropReason.UNSUPPORTED);
-            }
-            if (quote.type == Icmpv6Header.TYPE_PACKET_TOO_BIG) {
-                long reported = quote.rest & 0xFFFFFFFFL;
-                int mtu = (int) Math.min(0xFFFF, Math.max(0, reported - quote.overhead));
-                if (v4) {
-                    if (!quote.innerDontFragment) {
-                        return Verdict.drop(DropReason.UNSUPPORTED);
-                    }
-                    type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
-                    code = Icmpv4Header.CODE_FRAGMENTATION_NEEDED;
-                    rest = Math.max(mtu, Forwarding.IPV4_MIN_MTU);
-                } else {
-                    type = Icmpv6Header.TYPE_PACKET_TOO_BIG;
-                    code = 0;
-                    rest = Math.max(mtu, Forwarding.IPV6_MIN_MTU);
-                }
-            } else if (quote.type == Icmpv6Header.TYPE_TIME_EXCEEDED) {
-                type = v4 ? Icmpv4Header.TYPE_TIME_EXCEEDED : Icmpv6Header.TYPE_TIME_EXCEEDED;
-                code = quote.code;
-            } else if (v4) {
-                // ICMPv6 unreachable codes in ICMPv4 terms (RFC 7915 section 5.2)
-                type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
-                code = quote.code == 1 ? 13 : quote.code == 4 ? 3 : 1;
-            } else {
-                type = Icmpv6Header.TYPE_DEST_UNREACHABLE;
-                code = quote.code;
-            }
+        long told = RelayedError.forClient(quote);
+        if (told == RelayedError.NOT_RELAYED) {
+            return Verdict.drop(DropReason.UNSUPPORTED);
         }
-
+        int type = RelayedError.type(told);
+        int code = RelayedError.code(told);
+        int rest = RelayedError.rest(told);
+        boolean v4 = quote.innerFamily == Addresses.IPV4;
         int headers = (v4 ? Ipv4Header.MIN_LENGTH : Ipv6Header.LENGTH) + Icmpv4Header.LENGTH;
         int maximum = v4 ? IcmpErrors.IPV4_MAX_LENGTH : IcmpErrors.IPV6_MAX_LENGTH;
         int quoteLength = Math.min(quote.end - quote.innerOffset, maximum - headers);

@@ -11,7 +11,6 @@ import io.ippvs.api.RewriteContext;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.checksum.OffloadChecksum;
 import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
@@ -66,7 +65,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * enough headroom the packet is moved towards the end of the buffer when the capacity allows, and
  * otherwise the packet is dropped ({@link DropReason#NO_HEADROOM}).
  *
- * <p>Thread-safe and allocation-free per packet.
+ * <p>Thread-safe and allocation-free per packet. This class decides every field of the outer
+ * headers; {@link OuterSources} picks the outer source and {@link OuterHeaders} writes the headers.
  */
 public final class TunnelRewriter implements PacketRewriter {
 
@@ -79,20 +79,9 @@ public final class TunnelRewriter implements PacketRewriter {
     private final FlowHash flowHash;
     private final int gueFirstPort;
     private final int gueRange;
-    private final boolean hasV4Source;
-    private final int v4Source;
-    private final boolean hasV6Source;
-    private final long v6SourceHigh;
-    private final long v6SourceLow;
-    // per real server source overrides, scanned linearly: a handful at most in practice
-    private final int[] overrideFamily;
-    private final long[] overrideServerHigh;
-    private final long[] overrideServerLow;
-    private final long[] overrideSourceHigh;
-    private final long[] overrideSourceLow;
+    private final OuterSources sources;
     private final IcmpReplies icmp;
     private final IpIdentifiers identifiers;
-    private final List<InetAddress> sources;
 
     private TunnelRewriter(Builder b) {
         this.pmtuDiscovery = b.pmtuDiscovery;
@@ -102,35 +91,8 @@ public final class TunnelRewriter implements PacketRewriter {
         this.flowHash = b.flowHash != null ? b.flowHash : FlowHash.seeded(ThreadLocalRandom.current().nextInt());
         this.gueFirstPort = b.gueFirstPort;
         this.gueRange = b.gueLastPort - b.gueFirstPort + 1;
-        this.hasV4Source = b.v4Source != null;
-        this.v4Source = hasV4Source ? (int) Addresses.low(b.v4Source) : 0;
-        this.hasV6Source = b.v6Source != null;
-        this.v6SourceHigh = hasV6Source ? Addresses.high(b.v6Source) : 0;
-        this.v6SourceLow = hasV6Source ? Addresses.low(b.v6Source) : 0;
-        int n = b.overrideServers.size();
-        this.overrideFamily = new int[n];
-        this.overrideServerHigh = new long[n];
-        this.overrideServerLow = new long[n];
-        this.overrideSourceHigh = new long[n];
-        this.overrideSourceLow = new long[n];
-        for (int i = 0; i < n; i++) {
-            InetAddress server = b.overrideServers.get(i);
-            InetAddress source = b.overrideSources.get(i);
-            overrideFamily[i] = Addresses.family(server);
-            overrideServerHigh[i] = Addresses.high(server);
-            overrideServerLow[i] = Addresses.low(server);
-            overrideSourceHigh[i] = Addresses.high(source);
-            overrideSourceLow[i] = Addresses.low(source);
-        }
+        this.sources = new OuterSources(b.overrideServers, b.overrideSources, b.v4Source, b.v6Source);
         this.icmp = new IcmpReplies(b.icmpPerSecond, b.icmpBurst);
-        List<InetAddress> all = new ArrayList<>(b.overrideSources);
-        if (b.v4Source != null) {
-            all.add(b.v4Source);
-        }
-        if (b.v6Source != null) {
-            all.add(b.v6Source);
-        }
-        this.sources = List.copyOf(all);
         this.identifiers = b.identificationStart != null ? new IpIdentifiers(b.identificationStart) : new IpIdentifiers();
     }
 
@@ -144,7 +106,7 @@ public final class TunnelRewriter implements PacketRewriter {
      * addresses (per director and per real server).
      */
     public TunnelIcmpRelay icmpRelay() {
-        return TunnelIcmpRelay.forSources(sources);
+        return TunnelIcmpRelay.forSources(sources.addresses());
     }
 
     @Override
@@ -188,22 +150,13 @@ public final class TunnelRewriter implements PacketRewriter {
         RealServer server = context.realServer();
         RealServerConfig config = server.config();
         int outerFamily = server.addressFamily();
-        long sourceHigh;
-        long sourceLow;
-        int override = findOverride(outerFamily, server.addressHigh(), server.addressLow());
-        if (override >= 0) {
-            sourceHigh = overrideSourceHigh[override];
-            sourceLow = overrideSourceLow[override];
-        } else if (outerFamily == Addresses.IPV4 && hasV4Source) {
-            sourceHigh = 0;
-            sourceLow = v4Source & 0xFFFFFFFFL;
-        } else if (outerFamily == Addresses.IPV6 && hasV6Source) {
-            sourceHigh = v6SourceHigh;
-            sourceLow = v6SourceLow;
-        } else {
+        int slot = sources.find(outerFamily, server.addressHigh(), server.addressLow());
+        if (slot < 0) {
             // no outer source configured for this family
             return Verdict.drop(DropReason.UNSUPPORTED);
         }
+        long sourceHigh = sources.high(slot);
+        long sourceLow = sources.low(slot);
 
         if (decrementTtl && ttl <= 1) {
             return icmp.timeExceeded(context, buffer, l3);
@@ -296,26 +249,10 @@ public final class TunnelRewriter implements PacketRewriter {
             } else {
                 id = df ? identifiers.nextAtomic(destination) : identifiers.next(destination);
             }
-            int word0 = 0x45000000 | tos << 16 | outerLength;
-            int word1 = id << 16 | (df ? Ipv4Header.DONT_FRAGMENT : 0);
-            int word2 = ttl << 24 | outerProtocol << 16;
-            int source = (int) sourceLow;
-            // the header checksum from the words just written, without reading them back
-            long sum = (word0 >>> 16) + (word0 & 0xFFFF) + (word1 >>> 16) + (word1 & 0xFFFF) + (word2 >>> 16)
-                    + (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
-            // five words: version..total length, identification..fragment, TTL..checksum, addresses
-            buffer.putInt(start + Ipv4Header.VERSION_IHL_OFFSET, word0);
-            buffer.putInt(start + Ipv4Header.IDENTIFICATION_OFFSET, word1);
-            buffer.putInt(start + Ipv4Header.TTL_OFFSET, word2 | (~InternetChecksum.fold(sum) & 0xFFFF));
-            Ipv4Header.sourceAddress(buffer, start, source);
-            Ipv4Header.destinationAddress(buffer, start, destination);
+            OuterHeaders.ipv4(buffer, start, tos, outerLength, id, df, ttl, outerProtocol, (int) sourceLow, destination);
         } else {
-            // version..flow label, then payload length..hop limit, each as one word
-            buffer.putInt(start, 0x60000000 | tos << 20 | (hash & 0xFFFFF));
-            buffer.putInt(start + Ipv6Header.PAYLOAD_LENGTH_OFFSET,
-                    (outerLength - Ipv6Header.LENGTH) << 16 | outerProtocol << 8 | ttl);
-            Ipv6Header.sourceAddress(buffer, start, sourceHigh, sourceLow);
-            Ipv6Header.destinationAddress(buffer, start, server.addressHigh(), server.addressLow());
+            OuterHeaders.ipv6(buffer, start, tos, hash, outerLength - Ipv6Header.LENGTH, outerProtocol, ttl,
+                    sourceHigh, sourceLow, server.addressHigh(), server.addressLow());
         }
 
         if (offload != null && offload.checksumPartial()
@@ -329,27 +266,16 @@ public final class TunnelRewriter implements PacketRewriter {
         }
         if (type == TunnelType.GUE) {
             int udpLength = UdpHeader.LENGTH + GueHeader.LENGTH + length;
+            // the source port spreads flows over the range by the flow hash (multiply-shift, no division)
             int sourcePort = gueFirstPort + (int) (((hash & 0xFFFFFFFFL) * gueRange) >>> 32);
-            // ports as one word, then length and a zero checksum as another
-            buffer.putInt(l4 + UdpHeader.SOURCE_PORT_OFFSET, sourcePort << 16 | config.tunnelPort());
-            buffer.putInt(l4 + UdpHeader.LENGTH_OFFSET, udpLength << 16);
-            GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6);
+            OuterHeaders.gue(buffer, l4, sourcePort, config.tunnelPort(), udpLength, family);
             // IPv6 forbids a zero UDP checksum unless the receiver opted in (RFC 6935), so compute it there
             if (checksum || (outerFamily == Addresses.IPV6 && !ipv6ZeroUdpChecksum)) {
-                int pseudo = outerFamily == Addresses.IPV4
-                        ? InternetChecksum.pseudoHeaderV4((int) sourceLow, (int) server.addressLow(), IpProtocol.UDP, udpLength)
-                        : InternetChecksum.pseudoHeaderV6(sourceHigh, sourceLow, server.addressHigh(), server.addressLow(),
-                                IpProtocol.UDP, udpLength);
-                int sum = InternetChecksum.checksum(buffer, l4, udpLength, pseudo);
-                UdpHeader.checksum(buffer, l4, InternetChecksum.udpField(sum));
+                OuterHeaders.udpChecksum(buffer, l4, udpLength, outerFamily, sourceHigh, sourceLow, server.addressHigh(),
+                        server.addressLow());
             }
         } else if (type == TunnelType.GRE) {
-            GreHeader.write(buffer, l4, checksum,
-                    family == Addresses.IPV4 ? GreHeader.ETHERTYPE_IPV4 : GreHeader.ETHERTYPE_IPV6);
-            if (checksum) {
-                int sum = InternetChecksum.checksum(buffer, l4, encapHeader + length, 0);
-                GreHeader.checksum(buffer, l4, sum);
-            }
+            OuterHeaders.gre(buffer, l4, checksum, family, encapHeader + length);
         }
         buffer.limit(l3 + length);
         buffer.position(start);
@@ -359,15 +285,6 @@ public final class TunnelRewriter implements PacketRewriter {
             offload.encapsulated(overhead, outerFamily);
         }
         return Verdict.FORWARD;
-    }
-
-    private int findOverride(int family, long high, long low) {
-        for (int i = 0; i < overrideFamily.length; i++) {
-            if (overrideFamily[i] == family && overrideServerLow[i] == low && overrideServerHigh[i] == high) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Copies {@code length} bytes from {@code from} to {@code to > from}; the ranges may overlap. */
