@@ -1,5 +1,6 @@
 package io.ippvs.nat;
 
+import io.ippvs.core.testing.Guarded;
 import static io.ippvs.testkit.PacketBuilder.ACK;
 import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.ippvs.nat;
 
+import io.ippvs.core.testing.Guarded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.core.testing.FakeRewriteContext;
