@@ -1,12 +1,13 @@
 package io.ippvs.nat;
 
-import io.ippvs.core.testing.Guarded;
 import static io.ippvs.testkit.PacketBuilder.ACK;
 import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Protocol;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Guarded;
+import io.ippvs.nat.testing.NatFixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
 package io.ippvs.nat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
-import io.ippvs.core.testing.Fixture;
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
@@ -9,6 +7,9 @@ import io.ippvs.api.Verdict;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Fixture;
+import io.ippvs.nat.testing.NatFixtures;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

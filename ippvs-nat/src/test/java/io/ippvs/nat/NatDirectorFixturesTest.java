@@ -6,6 +6,7 @@ import io.ippvs.api.DropReason;
 import io.ippvs.core.director.Director;
 import io.ippvs.core.testing.Fixture;
 import io.ippvs.core.testing.FixtureRunner;
+import io.ippvs.nat.testing.NatFixtures;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;

@@ -6,6 +6,7 @@ import io.ippvs.api.Protocol;
 import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.core.testing.Fixture;
 import io.ippvs.core.testing.FixtureRunner;
+import io.ippvs.nat.testing.NatFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

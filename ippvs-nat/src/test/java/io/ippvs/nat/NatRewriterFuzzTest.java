@@ -2,10 +2,11 @@ package io.ippvs.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.api.Verdict;
 import io.ippvs.api.DropReason;
+import io.ippvs.api.Verdict;
 import io.ippvs.core.testing.Fixture;
 import io.ippvs.core.testing.MutationFuzzer;
+import io.ippvs.nat.testing.NatFixtures;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.ippvs.nat;
+package io.ippvs.nat.testing;
 
 import static io.ippvs.testkit.PacketBuilder.ACK;
 import static io.ippvs.testkit.PacketBuilder.FIN;
@@ -10,9 +10,10 @@ import io.ippvs.api.DropReason;
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.Verdict;
-import io.ippvs.core.testing.Fixture;
 import io.ippvs.core.testing.Fixture.Flow;
+import io.ippvs.core.testing.Fixture;
 import io.ippvs.core.testing.FixtureRunner;
+import io.ippvs.nat.NatRewriter;
 import io.ippvs.testkit.PacketBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,24 +34,28 @@ import java.util.List;
  * no part in the rewriting, and one context per connection name keeps the FTP state of "ftp" whole.
  * Placement alternates heap and direct buffers with 16 bytes of headroom and 64 of tailroom.
  * {@code FixtureReplayBenchmark} replays the list.
+ *
+ * <p>The class sits in {@code io.ippvs.nat.testing}, a package of the tests that the module does not
+ * export: its public signatures carry the test kit's types ({@link Fixture}, {@link PacketBuilder}),
+ * which live on the class path, and {@code -Xlint:exports} objects to that only in exported packages.
  */
 public final class NatFixtures {
 
     public static final String CLIENT = "198.51.100.7";
-    static final String ROUTER = "203.0.113.9";
-    static final String SERVER_SIDE_ROUTER = "10.1.1.254";
+    public static final String ROUTER = "203.0.113.9";
+    public static final String SERVER_SIDE_ROUTER = "10.1.1.254";
     public static final String VIP = "192.0.2.1";
-    static final String WEB = "10.1.1.2";
-    static final String FTP = "10.1.1.3";
-    static final String DNS = "10.1.1.4";
-    static final String SCTP_SERVER = "10.1.1.5";
-    static final String CLIENT6 = "2001:db8:c::7";
-    static final String ROUTER6 = "2001:db8:9::9";
-    static final String VIP6 = "2001:db8:1::1";
-    static final String WEB6 = "2001:db8:2::2";
-    static final String DNS6 = "2001:db8:2::4";
-    static final int WEB_MTU = 1400;
-    static final int WEB6_MTU = 1280;
+    public static final String WEB = "10.1.1.2";
+    public static final String FTP = "10.1.1.3";
+    public static final String DNS = "10.1.1.4";
+    public static final String SCTP_SERVER = "10.1.1.5";
+    public static final String CLIENT6 = "2001:db8:c::7";
+    public static final String ROUTER6 = "2001:db8:9::9";
+    public static final String VIP6 = "2001:db8:1::1";
+    public static final String WEB6 = "2001:db8:2::2";
+    public static final String DNS6 = "2001:db8:2::4";
+    public static final int WEB_MTU = 1400;
+    public static final int WEB6_MTU = 1280;
 
     /** The connection a fixture belongs to, by name (FTP data connections are the helper's, not services). */
     public static Flow flow(String name) {
@@ -402,7 +407,7 @@ public final class NatFixtures {
                 FTP, 50001, SYN, 21000, 0, "");
     }
 
-    static String ascii(byte[] b) {
+    public static String ascii(byte[] b) {
         return new String(b, StandardCharsets.US_ASCII);
     }
 
