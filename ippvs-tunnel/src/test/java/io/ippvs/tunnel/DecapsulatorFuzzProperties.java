@@ -2,11 +2,12 @@ package io.ippvs.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.tunnel.testing.TunnelFixtures;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;

@@ -1,14 +1,16 @@
 package io.ippvs.tunnel;
 
-import io.ippvs.core.testing.FakeRewriteContext;
-import io.ippvs.core.testing.FakeRealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.FakeRealServer;
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.testkit.ChecksumVerifier;
+import io.ippvs.tunnel.testing.TunnelFixtures;
+import io.ippvs.tunnel.testing.Wire;
 import java.nio.ByteBuffer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
