@@ -10,8 +10,11 @@ import io.ippvs.core.director.ConnectionInfo;
 import io.ippvs.core.director.Director;
 import io.ippvs.core.director.Worker;
 import io.ippvs.core.testing.FakeClock;
-import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.core.testing.Fixture;
+import io.ippvs.core.testing.FixtureRunner;
 import io.ippvs.core.testing.RandomPackets;
+import io.ippvs.nat.testing.NatFixtures;
+import io.ippvs.testkit.PacketBuilder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,10 +87,9 @@ class BurstProperties {
 
     /** Half-open connections of one client, enough to take the table past 16384 handles. */
     private static void fill(Director d, Worker w, long now) {
-        NatFixtures.Service svc = NatFixtures.SERVICES.stream().filter(v -> v.protocol().equals("TCP")
-                && !v.virtual().contains(":")).findFirst().orElseThrow();
+        Fixture.Flow svc = NatFixtures.flow("web");
         for (int port = 1024; port < 1024 + FILL; port++) {
-            byte[] syn = PacketBuilder.ipv4("203.0.113.250", svc.virtual()).tcp(port, svc.port())
+            byte[] syn = PacketBuilder.ipv4("203.0.113.250", svc.virtual()).tcp(port, svc.virtualPort())
                     .flags(PacketBuilder.SYN).seq(port).bytes();
             assertThat(w.process(buffer(syn), 0, null, now)).isEqualTo(Verdict.FORWARD);
         }
@@ -107,13 +109,13 @@ class BurstProperties {
     }
 
     private static Director director(FakeClock clock, long seed) {
-        return NatDirectorFixturesTest.director(clock, NatRewriter.builder().icmpRateLimit(1_000_000_000, 1_000_000)
-                .build(), seed, 1 << 15);
+        return FixtureRunner.director(NatFixtures.all(), NatRewriter.builder().icmpRateLimit(1_000_000_000, 1_000_000)
+                .build(), clock, seed, 1 << 15);
     }
 
     /** Fixtures in order, then repeats, mutations and random packets in random order. */
     private static List<byte[]> sequence(Random r) {
-        List<byte[]> fixtures = NatFixtures.all().stream().map(NatFixtures.Fixture::input).toList();
+        List<byte[]> fixtures = NatFixtures.all().stream().map(Fixture::input).toList();
         List<byte[]> out = new ArrayList<>(fixtures);
         int extra = 50 + r.nextInt(300);
         for (int i = 0; i < extra; i++) {

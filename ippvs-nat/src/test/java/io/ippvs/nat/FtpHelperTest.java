@@ -4,9 +4,11 @@ import static io.ippvs.testkit.PacketBuilder.ACK;
 import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Protocol;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Guarded;
+import io.ippvs.nat.testing.NatFixtures;
 import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;
 

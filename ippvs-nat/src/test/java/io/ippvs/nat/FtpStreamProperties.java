@@ -4,8 +4,10 @@ import static io.ippvs.testkit.PacketBuilder.ACK;
 import static io.ippvs.testkit.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Protocol;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Guarded;
+import io.ippvs.nat.testing.NatFixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package io.ippvs.nat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import com.google.common.net.InetAddresses;
 import io.ippvs.api.Addresses;
 import io.ippvs.api.DropReason;
@@ -8,6 +7,9 @@ import io.ippvs.api.Verdict;
 import io.ippvs.core.packet.PacketInfo;
 import io.ippvs.core.packet.PacketParser;
 import io.ippvs.core.packet.ParseStatus;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Fixture;
+import io.ippvs.nat.testing.NatFixtures;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -33,12 +35,11 @@ final class MiniDirector {
         String[] names = {"web", "dns", "sctp", "ftp", "ftp-pasv-data", "ftp-active-data", "web6", "dns6"};
         int[] protocols = {6, 17, 132, 6, 6, 6, 6, 17};
         for (int i = 0; i < names.length; i++) {
-            NatFixtures.Connection k = NatFixtures.connection(names[i]);
+            Fixture.Flow k = NatFixtures.flow(names[i]);
             InetAddress v = InetAddresses.forString(k.virtual());
-            InetAddress d = InetAddresses.forString(k.server());
-            known.add(new Known(FakeRewriteContext.masquerade(k.client(), 0, k.virtual(), k.virtualPort(), k.server(), k.serverPort(), k.mtu()),
-                    Addresses.family(v), protocols[i], Addresses.high(v), Addresses.low(v), k.virtualPort(),
-                    Addresses.high(d), Addresses.low(d), k.serverPort()));
+            InetAddress d = k.server().inetAddress();
+            known.add(new Known(k.context(), Addresses.family(v), protocols[i], Addresses.high(v), Addresses.low(v),
+                    k.virtualPort(), Addresses.high(d), Addresses.low(d), k.server().port()));
         }
     }
 

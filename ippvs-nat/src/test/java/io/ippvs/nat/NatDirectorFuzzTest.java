@@ -7,8 +7,13 @@ import io.ippvs.api.PacketRewriter;
 import io.ippvs.api.RewriteContext;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.director.Director;
-import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.core.testing.FakeClock;
+import io.ippvs.core.testing.Fixture;
+import io.ippvs.core.testing.FixtureRunner;
+import io.ippvs.core.testing.Guarded;
+import io.ippvs.core.testing.MutationFuzzer;
+import io.ippvs.nat.testing.NatFixtures;
+import io.ippvs.testkit.ChecksumVerifier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +28,6 @@ class NatDirectorFuzzTest {
 
     @Test
     void aMillionMutatedPacketsThroughTheDirector() {
-        FakeClock clock = new FakeClock();
         NatRewriter nat = NatRewriter.builder().icmpRateLimit(1_000_000_000, 1_000_000).build();
         // the director turns a rewriter's exception into a drop: catch it on the way to see it
         List<String> thrown = new ArrayList<>();
@@ -45,9 +49,11 @@ class NatDirectorFuzzTest {
                 }
             }
         };
-        Director d = NatDirectorFixturesTest.director(clock, rewriter);
-        NatDirectorFixturesTest.runAll(d, clock);
-        List<byte[]> seeds = NatFixtures.all().stream().map(NatFixtures.Fixture::input).toList();
+        FixtureRunner fixtures = FixtureRunner.throughDirector((variant, before) -> rewriter, FixtureRunner.Order.SEQUENCE);
+        assertThat(fixtures.runAll(NatFixtures.all())).isEmpty();
+        Director d = fixtures.director();
+        FakeClock clock = fixtures.clock();
+        List<byte[]> seeds = NatFixtures.all().stream().map(Fixture::input).toList();
         long start = System.nanoTime();
         MutationFuzzer.Report report = new MutationFuzzer(seeds).run(0xD1EC7, MutationFuzzer.count(1_000_000), b -> {
             clock.advanceNanos(1000);
@@ -58,7 +64,7 @@ class NatDirectorFuzzTest {
         assertThat(report.failures).as(String.join("\n", report.failures)).isEmpty();
         assertThat(thrown).as("the rewriter threw").isEmpty();
         assertThat(report.packets).isGreaterThanOrEqualTo(MutationFuzzer.count(1_000_000));
-        assertThat(report.byAction[Verdict.Action.FORWARD.ordinal()]).isPositive();
+        assertThat(report.count(Verdict.Action.FORWARD)).isPositive();
         assertThat(report.checksumVerified).isPositive();
     }
 }

@@ -3,11 +3,13 @@ package io.ippvs.nat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.DropReason;
 import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.Verdict;
 import io.ippvs.core.checksum.InternetChecksum;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Guarded;
+import io.ippvs.nat.testing.NatFixtures;
 import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.testkit.PacketBuilder;
 import org.junit.jupiter.api.Test;

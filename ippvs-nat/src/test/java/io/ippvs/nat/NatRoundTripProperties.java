@@ -2,8 +2,9 @@ package io.ippvs.nat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.core.testing.Guarded;
 import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.testkit.PacketBuilder;
 import java.net.InetAddress;
@@ -11,8 +12,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -1,13 +1,13 @@
 package io.ippvs.tunnel;
 
-import static io.ippvs.tunnel.TunnelFixtures.tcp4;
-import static io.ippvs.tunnel.TunnelFixtures.tcp6;
-import static io.ippvs.tunnel.Wire.GUE_PORT;
-import static io.ippvs.tunnel.Wire.gre;
-import static io.ippvs.tunnel.Wire.greWithChecksum;
-import static io.ippvs.tunnel.Wire.gue;
-import static io.ippvs.tunnel.Wire.outerV4;
-import static io.ippvs.tunnel.Wire.outerV6;
+import static io.ippvs.tunnel.testing.TunnelFixtures.tcp4;
+import static io.ippvs.tunnel.testing.TunnelFixtures.tcp6;
+import static io.ippvs.tunnel.testing.Wire.GUE_PORT;
+import static io.ippvs.tunnel.testing.Wire.gre;
+import static io.ippvs.tunnel.testing.Wire.greWithChecksum;
+import static io.ippvs.tunnel.testing.Wire.gue;
+import static io.ippvs.tunnel.testing.Wire.outerV4;
+import static io.ippvs.tunnel.testing.Wire.outerV6;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +16,8 @@ import com.google.common.primitives.Bytes;
 import io.ippvs.api.TunnelType;
 import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.tunnel.testing.TunnelFixtures;
+import io.ippvs.tunnel.testing.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

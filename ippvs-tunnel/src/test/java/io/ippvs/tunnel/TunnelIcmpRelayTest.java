@@ -1,5 +1,22 @@
 package io.ippvs.tunnel;
 
+import static io.ippvs.tunnel.testing.TunnelFixtures.big4;
+import static io.ippvs.tunnel.testing.TunnelFixtures.big6;
+import static io.ippvs.tunnel.testing.TunnelFixtures.tcp4;
+import static io.ippvs.tunnel.testing.TunnelFixtures.tcp6;
+import static io.ippvs.tunnel.testing.Wire.CLIENT_V4;
+import static io.ippvs.tunnel.testing.Wire.CLIENT_V6;
+import static io.ippvs.tunnel.testing.Wire.DIRECTOR_V4;
+import static io.ippvs.tunnel.testing.Wire.DIRECTOR_V6;
+import static io.ippvs.tunnel.testing.Wire.GUE_PORT;
+import static io.ippvs.tunnel.testing.Wire.VIP_V4;
+import static io.ippvs.tunnel.testing.Wire.VIP_V6;
+import static io.ippvs.tunnel.testing.Wire.greWithChecksum;
+import static io.ippvs.tunnel.testing.Wire.gue;
+import static io.ippvs.tunnel.testing.Wire.outerV4;
+import static io.ippvs.tunnel.testing.Wire.outerV6;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.common.io.BaseEncoding;
 import com.google.common.net.InetAddresses;
 import com.google.common.primitives.Bytes;
@@ -7,31 +24,17 @@ import io.ippvs.api.DropReason;
 import io.ippvs.api.IcmpErrorHandler;
 import io.ippvs.api.RealServer;
 import io.ippvs.api.Verdict;
-import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.core.testing.FakeRealServer;
+import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.tunnel.testing.TunnelFixtures;
+import io.ippvs.tunnel.testing.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import static io.ippvs.tunnel.TunnelFixtures.big4;
-import static io.ippvs.tunnel.TunnelFixtures.big6;
-import static io.ippvs.tunnel.TunnelFixtures.tcp4;
-import static io.ippvs.tunnel.TunnelFixtures.tcp6;
-import static io.ippvs.tunnel.Wire.CLIENT_V4;
-import static io.ippvs.tunnel.Wire.CLIENT_V6;
-import static io.ippvs.tunnel.Wire.DIRECTOR_V4;
-import static io.ippvs.tunnel.Wire.DIRECTOR_V6;
-import static io.ippvs.tunnel.Wire.GUE_PORT;
-import static io.ippvs.tunnel.Wire.VIP_V4;
-import static io.ippvs.tunnel.Wire.VIP_V6;
-import static io.ippvs.tunnel.Wire.greWithChecksum;
-import static io.ippvs.tunnel.Wire.gue;
-import static io.ippvs.tunnel.Wire.outerV4;
-import static io.ippvs.tunnel.Wire.outerV6;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Golden fixtures of ICMP errors about tunnel packets, relayed to the client (raw packets, no director). */
 class TunnelIcmpRelayTest {
@@ -49,7 +52,7 @@ class TunnelIcmpRelayTest {
 
         /** The connection's real server: the fixtures' IPv4 or IPv6 one, by the family of the arriving error. */
         static Case of(String description, byte[] input, Verdict verdict, byte[] output) {
-            return new Case(description, (input[0] & 0xF0) == 0x60 ? TunnelFixtures.ipip6() : TunnelFixtures.ipip4(),
+            return new Case(description, (input[0] & 0xF0) == 0x60 ? TunnelFixtures.ipip6().fake() : TunnelFixtures.ipip4().fake(),
                     input, verdict, output);
         }
 

@@ -20,6 +20,8 @@ import io.ippvs.core.testing.FakeClock;
 import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.testkit.Gso;
 import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.tunnel.testing.TunnelFixtures;
+import io.ippvs.tunnel.testing.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

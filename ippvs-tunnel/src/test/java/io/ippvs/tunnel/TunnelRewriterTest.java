@@ -1,7 +1,5 @@
 package io.ippvs.tunnel;
 
-import io.ippvs.core.testing.FakeRewriteContext;
-import io.ippvs.core.testing.FakeRealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,10 @@ import io.ippvs.api.ForwardingMethod;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.FakeRealServer;
+import io.ippvs.core.testing.FakeRewriteContext;
+import io.ippvs.tunnel.testing.TunnelFixtures;
+import io.ippvs.tunnel.testing.Wire;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
@@ -44,7 +46,7 @@ class TunnelRewriterTest {
         int previous = -1;
         for (int i = 0; i < 3; i++) {
             ByteBuffer b = TunnelRoundTripProperties.place(TunnelFixtures.tcp4(64).bytes(), false, 64);
-            assertThat(rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.ipip4(), 0))).isEqualTo(Verdict.FORWARD);
+            assertThat(rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.ipip4().fake(), 0))).isEqualTo(Verdict.FORWARD);
             int id = b.getShort(b.position() + 4) & 0xFFFF;
             if (previous >= 0) {
                 assertThat(id).isEqualTo((previous + 1) & 0xFFFF);
@@ -60,7 +62,7 @@ class TunnelRewriterTest {
         for (int clientPort = 1000; clientPort < 1256; clientPort++) {
             byte[] p = io.ippvs.testkit.PacketBuilder.ipv4(Wire.CLIENT_V4, Wire.VIP_V4).tcp(clientPort, 80).bytes();
             ByteBuffer b = TunnelRoundTripProperties.place(p, false, 64);
-            rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.gue4(TunnelChecksum.NONE), 0));
+            rewriter.rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.gue4(TunnelChecksum.NONE).fake(), 0));
             int port = b.getShort(b.position() + 20) & 0xFFFF;
             assertThat(port).isBetween(49152, 65535);
             ports.add(port);
@@ -95,7 +97,7 @@ class TunnelRewriterTest {
                     int good = 0;
                     for (int i = 0; i < 5_000; i++) {
                         ByteBuffer b = TunnelRoundTripProperties.place(inner, (i & 1) == 0, 64);
-                        var server = (i & 2) == 0 ? TunnelFixtures.gue4(TunnelChecksum.CHECKSUM) : TunnelFixtures.ipip4();
+                        var server = (i & 2) == 0 ? TunnelFixtures.gue4(TunnelChecksum.CHECKSUM).fake() : TunnelFixtures.ipip4().fake();
                         if (rewriter.rewrite(FakeRewriteContext.fromPacket(b, server, 0)) == Verdict.FORWARD
                                 && io.ippvs.testkit.ChecksumVerifier.valid(b)
                                 && decapsulator.decapsulate(b) == DecapStatus.OK
@@ -118,7 +120,7 @@ class TunnelRewriterTest {
     @Test
     void readOnlyBufferIsRefusedNotThrown() {
         ByteBuffer b = TunnelRoundTripProperties.place(TunnelFixtures.tcp4(64).bytes(), false, 64).asReadOnlyBuffer();
-        assertThat(TunnelFixtures.tunnelBuilder().build().rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.ipip4(), 0)).isDrop()).isTrue();
+        assertThat(TunnelFixtures.tunnelBuilder().build().rewrite(FakeRewriteContext.fromPacket(b, TunnelFixtures.ipip4().fake(), 0)).isDrop()).isTrue();
         assertThat(DirectRouteRewriter.builder().build().rewrite(FakeRewriteContext.fromPacket(b, FakeRealServer.direct(Wire.SERVER_V4, 0), 0))
                 .isDrop()).isTrue();
     }

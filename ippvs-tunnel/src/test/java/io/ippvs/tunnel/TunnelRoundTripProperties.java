@@ -1,7 +1,5 @@
 package io.ippvs.tunnel;
 
-import io.ippvs.core.testing.FakeRewriteContext;
-import io.ippvs.core.testing.FakeRealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.InetAddresses;
@@ -9,8 +7,12 @@ import io.ippvs.api.RealServer;
 import io.ippvs.api.TunnelChecksum;
 import io.ippvs.api.TunnelType;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.FakeRealServer;
+import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.testkit.ChecksumVerifier;
 import io.ippvs.testkit.PacketBuilder;
+import io.ippvs.tunnel.testing.TunnelFixtures;
+import io.ippvs.tunnel.testing.Wire;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;

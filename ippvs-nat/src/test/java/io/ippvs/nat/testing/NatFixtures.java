@@ -1,4 +1,4 @@
-package io.ippvs.nat;
+package io.ippvs.nat.testing;
 
 import static io.ippvs.testkit.PacketBuilder.ACK;
 import static io.ippvs.testkit.PacketBuilder.FIN;
@@ -6,9 +6,14 @@ import static io.ippvs.testkit.PacketBuilder.PSH;
 import static io.ippvs.testkit.PacketBuilder.RST;
 import static io.ippvs.testkit.PacketBuilder.SYN;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.api.DropReason;
+import io.ippvs.api.PacketRewriter;
+import io.ippvs.api.Protocol;
 import io.ippvs.api.Verdict;
+import io.ippvs.core.testing.Fixture.Flow;
+import io.ippvs.core.testing.Fixture;
+import io.ippvs.core.testing.FixtureRunner;
+import io.ippvs.nat.NatRewriter;
 import io.ippvs.testkit.PacketBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,68 +21,77 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Golden NAT fixtures in the style of Katran's {@code *Fixtures.h}: an ordered list of (description,
- * input packet, expected verdict, expected output packet), meant to run in this order through one
- * director whose services are {@link #SERVICES}. Every expected packet is built independently with
- * {@link PacketBuilder} from the addresses it should carry, never by running the code under test.
+ * Golden NAT fixtures in the style of Katran's {@code *Fixtures.h}: an ordered list of data-only
+ * {@link Fixture}s (description, input packet and its placement, connection and direction, expected
+ * verdict, expected output packet), meant to run in this order through one director ({@link
+ * FixtureRunner.Order#SEQUENCE}) whose services are those of the fixtures' connections. Every expected
+ * packet is built independently with {@link PacketBuilder} from the addresses it should carry, never
+ * by running the code under test.
  *
- * <p>Each fixture also names its connection and direction, so the same list can drive the rewriter
- * alone through a {@link FakeRewriteContext}; fixtures whose outcome is the director's alone (no
- * connection, echo, unknown fragment) have no connection name.
+ * <p>Each fixture names its connection, so the same list drives the rewriter alone; fixtures whose
+ * outcome is the director's alone (no connection, echo, unknown fragment) are {@link
+ * Fixture.Scope#DIRECTOR}. The connections leave the client port 0: a NAT context's client port plays
+ * no part in the rewriting, and one context per connection name keeps the FTP state of "ftp" whole.
+ * Placement alternates heap and direct buffers with 16 bytes of headroom and 64 of tailroom.
+ * {@code FixtureReplayBenchmark} replays the list.
+ *
+ * <p>The class sits in {@code io.ippvs.nat.testing}, a package of the tests that the module does not
+ * export: its public signatures carry the test kit's types ({@link Fixture}, {@link PacketBuilder}),
+ * which live on the class path, and {@code -Xlint:exports} objects to that only in exported packages.
  */
-final class NatFixtures {
+public final class NatFixtures {
 
-    /** One step. {@code output} is null for a drop; for PASS it equals the input. */
-    record Fixture(String description, byte[] input, Verdict verdict, byte[] output, String connection, boolean reply) {}
+    public static final String CLIENT = "198.51.100.7";
+    public static final String ROUTER = "203.0.113.9";
+    public static final String SERVER_SIDE_ROUTER = "10.1.1.254";
+    public static final String VIP = "192.0.2.1";
+    public static final String WEB = "10.1.1.2";
+    public static final String FTP = "10.1.1.3";
+    public static final String DNS = "10.1.1.4";
+    public static final String SCTP_SERVER = "10.1.1.5";
+    public static final String CLIENT6 = "2001:db8:c::7";
+    public static final String ROUTER6 = "2001:db8:9::9";
+    public static final String VIP6 = "2001:db8:1::1";
+    public static final String WEB6 = "2001:db8:2::2";
+    public static final String DNS6 = "2001:db8:2::4";
+    public static final int WEB_MTU = 1400;
+    public static final int WEB6_MTU = 1280;
 
-    static final String CLIENT = "198.51.100.7";
-    static final String ROUTER = "203.0.113.9";
-    static final String SERVER_SIDE_ROUTER = "10.1.1.254";
-    static final String VIP = "192.0.2.1";
-    static final String WEB = "10.1.1.2";
-    static final String FTP = "10.1.1.3";
-    static final String DNS = "10.1.1.4";
-    static final String SCTP_SERVER = "10.1.1.5";
-    static final String CLIENT6 = "2001:db8:c::7";
-    static final String ROUTER6 = "2001:db8:9::9";
-    static final String VIP6 = "2001:db8:1::1";
-    static final String WEB6 = "2001:db8:2::2";
-    static final String DNS6 = "2001:db8:2::4";
-    static final int WEB_MTU = 1400;
-    static final int WEB6_MTU = 1280;
-
-    /** The services the fixtures need: protocol, virtual address, port, real server, port, MTU. */
-    record Service(String protocol, String virtual, int port, String server, int serverPort, int mtu) {}
-
-    static final List<Service> SERVICES = List.of(
-            new Service("TCP", VIP, 80, WEB, 8080, WEB_MTU),
-            new Service("UDP", VIP, 53, DNS, 5353, 0),
-            new Service("SCTP", VIP, 3868, SCTP_SERVER, 3869, 0),
-            new Service("TCP", VIP, 21, FTP, 21, 0),
-            new Service("TCP", VIP6, 443, WEB6, 8443, WEB6_MTU),
-            new Service("UDP", VIP6, 53, DNS6, 5353, 0));
-
-    /** The connection a fixture belongs to, for the rewriter-only runner. */
-    record Connection(String client, String virtual, int virtualPort, String server, int serverPort, int mtu) {}
-
-    static Connection connection(String name) {
+    /** The connection a fixture belongs to, by name (FTP data connections are the helper's, not services). */
+    public static Flow flow(String name) {
         switch (name) {
-            case "web": return new Connection(CLIENT, VIP, 80, WEB, 8080, WEB_MTU);
-            case "dns": return new Connection(CLIENT, VIP, 53, DNS, 5353, 0);
-            case "sctp": return new Connection(CLIENT, VIP, 3868, SCTP_SERVER, 3869, 0);
-            case "ftp": return new Connection(CLIENT, VIP, 21, FTP, 21, 0);
-            case "ftp-pasv-data": return new Connection(CLIENT, VIP, 50000, FTP, 50000, 0);
-            case "ftp-active-data": return new Connection(CLIENT, VIP, 20, FTP, 20, 0);
-            case "ftp-pasv-data-2": return new Connection(CLIENT, VIP, 50001, FTP, 50001, 0);
-            case "web6": return new Connection(CLIENT6, VIP6, 443, WEB6, 8443, WEB6_MTU);
-            case "dns6": return new Connection(CLIENT6, VIP6, 53, DNS6, 5353, 0);
+            case "web": return service(Protocol.TCP, CLIENT, VIP, 80, WEB, 8080, WEB_MTU);
+            case "dns": return service(Protocol.UDP, CLIENT, VIP, 53, DNS, 5353, 0);
+            case "sctp": return service(Protocol.SCTP, CLIENT, VIP, 3868, SCTP_SERVER, 3869, 0);
+            case "ftp": return service(Protocol.TCP, CLIENT, VIP, 21, FTP, 21, 0);
+            case "ftp-pasv-data": return expected(CLIENT, VIP, 50000, FTP, 50000);
+            case "ftp-active-data": return expected(CLIENT, VIP, 20, FTP, 20);
+            case "ftp-pasv-data-2": return expected(CLIENT, VIP, 50001, FTP, 50001);
+            case "web6": return service(Protocol.TCP, CLIENT6, VIP6, 443, WEB6, 8443, WEB6_MTU);
+            case "dns6": return service(Protocol.UDP, CLIENT6, VIP6, 53, DNS6, 5353, 0);
             default: throw new IllegalArgumentException("connection: " + name);
         }
     }
 
+    private static Flow service(Protocol p, String client, String virtual, int port, String server, int serverPort, int mtu) {
+        return Flow.of(p, client, 0, virtual, port, Fixture.Server.masquerade(server, serverPort, mtu));
+    }
+
+    private static Flow expected(String client, String virtual, int port, String server, int serverPort) {
+        return new Flow(Protocol.TCP, client, 0, virtual, port, Fixture.Server.masquerade(server, serverPort, 0), false);
+    }
+
+    /** The rewriters of the list: the default NAT rewriter. */
+    public static PacketRewriter rewriter(String variant, int packetsBefore) {
+        if (!variant.equals(Fixture.DEFAULT_REWRITER)) {
+            throw new IllegalArgumentException(variant);
+        }
+        return NatRewriter.builder().build();
+    }
+
     private final List<Fixture> list = new ArrayList<>();
 
-    static List<Fixture> all() {
+    public static List<Fixture> all() {
         NatFixtures f = new NatFixtures();
         f.tcp();
         f.udpAndSctp();
@@ -91,27 +105,35 @@ final class NatFixtures {
 
     // ---------------------------------------------------------------- builders
 
+    private void add(String description, byte[] in, String connection, boolean reply, Verdict verdict, byte[] out) {
+        Fixture.Placement placement = list.size() % 2 == 1 ? Fixture.Placement.direct(16, 64) : Fixture.Placement.heap(16, 64);
+        list.add(new Fixture(description, in, placement, connection == null ? null : flow(connection), reply,
+                Fixture.DEFAULT_REWRITER, connection == null ? Fixture.Scope.DIRECTOR : Fixture.Scope.BOTH, verdict, out,
+                List.of()));
+    }
+
     private void forward(String description, String connection, boolean reply, PacketBuilder in, PacketBuilder out) {
-        list.add(new Fixture(description, in.bytes(), Verdict.FORWARD, out.bytes(), connection, reply));
+        add(description, in.bytes(), connection, reply, Verdict.FORWARD, out.bytes());
     }
 
     private void reply(String description, String connection, boolean reply, byte[] in, PacketBuilder out) {
-        list.add(new Fixture(description, in, Verdict.REPLY, out.bytes(), connection, reply));
+        add(description, in, connection, reply, Verdict.REPLY, out.bytes());
     }
 
+    /** A drop leaves the packet as it came. */
     private void drop(String description, String connection, boolean reply, byte[] in, DropReason reason) {
-        list.add(new Fixture(description, in, Verdict.drop(reason), null, connection, reply));
+        add(description, in, connection, reply, Verdict.drop(reason), in);
     }
 
     private void pass(String description, byte[] in) {
-        list.add(new Fixture(description, in, Verdict.PASS, in, null, false));
+        add(description, in, null, false, Verdict.PASS, in);
     }
 
-    static PacketBuilder tcp4(String src, String dst, int ttl, int sport, int dport, int flags, long seq, long ack, String data) {
+    public static PacketBuilder tcp4(String src, String dst, int ttl, int sport, int dport, int flags, long seq, long ack, String data) {
         return PacketBuilder.ipv4(src, dst).ttl(ttl).tcp(sport, dport).flags(flags).seq(seq).ack(ack).payload(data);
     }
 
-    static PacketBuilder tcp6(String src, String dst, int ttl, int sport, int dport, int flags, long seq, long ack, String data) {
+    public static PacketBuilder tcp6(String src, String dst, int ttl, int sport, int dport, int flags, long seq, long ack, String data) {
         return PacketBuilder.ipv6(src, dst).ttl(ttl).tcp(sport, dport).flags(flags).seq(seq).ack(ack).payload(data);
     }
 
@@ -385,7 +407,7 @@ final class NatFixtures {
                 FTP, 50001, SYN, 21000, 0, "");
     }
 
-    static String ascii(byte[] b) {
+    public static String ascii(byte[] b) {
         return new String(b, StandardCharsets.US_ASCII);
     }
 

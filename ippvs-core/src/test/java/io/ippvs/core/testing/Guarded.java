@@ -1,6 +1,5 @@
-package io.ippvs.nat;
+package io.ippvs.core.testing;
 
-import io.ippvs.core.testing.FakeRewriteContext;
 import io.ippvs.testkit.Pcap;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -13,19 +12,19 @@ import java.util.List;
  * A packet in a buffer fenced by guard bytes: the buffer handed to the code under test is a slice
  * whose capacity ends before the guards, so any write outside it shows up in {@link #guardsIntact()}.
  */
-final class Guarded {
+public final class Guarded {
 
-    static final int GUARD = 32;
-    static final byte GUARD_BYTE = (byte) 0xA5;
+    public static final int GUARD = 32;
+    public static final byte GUARD_BYTE = (byte) 0xA5;
 
     private final ByteBuffer whole;
-    final ByteBuffer buffer;
+    public final ByteBuffer buffer;
 
     /**
      * @param headroom bytes before the packet inside the buffer
      * @param tailroom capacity after the packet inside the buffer
      */
-    Guarded(byte[] packet, int length, boolean direct, int headroom, int tailroom) {
+    public Guarded(byte[] packet, int length, boolean direct, int headroom, int tailroom) {
         int capacity = headroom + length + tailroom;
         whole = direct ? ByteBuffer.allocateDirect(capacity + 2 * GUARD) : ByteBuffer.allocate(capacity + 2 * GUARD);
         for (int i = 0; i < whole.capacity(); i++) {
@@ -38,11 +37,11 @@ final class Guarded {
         buffer.position(headroom).limit(headroom + length);
     }
 
-    Guarded(byte[] packet, boolean direct, int headroom, int tailroom) {
+    public Guarded(byte[] packet, boolean direct, int headroom, int tailroom) {
         this(packet, packet.length, direct, headroom, tailroom);
     }
 
-    boolean guardsIntact() {
+    public boolean guardsIntact() {
         int capacity = buffer.capacity();
         for (int i = 0; i < GUARD; i++) {
             if (whole.get(i) != GUARD_BYTE || whole.get(GUARD + capacity + i) != GUARD_BYTE) {
@@ -53,20 +52,20 @@ final class Guarded {
     }
 
     /** The bytes in {@code [position, limit)}. */
-    byte[] packet() {
+    public byte[] packet() {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
         return out;
     }
 
-    static String hex(byte[] b) {
+    public static String hex(byte[] b) {
         return b == null ? "(none)" : HexFormat.of().formatHex(b);
     }
 
-    /** Writes the packets to target/nat-fixtures/NAME.pcap (falls back to the temporary directory); returns the path. */
-    static Path dump(String name, List<byte[]> packets) {
+    /** Writes the packets to target/fixtures/NAME.pcap (falls back to the temporary directory); returns the path. */
+    public static Path dump(String name, List<byte[]> packets) {
         try {
-            Path dir = Paths.get("target", "nat-fixtures");
+            Path dir = Paths.get("target", "fixtures");
             Files.createDirectories(dir);
             Path file = dir.resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".pcap");
             Pcap.write(file, packets);
@@ -80,7 +79,7 @@ final class Guarded {
      * Runs one packet of {@code c}'s connection through {@code rewriter} in a guarded buffer with
      * {@code tailroom}, asserting a FORWARD verdict, no write outside the buffer and valid checksums.
      */
-    static byte[] forward(FakeRewriteContext c, io.ippvs.api.PacketRewriter rewriter, byte[] packet, boolean isReply,
+    public static byte[] forward(FakeRewriteContext c, io.ippvs.api.PacketRewriter rewriter, byte[] packet, boolean isReply,
             int tailroom) {
         Guarded g = new Guarded(packet, false, 0, tailroom);
         org.assertj.core.api.Assertions.assertThat(rewriter.rewrite(c.packet(g.buffer, isReply)))
