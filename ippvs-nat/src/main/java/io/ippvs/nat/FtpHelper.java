@@ -99,8 +99,8 @@ final class FtpHelper {
     // ---------------------------------------------------------------- client to server
 
     private void clientSegment(RewriteContext c, ByteBuffer b, int l4, int dataOff, int end, FtpControl s, boolean v6) {
-        int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
-        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck(b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET)),
+        int seq = (int) TcpHeader.sequenceNumber(b, l4);
+        renumber(b, l4, s.in.fixSeq(seq), s.out.fixAck((int) TcpHeader.acknowledgmentNumber(b, l4)),
                 !NatRewriter.partial(c));
         if (dataOff == end) {
             return;
@@ -180,7 +180,7 @@ final class FtpHelper {
             boolean v6) {
         SequenceDelta mine = s.out;
         int originalEnd = end;
-        int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
+        int seq = (int) TcpHeader.sequenceNumber(b, l4);
         boolean payloadChanged = false;
         if (dataOff < end && s.heldLength > 0) {
             int held = s.heldLength;
@@ -215,7 +215,7 @@ final class FtpHelper {
             payloadChanged = true;
         }
         int newSeq = mine.fixSeq(seq);
-        int newAck = s.in.fixAck(b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET));
+        int newAck = s.in.fixAck((int) TcpHeader.acknowledgmentNumber(b, l4));
         boolean noMoreData = (TcpHeader.flags(b, l4) & FIN_SYN_RST) != 0;
         if (dataOff < end && mine.covers(seq, end - dataOff)) {
             // a resend of the rewritten line: rewrite it again, or hold it back until it is whole
@@ -309,8 +309,8 @@ final class FtpHelper {
      * (not for a partial checksum, whose field holds only the pseudo-header sum).
      */
     private static void renumber(ByteBuffer b, int l4, int newSeq, int newAck, boolean incremental) {
-        int seq = b.getInt(l4 + TcpHeader.SEQUENCE_OFFSET);
-        int ack = b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET);
+        int seq = (int) TcpHeader.sequenceNumber(b, l4);
+        int ack = (int) TcpHeader.acknowledgmentNumber(b, l4);
         if (seq == newSeq && ack == newAck) {
             return;
         }
@@ -320,8 +320,8 @@ final class FtpHelper {
             sum = InternetChecksum.update32(sum, ack, newAck);
             TcpHeader.checksum(b, l4, sum);
         }
-        b.putInt(l4 + TcpHeader.SEQUENCE_OFFSET, newSeq);
-        b.putInt(l4 + TcpHeader.ACKNOWLEDGMENT_OFFSET, newAck);
+        TcpHeader.sequenceNumber(b, l4, newSeq);
+        TcpHeader.acknowledgmentNumber(b, l4, newAck);
     }
 
     /** {@code EPRT |1|a.b.c.d|port|} or {@code |2|v6|port|} naming the client; the port, or -1. */

@@ -194,22 +194,22 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (decrementTtl) {
             // the TTL is the high byte of its word: one less is 0x100 less, ~m + m' = 0xFFFF - 0x100
             acc += 0xFEFF;
-            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
+            Ipv4Header.ttl(b, l3, ttl - 1);
         }
         b.putInt(addrOff, newAddr);
-        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(acc));
+        Ipv4Header.checksum(b, l3, ~InternetChecksum.fold(acc));
         int ports = b.getInt(l4);
         int oldPort = reply ? ports >>> 16 : ports & 0xFFFF;
-        int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+        int sum = TcpHeader.checksum(b, l4);
         b.putInt(l4, reply ? (newPort << 16) | (ports & 0xFFFF) : (ports & 0xFFFF0000) | newPort);
         if (partial) {
             // the field holds the pseudo-header sum: only the address is in it (tcp_partial_csum_update)
-            b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.updatePartial32(sum, oldAddr, newAddr));
+            TcpHeader.checksum(b, l4, InternetChecksum.updatePartial32(sum, oldAddr, newAddr));
             return true;
         }
         long tacc = (~sum & 0xFFFF) + (~oldAddr >>> 16) + (~oldAddr & 0xFFFF) + (newAddr >>> 16) + (newAddr & 0xFFFF)
                 + (~oldPort & 0xFFFF) + newPort;
-        b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(tacc));
+        TcpHeader.checksum(b, l4, ~InternetChecksum.fold(tacc));
         return true;
     }
 
@@ -220,17 +220,17 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             return TRUNCATED;
         }
         int ihl = Ipv4Header.headerLength(b, l3);
-        int total = b.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
+        int total = Ipv4Header.totalLength(b, l3);
         if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || total > limit - l3) {
             return MALFORMED;
         }
         int end = l3 + total;
-        int fragField = b.getShort(l3 + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & 0xFFFF;
+        int fragField = Ipv4Header.flagsAndFragmentOffset(b, l3);
         boolean nonFirst = (fragField & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0;
         boolean moreFragments = (fragField & Ipv4Header.MORE_FRAGMENTS) != 0;
-        int ttl = b.get(l3 + Ipv4Header.TTL_OFFSET) & 0xFF;
+        int ttl = Ipv4Header.ttl(b, l3);
         boolean reply = c.reply();
-        int proto = b.get(l3 + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        int proto = Ipv4Header.protocol(b, l3);
 
         if (c.icmpError()) {
             if (nonFirst || moreFragments || proto != ICMP) {
@@ -258,15 +258,15 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                 return refused;
             }
         }
-        int hc = b.getShort(l3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF;
+        int hc = Ipv4Header.checksum(b, l3);
         hc = InternetChecksum.update32(hc, oldAddr, newAddr);
         if (decrementTtl) {
-            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF;
+            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF; // the TTL/protocol word
             hc = InternetChecksum.update16(hc, word, word - 0x100);
-            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
+            Ipv4Header.ttl(b, l3, ttl - 1);
         }
         b.putInt(addrOff, newAddr);
-        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) hc);
+        Ipv4Header.checksum(b, l3, hc);
         if (nonFirst) {
             return FORWARD;
         }
@@ -281,11 +281,11 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (l4 != l3 + ihl || in3 != l4 + Icmpv4Header.LENGTH || in3 + Ipv4Header.MIN_LENGTH > end) {
             return MALFORMED;
         }
-        int innerIhl = (b.get(in3) & 0x0F) << 2;
-        if ((b.get(in3) & 0xF0) != 0x40 || innerIhl < 20 || in4 != in3 + innerIhl || in4 + QUOTED_TRANSPORT > end) {
+        int innerIhl = Ipv4Header.headerLength(b, in3);
+        if (Ipv4Header.version(b, in3) != 4 || innerIhl < Ipv4Header.MIN_LENGTH || in4 != in3 + innerIhl || in4 + QUOTED_TRANSPORT > end) {
             return MALFORMED;
         }
-        int innerProto = b.get(in3 + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        int innerProto = Ipv4Header.protocol(b, in3);
         if (innerProto != TCP && innerProto != UDP && innerProto != SCTP) {
             return UNSUPPORTED;
         }
@@ -302,26 +302,26 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int newPort = reply ? c.virtualPort() : c.destinationPort();
 
         int oldOuter = b.getInt(outerOff);
-        int hc = InternetChecksum.update32(b.getShort(l3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF, oldOuter, newAddr);
+        int hc = InternetChecksum.update32(Ipv4Header.checksum(b, l3), oldOuter, newAddr);
         if (decrementTtl) {
-            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF;
+            int word = b.getShort(l3 + Ipv4Header.TTL_OFFSET) & 0xFFFF; // the TTL/protocol word
             hc = InternetChecksum.update16(hc, word, word - 0x100);
-            b.put(l3 + Ipv4Header.TTL_OFFSET, (byte) (ttl - 1));
+            Ipv4Header.ttl(b, l3, ttl - 1);
         }
         b.putInt(outerOff, newAddr);
-        b.putShort(l3 + Ipv4Header.CHECKSUM_OFFSET, (short) hc);
+        Ipv4Header.checksum(b, l3, hc);
 
         int oldInner = b.getInt(innerAddrOff);
         int oldPort = b.getShort(innerPortOff) & 0xFFFF;
-        int innerSum = b.getShort(in3 + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF;
-        b.putShort(in3 + Ipv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.update32(innerSum, oldInner, newAddr));
+        int innerSum = Ipv4Header.checksum(b, in3);
+        Ipv4Header.checksum(b, in3, InternetChecksum.update32(innerSum, oldInner, newAddr));
         b.putInt(innerAddrOff, newAddr);
         b.putShort(innerPortOff, (short) newPort);
         quotedTransportChecksum(b, in4, end, innerProto, false, 0, oldInner & 0xFFFFFFFFL, 0, newAddr & 0xFFFFFFFFL,
                 oldPort, newPort);
 
-        b.putShort(l4 + Icmpv4Header.CHECKSUM_OFFSET, (short) 0);
-        b.putShort(l4 + Icmpv4Header.CHECKSUM_OFFSET, (short) InternetChecksum.checksum(b, l4, end - l4, 0));
+        Icmpv4Header.checksum(b, l4, 0);
+        Icmpv4Header.checksum(b, l4, InternetChecksum.checksum(b, l4, end - l4, 0));
         return FORWARD;
     }
 
@@ -331,12 +331,12 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         if (l3 + Ipv6Header.LENGTH > limit) {
             return TRUNCATED;
         }
-        int total = 40 + (b.getShort(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
+        int total = Ipv6Header.LENGTH + Ipv6Header.payloadLength(b, l3);
         if (total > limit - l3) {
             return MALFORMED;
         }
         int end = l3 + total;
-        int hopLimit = b.get(l3 + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
+        int hopLimit = Ipv6Header.hopLimit(b, l3);
         boolean reply = c.reply();
         // the parser found the fragment header already; only a hand-made context makes us walk the chain
         int fragmentOffset = c.fragmentOffset();
@@ -365,15 +365,14 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             return refused;
         }
         int addrOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
-        long oldHigh = b.getLong(addrOff);
-        long oldLow = b.getLong(addrOff + 8);
+        long oldHigh = Ipv6Header.addressHigh(b, addrOff);
+        long oldLow = Ipv6Header.addressLow(b, addrOff);
         long newHigh = reply ? c.virtualAddressHigh() : c.destinationAddressHigh();
         long newLow = reply ? c.virtualAddressLow() : c.destinationAddressLow();
         if (decrementTtl) {
-            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
+            Ipv6Header.hopLimit(b, l3, hopLimit - 1);
         }
-        b.putLong(addrOff, newHigh);
-        b.putLong(addrOff + 8, newLow);
+        Ipv6Header.address(b, addrOff, newHigh, newLow);
         return transport(c, b, l3, l4, end, proto, reply, true, oldHigh, oldLow, newHigh, newLow,
                 o != null && o.checksumPartial());
     }
@@ -391,10 +390,10 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         }
         int addrOff = reply ? l3 + Ipv6Header.SOURCE_ADDRESS_OFFSET : l3 + Ipv6Header.DESTINATION_ADDRESS_OFFSET;
         if (decrementTtl) {
-            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
+            Ipv6Header.hopLimit(b, l3, hopLimit - 1);
         }
-        b.putLong(addrOff, reply ? c.virtualAddressHigh() : c.destinationAddressHigh());
-        b.putLong(addrOff + 8, reply ? c.virtualAddressLow() : c.destinationAddressLow());
+        Ipv6Header.address(b, addrOff, reply ? c.virtualAddressHigh() : c.destinationAddressHigh(),
+                reply ? c.virtualAddressLow() : c.destinationAddressLow());
         return FORWARD;
     }
 
@@ -404,7 +403,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
      * bounded by {@code end} and a few headers; anything else ends the chain.
      */
     private static boolean isNonFirstFragment6(ByteBuffer b, int l3, int end) {
-        int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int next = Ipv6Header.nextHeader(b, l3);
         int at = l3 + Ipv6Header.LENGTH;
         for (int i = 0; i < 8 && at + 8 <= end; i++) {
             switch (next) {
@@ -413,12 +412,12 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                 case IpProtocol.HOP_BY_HOP:
                 case IpProtocol.IPV6_ROUTING:
                 case IpProtocol.IPV6_DESTINATION_OPTIONS:
-                    next = b.get(at) & 0xFF;
-                    at += ((b.get(at + 1) & 0xFF) + 1) << 3;
+                    next = Ipv6ExtensionHeaders.nextHeader(b, at);
+                    at += Ipv6ExtensionHeaders.optionsLength(b, at);
                     break;
                 case IpProtocol.AH:
-                    next = b.get(at) & 0xFF;
-                    at += ((b.get(at + 1) & 0xFF) + 2) << 2;
+                    next = Ipv6ExtensionHeaders.nextHeader(b, at);
+                    at += Ipv6ExtensionHeaders.authenticationLength(b, at);
                     break;
                 default:
                     return false;
@@ -432,7 +431,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int in4 = c.innerL4Offset();
         if (c.protocol() != ICMPV6 || in3 != l4 + Icmpv6Header.LENGTH || in3 + Ipv6Header.LENGTH > end
                 || in4 < in3 + Ipv6Header.LENGTH || in4 + QUOTED_TRANSPORT > end
-                || (b.get(in3) & 0xF0) != 0x60) {
+                || Ipv6Header.version(b, in3) != 6) {
             return MALFORMED;
         }
         if (l4 != l3 + Ipv6Header.LENGTH && hasFragmentHeader(b, l3, l4)) {
@@ -453,35 +452,34 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int newPort = reply ? c.virtualPort() : c.destinationPort();
 
         if (decrementTtl) {
-            b.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) (hopLimit - 1));
+            Ipv6Header.hopLimit(b, l3, hopLimit - 1);
         }
-        b.putLong(outerOff, newHigh);
-        b.putLong(outerOff + 8, newLow);
-        long oldInnerHigh = b.getLong(innerAddrOff);
-        long oldInnerLow = b.getLong(innerAddrOff + 8);
+        Ipv6Header.address(b, outerOff, newHigh, newLow);
+        long oldInnerHigh = Ipv6Header.addressHigh(b, innerAddrOff);
+        long oldInnerLow = Ipv6Header.addressLow(b, innerAddrOff);
         int oldPort = b.getShort(innerPortOff) & 0xFFFF;
-        b.putLong(innerAddrOff, newHigh);
-        b.putLong(innerAddrOff + 8, newLow);
+        Ipv6Header.address(b, innerAddrOff, newHigh, newLow);
         b.putShort(innerPortOff, (short) newPort);
         quotedTransportChecksum(b, in4, end, innerProto, true, oldInnerHigh, oldInnerLow, newHigh, newLow, oldPort, newPort);
 
-        b.putShort(l4 + Icmpv6Header.CHECKSUM_OFFSET, (short) 0);
+        Icmpv6Header.checksum(b, l4, 0);
         int pseudo = InternetChecksum.pseudoHeaderV6(b, l3, ICMPV6, end - l4);
-        b.putShort(l4 + Icmpv6Header.CHECKSUM_OFFSET, (short) InternetChecksum.checksum(b, l4, end - l4, pseudo));
+        Icmpv6Header.checksum(b, l4, InternetChecksum.checksum(b, l4, end - l4, pseudo));
         return FORWARD;
     }
 
     /** The upper-layer protocol of a quoted IPv6 packet whose transport header the parser placed at {@code in4}. */
     private static int innerProtocol6(ByteBuffer b, int in3, int in4) {
-        int next = b.get(in3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int next = Ipv6Header.nextHeader(b, in3);
         int at = in3 + Ipv6Header.LENGTH;
         // walk the quoted extension headers up to the transport header (bounded by in4)
         while (at < in4) {
             if (at + 2 > in4) {
                 return -1;
             }
-            int len = next == IpProtocol.IPV6_FRAGMENT ? Ipv6ExtensionHeaders.FRAGMENT_HEADER_LENGTH : ((b.get(at + 1) & 0xFF) + 1) << 3;
-            next = b.get(at) & 0xFF;
+            int len = next == IpProtocol.IPV6_FRAGMENT ? Ipv6ExtensionHeaders.FRAGMENT_HEADER_LENGTH
+                    : Ipv6ExtensionHeaders.optionsLength(b, at);
+            next = Ipv6ExtensionHeaders.nextHeader(b, at);
             at += len;
         }
         return at == in4 ? next : -1;
@@ -489,7 +487,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
 
     /** Whether the IPv6 extension chain between {@code l3 + 40} and {@code l4} holds a fragment header. */
     private static boolean hasFragmentHeader(ByteBuffer b, int l3, int l4) {
-        int next = b.get(l3 + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int next = Ipv6Header.nextHeader(b, l3);
         int at = l3 + Ipv6Header.LENGTH;
         while (at < l4) {
             if (next == IpProtocol.IPV6_FRAGMENT) {
@@ -498,8 +496,8 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
             if (at + 2 > l4) {
                 return false;
             }
-            next = b.get(at) & 0xFF;
-            at += ((b.get(at + 1) & 0xFF) + 1) << 3;
+            next = Ipv6ExtensionHeaders.nextHeader(b, at);
+            at += Ipv6ExtensionHeaders.optionsLength(b, at);
         }
         return false;
     }
@@ -526,7 +524,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                     return TRUNCATED;
                 }
                 // RFC 8200 8.1: a zero UDP checksum is not allowed over IPv6 (a partial one is a sum, never 0)
-                return v6 && b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) == 0 && !partial(c) ? BAD_CHECKSUM : null;
+                return v6 && UdpHeader.checksum(b, l4) == 0 && !partial(c) ? BAD_CHECKSUM : null;
             case SCTP: {
                 if (l4 + SctpHeader.LENGTH > end) {
                     return TRUNCATED;
@@ -540,7 +538,7 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                     return FRAGMENT;
                 }
                 // recomputing over a corrupted packet would launder it: verify the CRC first
-                return sctpCrc(b, l4, end) == b.getInt(l4 + SctpHeader.CHECKSUM_OFFSET) ? null : BAD_CHECKSUM;
+                return sctpCrc(b, l4, end) == SctpHeader.checksum(b, l4) ? null : BAD_CHECKSUM;
             }
             default:
                 return UNSUPPORTED;
@@ -559,18 +557,18 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
         int newPort = reply ? c.virtualPort() : c.destinationPort();
         switch (proto) {
             case TCP: {
-                int sum = b.getShort(l4 + TcpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                int sum = TcpHeader.checksum(b, l4);
                 sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
                 sum = InternetChecksum.update16(sum, oldPort, newPort);
                 b.putShort(portOff, (short) newPort);
-                b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short) sum);
+                TcpHeader.checksum(b, l4, sum);
                 if (ftp != null && isFtpControl(c.virtualPort())) {
                     ftp.segment(c, b, l3, l4, end, v6);
                 }
                 return FORWARD;
             }
             case UDP: {
-                int sum = b.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                int sum = UdpHeader.checksum(b, l4);
                 b.putShort(portOff, (short) newPort);
                 if (sum == 0) {
                     // IPv4 UDP without checksum stays without (IPv6 zero was refused earlier)
@@ -579,14 +577,14 @@ public final class NatRewriter implements PacketRewriter, SequenceSync {
                 // the sum after the address alone may be 0: only the final value is a field value
                 sum = addressUpdate(sum, v6, oldHigh, oldLow, newHigh, newLow);
                 sum = InternetChecksum.update16(sum, oldPort, newPort);
-                b.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.udpField(sum));
+                UdpHeader.checksum(b, l4, InternetChecksum.udpField(sum));
                 return FORWARD;
             }
             default: {
                 // SCTP: addresses are not covered by its CRC32c; a new port is (checkTransport verified it)
                 if (oldPort != newPort) {
                     b.putShort(portOff, (short) newPort);
-                    b.putInt(l4 + SctpHeader.CHECKSUM_OFFSET, sctpCrc(b, l4, end));
+                    SctpHeader.checksum(b, l4, sctpCrc(b, l4, end));
                 }
                 return FORWARD;
             }

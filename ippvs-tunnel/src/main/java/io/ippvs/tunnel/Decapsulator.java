@@ -5,6 +5,7 @@ import io.ippvs.api.TunnelType;
 import io.ippvs.core.checksum.InternetChecksum;
 import io.ippvs.core.header.IpProtocol;
 import io.ippvs.core.header.Ipv4Header;
+import io.ippvs.core.header.Ipv6ExtensionHeaders;
 import io.ippvs.core.header.Ipv6Header;
 import io.ippvs.core.header.UdpHeader;
 import java.net.InetAddress;
@@ -33,11 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Decapsulator {
 
-    private static final int PROTOCOL_HOP_BY_HOP = 0;
-    private static final int PROTOCOL_ROUTING = 43;
-    private static final int PROTOCOL_FRAGMENT = 44;
-    private static final int PROTOCOL_DESTINATION_OPTIONS = 60;
-    private static final int MAX_EXTENSION_HEADERS = 8;
+    private static final int MAX_EXTENSION_HEADERS = Ipv6ExtensionHeaders.MAX_HEADERS;
 
     private final int[] v4Addresses;
     private final long[] v6High;
@@ -104,8 +101,7 @@ public final class Decapsulator {
         if (available < 1) {
             return DecapStatus.TRUNCATED;
         }
-        int first = buffer.get(p) & 0xFF;
-        int version = first >>> 4;
+        int version = Ipv4Header.version(buffer, p); // the same nibble in IPv6
         int outerFamily;
         int protocol;
         int l4;
@@ -115,8 +111,8 @@ public final class Decapsulator {
             if (available < Ipv4Header.MIN_LENGTH) {
                 return DecapStatus.TRUNCATED;
             }
-            int ihl = (first & 0x0F) * 4;
-            int total = buffer.getShort(p + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
+            int ihl = Ipv4Header.headerLength(buffer, p);
+            int total = Ipv4Header.totalLength(buffer, p);
             if (ihl < Ipv4Header.MIN_LENGTH || ihl > total) {
                 return DecapStatus.BAD_HEADER_LENGTH;
             }
@@ -126,50 +122,50 @@ public final class Decapsulator {
             if (InternetChecksum.sum(buffer, p, ihl, 0) != InternetChecksum.VALID_SUM) {
                 return DecapStatus.BAD_IP_CHECKSUM;
             }
-            if ((buffer.getShort(p + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & (Ipv4Header.MORE_FRAGMENTS | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) {
+            if (Ipv4Header.isFragment(buffer, p)) {
                 return DecapStatus.FRAGMENT;
             }
-            if (!ourV4(buffer.getInt(p + Ipv4Header.DESTINATION_ADDRESS_OFFSET))) {
+            if (!ourV4(Ipv4Header.destinationAddress(buffer, p))) {
                 return DecapStatus.NOT_OUR_ADDRESS;
             }
             outerFamily = Addresses.IPV4;
-            protocol = buffer.get(p + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+            protocol = Ipv4Header.protocol(buffer, p);
             l4 = p + ihl;
             end = p + total;
-            outerEcn = buffer.get(p + Ipv4Header.TOS_OFFSET) & Ecn.MASK;
+            outerEcn = Ipv4Header.tos(buffer, p) & Ecn.MASK;
         } else if (version == 6) {
             if (available < Ipv6Header.LENGTH) {
                 return DecapStatus.TRUNCATED;
             }
-            end = p + Ipv6Header.LENGTH + (buffer.getShort(p + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
+            end = p + Ipv6Header.LENGTH + Ipv6Header.payloadLength(buffer, p);
             if (end > buffer.limit()) {
                 return DecapStatus.TRUNCATED;
             }
-            if (!ourV6(buffer.getLong(p + Ipv6Header.DESTINATION_ADDRESS_OFFSET),
-                    buffer.getLong(p + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8))) {
+            if (!ourV6(Ipv6Header.destinationAddressHigh(buffer, p),
+                    Ipv6Header.destinationAddressLow(buffer, p))) {
                 return DecapStatus.NOT_OUR_ADDRESS;
             }
             outerFamily = Addresses.IPV6;
-            protocol = buffer.get(p + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+            protocol = Ipv6Header.nextHeader(buffer, p);
             l4 = p + Ipv6Header.LENGTH;
-            outerEcn = (buffer.get(p + 1) >>> 4) & Ecn.MASK;
+            outerEcn = Ipv6Header.trafficClass(buffer, p) & Ecn.MASK;
             for (int n = 0; ; n++) {
-                if (protocol == PROTOCOL_FRAGMENT) {
+                if (protocol == IpProtocol.IPV6_FRAGMENT) {
                     return DecapStatus.FRAGMENT;
                 }
-                if (protocol != PROTOCOL_HOP_BY_HOP && protocol != PROTOCOL_ROUTING
-                        && protocol != PROTOCOL_DESTINATION_OPTIONS) {
+                if (protocol != IpProtocol.HOP_BY_HOP && protocol != IpProtocol.IPV6_ROUTING
+                        && protocol != IpProtocol.IPV6_DESTINATION_OPTIONS) {
                     break;
                 }
                 if (n == MAX_EXTENSION_HEADERS || l4 + 8 > end) {
                     return DecapStatus.BAD_HEADER_LENGTH;
                 }
                 // a routing header with segments left would send the packet on, not to us
-                if (protocol == PROTOCOL_ROUTING && buffer.get(l4 + 3) != 0) {
+                if (protocol == IpProtocol.IPV6_ROUTING && Ipv6ExtensionHeaders.segmentsLeft(buffer, l4) != 0) {
                     return DecapStatus.NOT_OUR_ADDRESS;
                 }
-                protocol = buffer.get(l4) & 0xFF;
-                l4 += ((buffer.get(l4 + 1) & 0xFF) + 1) * 8;
+                protocol = Ipv6ExtensionHeaders.nextHeader(buffer, l4);
+                l4 += Ipv6ExtensionHeaders.optionsLength(buffer, l4);
                 if (l4 > end) {
                     return DecapStatus.BAD_HEADER_LENGTH;
                 }
@@ -193,17 +189,17 @@ public final class Decapsulator {
                 if (l4 + UdpHeader.LENGTH > end) {
                     return DecapStatus.TRUNCATED;
                 }
-                if ((buffer.getShort(l4 + UdpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF) != guePort || guePort == 0) {
+                if (UdpHeader.destinationPort(buffer, l4) != guePort || guePort == 0) {
                     return DecapStatus.NOT_TUNNEL;
                 }
                 if (!acceptGue) {
                     return DecapStatus.TUNNEL_TYPE_DISABLED;
                 }
-                int udpLength = buffer.getShort(l4 + UdpHeader.LENGTH_OFFSET) & 0xFFFF;
+                int udpLength = UdpHeader.length(buffer, l4);
                 if (udpLength != end - l4) {
                     return DecapStatus.BAD_UDP_LENGTH;
                 }
-                int field = buffer.getShort(l4 + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                int field = UdpHeader.checksum(buffer, l4);
                 if (field == 0) {
                     if (outerFamily == Addresses.IPV6 && !allowZeroUdpChecksumIpv6) {
                         return DecapStatus.BAD_UDP_CHECKSUM;
@@ -220,7 +216,7 @@ public final class Decapsulator {
                 if (gue + 1 > end) {
                     return DecapStatus.TRUNCATED;
                 }
-                int gueFirst = buffer.get(gue) & 0xFF;
+                int gueFirst = GueHeader.firstByte(buffer, gue);
                 int variant = GueHeader.variant(gueFirst);
                 if (variant == 1) {
                     // variant 1: the inner IP header itself, its version nibble saying which
@@ -235,7 +231,7 @@ public final class Decapsulator {
                 if (inner > end) {
                     return DecapStatus.TRUNCATED;
                 }
-                int proto = buffer.get(gue + GueHeader.PROTOCOL_OFFSET) & 0xFF;
+                int proto = GueHeader.protocol(buffer, gue);
                 if (proto == IpProtocol.IPIP) {
                     innerFamily = Addresses.IPV4;
                 } else if (proto == IpProtocol.IPV6) {
@@ -252,7 +248,7 @@ public final class Decapsulator {
                 if (l4 + GreHeader.LENGTH > end) {
                     return DecapStatus.TRUNCATED;
                 }
-                int flags = buffer.getShort(l4) & 0xFFFF;
+                int flags = GreHeader.flags(buffer, l4);
                 if ((flags & GreHeader.FLAGS_MUST_BE_ZERO) != 0 || (flags & GreHeader.VERSION_MASK) != 0) {
                     return DecapStatus.BAD_GRE_HEADER;
                 }
@@ -260,7 +256,7 @@ public final class Decapsulator {
                 if (inner > end) {
                     return DecapStatus.TRUNCATED;
                 }
-                int etherType = buffer.getShort(l4 + GreHeader.PROTOCOL_OFFSET) & 0xFFFF;
+                int etherType = GreHeader.protocolType(buffer, l4);
                 if (etherType == GreHeader.ETHERTYPE_IPV4) {
                     innerFamily = Addresses.IPV4;
                 } else if (etherType == GreHeader.ETHERTYPE_IPV6) {
@@ -273,7 +269,7 @@ public final class Decapsulator {
                     return DecapStatus.BAD_GRE_CHECKSUM;
                 }
                 boolean keyed = (flags & GreHeader.FLAG_KEY) != 0;
-                if (keyed != hasGreKey || keyed && buffer.getInt(l4 + GreHeader.keyOffset(flags)) != greKey) {
+                if (keyed != hasGreKey || keyed && GreHeader.key(buffer, l4, flags) != greKey) {
                     return DecapStatus.GRE_KEY_MISMATCH;
                 }
                 break;
@@ -289,21 +285,20 @@ public final class Decapsulator {
             if (innerLength < Ipv4Header.MIN_LENGTH) {
                 return DecapStatus.INNER_MALFORMED;
             }
-            int innerFirst = buffer.get(inner) & 0xFF;
-            int ihl = (innerFirst & 0x0F) * 4;
-            int total = buffer.getShort(inner + 2) & 0xFFFF;
-            if (innerFirst >>> 4 != 4 || ihl < Ipv4Header.MIN_LENGTH || ihl > total || total != innerLength) {
+            int ihl = Ipv4Header.headerLength(buffer, inner);
+            int total = Ipv4Header.totalLength(buffer, inner);
+            if (Ipv4Header.version(buffer, inner) != 4 || ihl < Ipv4Header.MIN_LENGTH || ihl > total || total != innerLength) {
                 return DecapStatus.INNER_MALFORMED;
             }
-            innerEcnOffset = inner + 1;
-            innerEcn = buffer.get(innerEcnOffset) & Ecn.MASK;
+            innerEcnOffset = inner + Ipv4Header.TOS_OFFSET;
+            innerEcn = Ipv4Header.tos(buffer, inner) & Ecn.MASK;
         } else {
-            if (innerLength < Ipv6Header.LENGTH || (buffer.get(inner) & 0xF0) != 0x60
-                    || Ipv6Header.LENGTH + (buffer.getShort(inner + 4) & 0xFFFF) != innerLength) {
+            if (innerLength < Ipv6Header.LENGTH || Ipv6Header.version(buffer, inner) != 6
+                    || Ipv6Header.LENGTH + Ipv6Header.payloadLength(buffer, inner) != innerLength) {
                 return DecapStatus.INNER_MALFORMED;
             }
-            innerEcnOffset = inner + 1;
-            innerEcn = (buffer.get(innerEcnOffset) >>> 4) & Ecn.MASK;
+            innerEcnOffset = inner + 1; // the traffic class straddles bytes 0 and 1; ECN is in byte 1
+            innerEcn = Ipv6Header.trafficClass(buffer, inner) & Ecn.MASK;
         }
         int ecn = Ecn.decapsulate(innerEcn, outerEcn);
         if (ecn == Ecn.DROP) {
@@ -317,8 +312,8 @@ public final class Decapsulator {
                 int oldWord = buffer.getShort(inner) & 0xFFFF;
                 int newWord = (oldWord & ~Ecn.MASK) | ecn;
                 buffer.putShort(inner, (short) newWord);
-                int checksum = buffer.getShort(inner + 10) & 0xFFFF;
-                buffer.putShort(inner + 10, (short) InternetChecksum.update16(checksum, oldWord, newWord));
+                Ipv4Header.checksum(buffer, inner,
+                        InternetChecksum.update16(Ipv4Header.checksum(buffer, inner), oldWord, newWord));
             } else {
                 // the ECN bits are the low two of the traffic class: bits 4..5 of the second byte
                 int b = buffer.get(innerEcnOffset) & 0xFF;

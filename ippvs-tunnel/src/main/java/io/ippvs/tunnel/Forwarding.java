@@ -24,13 +24,13 @@ final class Forwarding {
             if (available < Ipv4Header.MIN_LENGTH) {
                 return -1;
             }
-            int total = buffer.getShort(l3 + Ipv4Header.TOTAL_LENGTH_OFFSET) & 0xFFFF;
+            int total = Ipv4Header.totalLength(buffer, l3);
             return total < Ipv4Header.MIN_LENGTH || total > available ? -1 : total;
         }
         if (available < Ipv6Header.LENGTH) {
             return -1;
         }
-        int total = Ipv6Header.LENGTH + (buffer.getShort(l3 + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
+        int total = Ipv6Header.LENGTH + Ipv6Header.payloadLength(buffer, l3);
         return total > available ? -1 : total;
     }
 

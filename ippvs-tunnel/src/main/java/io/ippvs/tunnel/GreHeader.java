@@ -46,6 +46,26 @@ final class GreHeader {
 
     private GreHeader() {}
 
+    /** The flags and version word of the header at {@code offset}. */
+    static int flags(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset) & 0xFFFF;
+    }
+
+    /** The protocol type (an EtherType) of the header at {@code offset}. */
+    static int protocolType(ByteBuffer buffer, int offset) {
+        return buffer.getShort(offset + PROTOCOL_OFFSET) & 0xFFFF;
+    }
+
+    /** The key of the header at {@code offset} with these flags (the caller checks that it has one). */
+    static int key(ByteBuffer buffer, int offset, int flags) {
+        return buffer.getInt(offset + keyOffset(flags));
+    }
+
+    /** Stores the checksum of a header written with the checksum flag. */
+    static void checksum(ByteBuffer buffer, int offset, int checksum) {
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short) checksum);
+    }
+
     /** Length of a header with these flags. */
     static int length(int flags) {
         int length = LENGTH;

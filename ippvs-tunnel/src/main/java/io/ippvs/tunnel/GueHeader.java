@@ -31,6 +31,16 @@ final class GueHeader {
         buffer.putInt(offset, (innerProtocol & 0xFF) << 16);
     }
 
+    /** The first byte (variant, control bit, extension length) of the header at {@code offset}. */
+    static int firstByte(ByteBuffer buffer, int offset) {
+        return buffer.get(offset) & 0xFF;
+    }
+
+    /** The inner protocol of the variant 0 header at {@code offset}. */
+    static int protocol(ByteBuffer buffer, int offset) {
+        return buffer.get(offset + PROTOCOL_OFFSET) & 0xFF;
+    }
+
     /** The two variant bits of the first byte. */
     static int variant(int firstByte) {
         return (firstByte >>> 6) & 0x03;

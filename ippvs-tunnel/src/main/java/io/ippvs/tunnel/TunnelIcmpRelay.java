@@ -216,11 +216,11 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
                 if (gue + GueHeader.LENGTH > end) {
                     return false;
                 }
-                int first = buffer.get(gue) & 0xFF;
+                int first = GueHeader.firstByte(buffer, gue);
                 if (GueHeader.variant(first) != 0 || GueHeader.control(first)) {
                     return false;
                 }
-                int proto = buffer.get(gue + GueHeader.PROTOCOL_OFFSET) & 0xFF;
+                int proto = GueHeader.protocol(buffer, gue);
                 if (proto != IpProtocol.IPIP && proto != IpProtocol.IPV6) {
                     return false;
                 }
@@ -233,8 +233,8 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
                 if (tunnel + GreHeader.LENGTH > end) {
                     return false;
                 }
-                int flags = buffer.getShort(tunnel) & 0xFFFF;
-                int etherType = buffer.getShort(tunnel + GreHeader.PROTOCOL_OFFSET) & 0xFFFF;
+                int flags = GreHeader.flags(buffer, tunnel);
+                int etherType = GreHeader.protocolType(buffer, tunnel);
                 if ((flags & GreHeader.VERSION_MASK) != 0
                         || etherType != GreHeader.ETHERTYPE_IPV4 && etherType != GreHeader.ETHERTYPE_IPV6) {
                     return false;
@@ -277,7 +277,7 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
             quote.innerDontFragment = true;
             l4 = inner + Ipv6Header.LENGTH;
         }
-        if (l4 + 8 > end) {
+        if (l4 + UdpHeader.LENGTH > end) { // the 8 transport bytes an ICMP error quotes at least
             return false;
         }
         if (IpProtocol.hasPorts(quote.protocol)) {
@@ -304,9 +304,9 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
         int code;
         int rest = 0;
         if (quote.icmpFamily == Addresses.IPV4) {
-            boolean tooBig = quote.type == 3 && quote.code == 4;
-            boolean timeExceeded = quote.type == 11;
-            if (quote.type == 12) {
+            boolean tooBig = quote.type == Icmpv4Header.TYPE_DEST_UNREACHABLE && quote.code == Icmpv4Header.CODE_FRAGMENTATION_NEEDED;
+            boolean timeExceeded = quote.type == Icmpv4Header.TYPE_TIME_EXCEEDED;
+            if (quote.type == Icmpv4Header.TYPE_PARAMETER_PROBLEM) {
                 return Verdict.drop(DropReason.UNSUPPORTED);
             }
             if (tooBig) {
@@ -315,53 +315,53 @@ public final class TunnelIcmpRelay implements IcmpErrorHandler {
                     if (!quote.innerDontFragment) {
                         return Verdict.drop(DropReason.UNSUPPORTED);
                     }
-                    type = 3;
-                    code = 4;
+                    type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
+                    code = Icmpv4Header.CODE_FRAGMENTATION_NEEDED;
                     rest = Math.max(mtu, Forwarding.IPV4_MIN_MTU);
                 } else {
-                    type = 2;
+                    type = Icmpv6Header.TYPE_PACKET_TOO_BIG;
                     code = 0;
                     rest = Math.max(mtu, Forwarding.IPV6_MIN_MTU);
                 }
             } else if (timeExceeded) {
-                type = v4 ? 11 : 3;
+                type = v4 ? Icmpv4Header.TYPE_TIME_EXCEEDED : Icmpv6Header.TYPE_TIME_EXCEEDED;
                 code = quote.code;
             } else if (v4) {
-                type = 3;
+                type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
                 code = quote.code;
             } else {
                 // ICMPv4 unreachable codes in ICMPv6 terms (as RFC 7915 section 4.2 translates them)
-                type = 1;
+                type = Icmpv6Header.TYPE_DEST_UNREACHABLE;
                 code = quote.code == 2 || quote.code == 3 ? 4 : quote.code == 9 || quote.code == 10 || quote.code == 13 ? 1 : 3;
             }
         } else {
-            if (quote.type == 4) {
+            if (quote.type == Icmpv6Header.TYPE_PARAMETER_PROBLEM) {
                 return Verdict.drop(DropReason.UNSUPPORTED);
             }
-            if (quote.type == 2) {
+            if (quote.type == Icmpv6Header.TYPE_PACKET_TOO_BIG) {
                 long reported = quote.rest & 0xFFFFFFFFL;
                 int mtu = (int) Math.min(0xFFFF, Math.max(0, reported - quote.overhead));
                 if (v4) {
                     if (!quote.innerDontFragment) {
                         return Verdict.drop(DropReason.UNSUPPORTED);
                     }
-                    type = 3;
-                    code = 4;
+                    type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
+                    code = Icmpv4Header.CODE_FRAGMENTATION_NEEDED;
                     rest = Math.max(mtu, Forwarding.IPV4_MIN_MTU);
                 } else {
-                    type = 2;
+                    type = Icmpv6Header.TYPE_PACKET_TOO_BIG;
                     code = 0;
                     rest = Math.max(mtu, Forwarding.IPV6_MIN_MTU);
                 }
-            } else if (quote.type == 3) {
-                type = v4 ? 11 : 3;
+            } else if (quote.type == Icmpv6Header.TYPE_TIME_EXCEEDED) {
+                type = v4 ? Icmpv4Header.TYPE_TIME_EXCEEDED : Icmpv6Header.TYPE_TIME_EXCEEDED;
                 code = quote.code;
             } else if (v4) {
                 // ICMPv6 unreachable codes in ICMPv4 terms (RFC 7915 section 5.2)
-                type = 3;
+                type = Icmpv4Header.TYPE_DEST_UNREACHABLE;
                 code = quote.code == 1 ? 13 : quote.code == 4 ? 3 : 1;
             } else {
-                type = 1;
+                type = Icmpv6Header.TYPE_DEST_UNREACHABLE;
                 code = quote.code;
             }
         }

@@ -274,7 +274,7 @@ public final class TunnelRewriter implements PacketRewriter {
             if (family == Addresses.IPV4) {
                 buffer.putInt(l3 + Ipv4Header.TTL_OFFSET, Forwarding.decrementTtl(ttlWord));
             } else {
-                buffer.put(l3 + Ipv6Header.HOP_LIMIT_OFFSET, (byte) ttl);
+                Ipv6Header.hopLimit(buffer, l3, ttl);
             }
         }
         tos = Ecn.encapsulate(tos);
@@ -303,18 +303,19 @@ public final class TunnelRewriter implements PacketRewriter {
             // the header checksum from the words just written, without reading them back
             long sum = (word0 >>> 16) + (word0 & 0xFFFF) + (word1 >>> 16) + (word1 & 0xFFFF) + (word2 >>> 16)
                     + (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
-            buffer.putInt(start, word0);
-            buffer.putInt(start + 4, word1);
-            buffer.putInt(start + 8, word2 | (~InternetChecksum.fold(sum) & 0xFFFF));
-            buffer.putInt(start + 12, source);
-            buffer.putInt(start + 16, destination);
+            // five words: version..total length, identification..fragment, TTL..checksum, addresses
+            buffer.putInt(start + Ipv4Header.VERSION_IHL_OFFSET, word0);
+            buffer.putInt(start + Ipv4Header.IDENTIFICATION_OFFSET, word1);
+            buffer.putInt(start + Ipv4Header.TTL_OFFSET, word2 | (~InternetChecksum.fold(sum) & 0xFFFF));
+            Ipv4Header.sourceAddress(buffer, start, source);
+            Ipv4Header.destinationAddress(buffer, start, destination);
         } else {
+            // version..flow label, then payload length..hop limit, each as one word
             buffer.putInt(start, 0x60000000 | tos << 20 | (hash & 0xFFFFF));
-            buffer.putInt(start + 4, (outerLength - Ipv6Header.LENGTH) << 16 | outerProtocol << 8 | ttl);
-            buffer.putLong(start + 8, sourceHigh);
-            buffer.putLong(start + 16, sourceLow);
-            buffer.putLong(start + 24, server.addressHigh());
-            buffer.putLong(start + 32, server.addressLow());
+            buffer.putInt(start + Ipv6Header.PAYLOAD_LENGTH_OFFSET,
+                    (outerLength - Ipv6Header.LENGTH) << 16 | outerProtocol << 8 | ttl);
+            Ipv6Header.sourceAddress(buffer, start, sourceHigh, sourceLow);
+            Ipv6Header.destinationAddress(buffer, start, server.addressHigh(), server.addressLow());
         }
 
         if (offload != null && offload.checksumPartial()
@@ -329,8 +330,9 @@ public final class TunnelRewriter implements PacketRewriter {
         if (type == TunnelType.GUE) {
             int udpLength = UdpHeader.LENGTH + GueHeader.LENGTH + length;
             int sourcePort = gueFirstPort + (int) (((hash & 0xFFFFFFFFL) * gueRange) >>> 32);
-            buffer.putInt(l4, sourcePort << 16 | config.tunnelPort());
-            buffer.putInt(l4 + 4, udpLength << 16);
+            // ports as one word, then length and a zero checksum as another
+            buffer.putInt(l4 + UdpHeader.SOURCE_PORT_OFFSET, sourcePort << 16 | config.tunnelPort());
+            buffer.putInt(l4 + UdpHeader.LENGTH_OFFSET, udpLength << 16);
             GueHeader.write(buffer, l4 + UdpHeader.LENGTH, family == Addresses.IPV4 ? IpProtocol.IPIP : IpProtocol.IPV6);
             // IPv6 forbids a zero UDP checksum unless the receiver opted in (RFC 6935), so compute it there
             if (checksum || (outerFamily == Addresses.IPV6 && !ipv6ZeroUdpChecksum)) {
@@ -339,14 +341,14 @@ public final class TunnelRewriter implements PacketRewriter {
                         : InternetChecksum.pseudoHeaderV6(sourceHigh, sourceLow, server.addressHigh(), server.addressLow(),
                                 IpProtocol.UDP, udpLength);
                 int sum = InternetChecksum.checksum(buffer, l4, udpLength, pseudo);
-                buffer.putShort(l4 + UdpHeader.CHECKSUM_OFFSET, (short) InternetChecksum.udpField(sum));
+                UdpHeader.checksum(buffer, l4, InternetChecksum.udpField(sum));
             }
         } else if (type == TunnelType.GRE) {
             GreHeader.write(buffer, l4, checksum,
                     family == Addresses.IPV4 ? GreHeader.ETHERTYPE_IPV4 : GreHeader.ETHERTYPE_IPV6);
             if (checksum) {
                 int sum = InternetChecksum.checksum(buffer, l4, encapHeader + length, 0);
-                buffer.putShort(l4 + GreHeader.CHECKSUM_OFFSET, (short) sum);
+                GreHeader.checksum(buffer, l4, sum);
             }
         }
         buffer.limit(l3 + length);

@@ -59,7 +59,11 @@ final class FtpSession implements Runnable {
                         passive = reopen(passive);
                         byte[] a = c.getLocalAddress().getAddress();
                         int port = passive.getLocalPort();
-                        passiveReply(String.format("227 Entering Passive Mode (%d,%d,%d,%d,%d,%d).",
+                        // the text after the address makes the line (about 120 bytes) longer than
+                        // the smallest segment a Linux sender makes (TCP_MIN_MSS 88 less 12 bytes of
+                        // timestamps), so a tiny MSS always cuts the reply before its end
+                        passiveReply(String.format("227 Entering Passive Mode (%d,%d,%d,%d,%d,%d). "
+                                + "Open the data connection to this address and port within five seconds.",
                                 a[0] & 0xFF, a[1] & 0xFF, a[2] & 0xFF, a[3] & 0xFF, port >> 8, port & 0xFF));
                     }
                     case "EPSV" -> {

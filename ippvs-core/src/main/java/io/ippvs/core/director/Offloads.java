@@ -1,5 +1,8 @@
 package io.ippvs.core.director;
 
+import static io.ippvs.core.header.IpProtocol.TCP;
+import static io.ippvs.core.header.IpProtocol.UDP;
+
 import io.ippvs.api.DropReason;
 import io.ippvs.api.Offload;
 import io.ippvs.core.checksum.OffloadChecksum;
@@ -15,8 +18,6 @@ import java.nio.ByteBuffer;
  */
 final class Offloads {
 
-    private static final int TCP = 6;
-    private static final int UDP = 17;
 
     private Offloads() {}
 

@@ -40,6 +40,11 @@ public final class Ipv6ExtensionHeaders {
     /** The longest chain walked; longer ones are refused (a cheap defence against crafted chains). */
     public static final int MAX_HEADERS = 8;
 
+    /** Every extension header: next header, then its length field (a routing header: segments left at 3). */
+    public static final int NEXT_HEADER_OFFSET = 0;
+    public static final int LENGTH_OFFSET = 1;
+    public static final int SEGMENTS_LEFT_OFFSET = 3;
+
     /** Fragment header: the offset/M word, and the identification. */
     public static final int FRAGMENT_OFFSET_FIELD_OFFSET = 2;
     public static final int FRAGMENT_IDENTIFICATION_OFFSET = 4;
@@ -67,7 +72,7 @@ public final class Ipv6ExtensionHeaders {
     public long walk(ByteBuffer buffer, int ipv6Offset, int end) {
         this.buffer = buffer;
         this.start = ipv6Offset + Ipv6Header.LENGTH;
-        this.result = walk(buffer, start, buffer.get(ipv6Offset + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF, end);
+        this.result = walk(buffer, start, Ipv6Header.nextHeader(buffer, ipv6Offset), end);
         return result < 0 ? result : 0;
     }
 
@@ -134,13 +139,13 @@ public final class Ipv6ExtensionHeaders {
                     if (at + 2 > end) {
                         return TRUNCATED;
                     }
-                    length = ((buffer.get(at + 1) & 0xFF) + 1) << 3;
+                    length = optionsLength(buffer, at);
                     break;
                 case AUTHENTICATION:
                     if (at + 2 > end) {
                         return TRUNCATED;
                     }
-                    length = ((buffer.get(at + 1) & 0xFF) + 2) << 2;
+                    length = authenticationLength(buffer, at);
                     break;
                 case FRAGMENT:
                     length = FRAGMENT_HEADER_LENGTH;
@@ -155,7 +160,7 @@ public final class Ipv6ExtensionHeaders {
             if (at + length > end) {
                 return TRUNCATED;
             }
-            next = buffer.get(at) & 0xFF;
+            next = nextHeader(buffer, at);
             at += length;
             if (fragmentAt >= 0 && fragmentOffset(buffer, fragmentAt) != 0) {
                 // a later fragment: what follows is data, the chain continues in the first fragment
@@ -188,6 +193,26 @@ public final class Ipv6ExtensionHeaders {
     public static int fragmentHeaderOffset(long result, int start) {
         int relative = (int) (result >>> 40) & 0xFFFF;
         return relative == 0 ? -1 : start + relative - 1;
+    }
+
+    /** Next-header field of the extension header at {@code at}. */
+    public static int nextHeader(ByteBuffer buffer, int at) {
+        return buffer.get(at + NEXT_HEADER_OFFSET) & 0xFF;
+    }
+
+    /** Length in bytes of the hop-by-hop, routing or destination options header at {@code at}. */
+    public static int optionsLength(ByteBuffer buffer, int at) {
+        return ((buffer.get(at + LENGTH_OFFSET) & 0xFF) + 1) << 3;
+    }
+
+    /** Length in bytes of the authentication header at {@code at} (its field counts 4-byte units minus 2). */
+    public static int authenticationLength(ByteBuffer buffer, int at) {
+        return ((buffer.get(at + LENGTH_OFFSET) & 0xFF) + 2) << 2;
+    }
+
+    /** Segments left of the routing header at {@code at}. */
+    public static int segmentsLeft(ByteBuffer buffer, int at) {
+        return buffer.get(at + SEGMENTS_LEFT_OFFSET) & 0xFF;
     }
 
     /** Fragment offset in bytes of the fragment header at {@code at}. */

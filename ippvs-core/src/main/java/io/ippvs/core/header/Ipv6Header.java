@@ -212,4 +212,22 @@ public final class Ipv6Header extends HeaderView {
         buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET, high);
         buffer.putLong(offset + DESTINATION_ADDRESS_OFFSET + 8, low);
     }
+
+    // An address field picked at run time (source or destination), at its absolute offset {@code field}.
+
+    /** High word of the 16-byte address at absolute offset {@code field}. */
+    public static long addressHigh(ByteBuffer buffer, int field) {
+        return buffer.getLong(field);
+    }
+
+    /** Low word of the 16-byte address at absolute offset {@code field}. */
+    public static long addressLow(ByteBuffer buffer, int field) {
+        return buffer.getLong(field + 8);
+    }
+
+    /** Stores a 16-byte address at absolute offset {@code field}. */
+    public static void address(ByteBuffer buffer, int field, long high, long low) {
+        buffer.putLong(field, high);
+        buffer.putLong(field + 8, low);
+    }
 }

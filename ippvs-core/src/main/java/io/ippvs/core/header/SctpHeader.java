@@ -37,6 +37,10 @@ public final class SctpHeader extends HeaderView {
     /** Same as {@link #LENGTH}. */
     public static final int MIN_LENGTH = LENGTH;
     public static final int CHUNK_HEADER_LENGTH = 4;
+    /** Offsets within a chunk header, from the chunk's first byte. */
+    public static final int CHUNK_TYPE_OFFSET = 0;
+    public static final int CHUNK_FLAGS_OFFSET = 1;
+    public static final int CHUNK_LENGTH_OFFSET = 2;
 
     /** Chunk types (RFC 9260 section 3.2). */
     public static final int CHUNK_DATA = 0;
@@ -155,17 +159,27 @@ public final class SctpHeader extends HeaderView {
 
     /** Type of the first chunk (the caller checks that it is within the packet). */
     public static int firstChunkType(ByteBuffer buffer, int offset) {
-        return buffer.get(offset + LENGTH) & 0xFF;
+        return chunkType(buffer, offset + LENGTH);
     }
 
     /** Flags of the first chunk. */
     public static int firstChunkFlags(ByteBuffer buffer, int offset) {
-        return buffer.get(offset + LENGTH + 1) & 0xFF;
+        return buffer.get(offset + LENGTH + CHUNK_FLAGS_OFFSET) & 0xFF;
     }
 
     /** Length of the first chunk, its header included and its padding excluded. */
     public static int firstChunkLength(ByteBuffer buffer, int offset) {
-        return buffer.getShort(offset + LENGTH + 2) & 0xFFFF;
+        return chunkLength(buffer, offset + LENGTH);
+    }
+
+    /** Type of the chunk whose header starts at {@code chunk}. */
+    public static int chunkType(ByteBuffer buffer, int chunk) {
+        return buffer.get(chunk + CHUNK_TYPE_OFFSET) & 0xFF;
+    }
+
+    /** Length of the chunk whose header starts at {@code chunk}, header included, padding excluded. */
+    public static int chunkLength(ByteBuffer buffer, int chunk) {
+        return buffer.getShort(chunk + CHUNK_LENGTH_OFFSET) & 0xFFFF;
     }
 
     public static void sourcePort(ByteBuffer buffer, int offset, int port) {

@@ -204,7 +204,7 @@ public final class IcmpErrors {
     /** Type, code, a zero checksum and the 4 bytes after it (MTU, pointer or unused). */
     private static void writeIcmp(ByteBuffer b, int icmp, int type, int code, int rest) {
         b.putInt(icmp, type << 24 | (code & 0xFF) << 16);
-        b.putInt(icmp + Icmpv4Header.REST_OFFSET, rest);
+        Icmpv4Header.rest(b, icmp, rest);
     }
 
     /** Not 0.0.0.0, not multicast or class E, not the limited broadcast. */

@@ -122,9 +122,9 @@ public final class PacketParser {
         info.trafficClass = (word0 >>> 16) & 0xFF;
         info.ttl = word2 >>> 24;
         info.srcHigh = 0;
-        info.srcLow = b.getInt(at + Ipv4Header.SOURCE_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+        info.srcLow = Ipv4Header.sourceAddress(b, at) & 0xFFFFFFFFL;
         info.dstHigh = 0;
-        info.dstLow = b.getInt(at + Ipv4Header.DESTINATION_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+        info.dstLow = Ipv4Header.destinationAddress(b, at) & 0xFFFFFFFFL;
         info.fragmentId = word1 >>> 16;
         info.dontFragment = (fragmentWord & Ipv4Header.DONT_FRAGMENT) != 0;
         info.moreFragments = more;
@@ -146,7 +146,7 @@ public final class PacketParser {
             return ParseStatus.TRUNCATED;
         }
         info.family = 6;
-        int payloadLength = b.getShort(at + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+        int payloadLength = Ipv6Header.payloadLength(b, at);
         if (payloadLength > limit - at - Ipv6Header.LENGTH) {
             info.clearNetwork();
             return ParseStatus.BAD_TOTAL_LENGTH;
@@ -154,15 +154,15 @@ public final class PacketParser {
         int end = at + Ipv6Header.LENGTH + payloadLength;
         info.end = end;
         info.trafficClass = (b.getInt(at) >>> 20) & 0xFF;
-        info.ttl = b.get(at + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
-        info.srcHigh = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET);
-        info.srcLow = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET + 8);
-        info.dstHigh = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET);
-        info.dstLow = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8);
+        info.ttl = Ipv6Header.hopLimit(b, at);
+        info.srcHigh = Ipv6Header.sourceAddressHigh(b, at);
+        info.srcLow = Ipv6Header.sourceAddressLow(b, at);
+        info.dstHigh = Ipv6Header.destinationAddressHigh(b, at);
+        info.dstLow = Ipv6Header.destinationAddressLow(b, at);
         info.dontFragment = true;
         info.clearFragment();
         int start = at + Ipv6Header.LENGTH;
-        long chain = Ipv6ExtensionHeaders.walk(b, start, b.get(at + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF, end);
+        long chain = Ipv6ExtensionHeaders.walk(b, start, Ipv6Header.nextHeader(b, at), end);
         if (chain < 0) {
             return ParseStatus.EXTENSION_CHAIN_TOO_LONG;
         }
@@ -212,8 +212,8 @@ public final class PacketParser {
                 int ports = b.getInt(at + TcpHeader.SOURCE_PORT_OFFSET);
                 info.srcPort = ports >>> 16;
                 info.dstPort = ports & 0xFFFF;
-                info.tcpSeq = b.getInt(at + TcpHeader.SEQUENCE_OFFSET) & 0xFFFFFFFFL;
-                info.tcpAck = b.getInt(at + TcpHeader.ACKNOWLEDGMENT_OFFSET) & 0xFFFFFFFFL;
+                info.tcpSeq = TcpHeader.sequenceNumber(b, at);
+                info.tcpAck = TcpHeader.acknowledgmentNumber(b, at);
                 info.tcpFlags = offsetAndFlags & 0xFF;
                 info.payloadOffset = at + headerLength;
                 if (verifyTransport && InternetChecksum.sum(b, at, available, pseudoHeader(info, TCP, available))
@@ -226,13 +226,13 @@ public final class PacketParser {
                 if (available < UdpHeader.LENGTH) {
                     return ParseStatus.L4_TRUNCATED;
                 }
-                info.srcPort = b.getShort(at + UdpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
-                info.dstPort = b.getShort(at + UdpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
+                info.srcPort = UdpHeader.sourcePort(b, at);
+                info.dstPort = UdpHeader.destinationPort(b, at);
                 info.payloadOffset = at + UdpHeader.LENGTH;
                 if (!whole) {
                     return ParseStatus.OK; // the length field counts the whole datagram
                 }
-                int length = b.getShort(at + UdpHeader.LENGTH_OFFSET) & 0xFFFF;
+                int length = UdpHeader.length(b, at);
                 if (length < UdpHeader.LENGTH) {
                     return ParseStatus.BAD_TOTAL_LENGTH;
                 }
@@ -240,7 +240,7 @@ public final class PacketParser {
                     return ParseStatus.L4_TRUNCATED;
                 }
                 if (verifyTransport) {
-                    int field = b.getShort(at + UdpHeader.CHECKSUM_OFFSET) & 0xFFFF;
+                    int field = UdpHeader.checksum(b, at);
                     if (field == 0 ? info.family == 6
                             : InternetChecksum.sum(b, at, length, pseudoHeader(info, UDP, length))
                                     != InternetChecksum.VALID_SUM) {
@@ -253,11 +253,11 @@ public final class PacketParser {
                 if (available < SctpHeader.LENGTH) {
                     return ParseStatus.L4_TRUNCATED;
                 }
-                info.srcPort = b.getShort(at + SctpHeader.SOURCE_PORT_OFFSET) & 0xFFFF;
-                info.dstPort = b.getShort(at + SctpHeader.DESTINATION_PORT_OFFSET) & 0xFFFF;
+                info.srcPort = SctpHeader.sourcePort(b, at);
+                info.dstPort = SctpHeader.destinationPort(b, at);
                 info.payloadOffset = at + SctpHeader.LENGTH;
                 sctpChunks(b, at + SctpHeader.LENGTH, end, info);
-                if (verify && Crc32c.sctpChecksum(b, at, available) != b.getInt(at + SctpHeader.CHECKSUM_OFFSET)) {
+                if (verify && Crc32c.sctpChecksum(b, at, available) != SctpHeader.checksum(b, at)) {
                     return ParseStatus.BAD_CHECKSUM;
                 }
                 return ParseStatus.OK;
@@ -279,12 +279,12 @@ public final class PacketParser {
             return ParseStatus.L4_TRUNCATED;
         }
         boolean v6 = info.family == 6;
-        int type = b.get(at + Icmpv4Header.TYPE_OFFSET) & 0xFF;
+        int type = Icmpv4Header.type(b, at);
         info.icmpType = type;
-        info.icmpCode = b.get(at + Icmpv4Header.CODE_OFFSET) & 0xFF;
+        info.icmpCode = Icmpv4Header.code(b, at);
         info.payloadOffset = at + Icmpv4Header.LENGTH;
         if (isEcho(type, v6)) {
-            info.srcPort = b.getShort(at + Icmpv4Header.IDENTIFIER_OFFSET) & 0xFFFF;
+            info.srcPort = Icmpv4Header.identifier(b, at);
         }
         if (verify) {
             int initial = v6 ? pseudoHeader(info, ICMPV6, available) : 0;
@@ -323,17 +323,17 @@ public final class PacketParser {
             if ((b.getShort(at + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
                 return ParseStatus.OK; // a later fragment has no ports to match
             }
-            protocol = b.get(at + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+            protocol = Ipv4Header.protocol(b, at);
             l4 = at + headerLength;
-            srcLow = b.getInt(at + Ipv4Header.SOURCE_ADDRESS_OFFSET) & 0xFFFFFFFFL;
-            dstLow = b.getInt(at + Ipv4Header.DESTINATION_ADDRESS_OFFSET) & 0xFFFFFFFFL;
+            srcLow = Ipv4Header.sourceAddress(b, at) & 0xFFFFFFFFL;
+            dstLow = Ipv4Header.destinationAddress(b, at) & 0xFFFFFFFFL;
         } else {
             if (available < Ipv6Header.LENGTH) {
                 return ParseStatus.L4_TRUNCATED;
             }
             int start = at + Ipv6Header.LENGTH;
             // the quote is cut short by design: walk to the end of the ICMP message, not the quoted length
-            long chain = Ipv6ExtensionHeaders.walk(b, start, b.get(at + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF, end);
+            long chain = Ipv6ExtensionHeaders.walk(b, start, Ipv6Header.nextHeader(b, at), end);
             if (chain == Ipv6ExtensionHeaders.TRUNCATED) {
                 return ParseStatus.L4_TRUNCATED;
             }
@@ -346,10 +346,10 @@ public final class PacketParser {
             }
             protocol = Ipv6ExtensionHeaders.upperLayerProtocol(chain);
             l4 = Ipv6ExtensionHeaders.upperLayerOffset(chain);
-            srcHigh = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET);
-            srcLow = b.getLong(at + Ipv6Header.SOURCE_ADDRESS_OFFSET + 8);
-            dstHigh = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET);
-            dstLow = b.getLong(at + Ipv6Header.DESTINATION_ADDRESS_OFFSET + 8);
+            srcHigh = Ipv6Header.sourceAddressHigh(b, at);
+            srcLow = Ipv6Header.sourceAddressLow(b, at);
+            dstHigh = Ipv6Header.destinationAddressHigh(b, at);
+            dstLow = Ipv6Header.destinationAddressLow(b, at);
         }
         if (end - l4 < 8) {
             return ParseStatus.L4_TRUNCATED;
@@ -361,7 +361,7 @@ public final class PacketParser {
             dstPort = b.getShort(l4 + 2) & 0xFFFF;
         } else if ((protocol == ICMP && family == 4) || (protocol == ICMPV6 && family == 6)) {
             if (isEcho(b.get(l4) & 0xFF, family == 6)) {
-                srcPort = b.getShort(l4 + Icmpv4Header.IDENTIFIER_OFFSET) & 0xFFFF;
+                srcPort = Icmpv4Header.identifier(b, l4);
             }
         }
         info.icmpError = true;
@@ -399,11 +399,11 @@ public final class PacketParser {
         if (first + SctpHeader.CHUNK_HEADER_LENGTH > end) {
             return;
         }
-        info.sctpFirstChunk = b.get(first) & 0xFF;
-        int length = b.getShort(first + 2) & 0xFFFF;
+        info.sctpFirstChunk = SctpHeader.chunkType(b, first);
+        int length = SctpHeader.chunkLength(b, first);
         int next = first + ((length + 3) & ~3);
         if (length >= SctpHeader.CHUNK_HEADER_LENGTH && next + SctpHeader.CHUNK_HEADER_LENGTH <= end) {
-            info.sctpSecondChunk = b.get(next) & 0xFF;
+            info.sctpSecondChunk = SctpHeader.chunkType(b, next);
         }
     }
 }

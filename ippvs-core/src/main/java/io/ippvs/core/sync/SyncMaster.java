@@ -1,5 +1,7 @@
 package io.ippvs.core.sync;
 
+import static io.ippvs.core.header.IpProtocol.SCTP;
+import static io.ippvs.core.header.IpProtocol.TCP;
 import static io.ippvs.core.sync.SyncProtocol.*;
 
 import io.ippvs.core.conn.ConnectionTable;
@@ -36,8 +38,6 @@ public final class SyncMaster {
     public static final long FLUSH_NANOS = 2_000_000_000L;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int TCP = 6;
-    private static final int SCTP = 132;
     private static final int TCP_ESTABLISHED = TcpState.ESTABLISHED.code();
     private static final int TCP_SYNC_STATES = 1 << TcpState.ESTABLISHED.code() | 1 << TcpState.FIN_WAIT.code()
             | 1 << TcpState.CLOSE.code() | 1 << TcpState.CLOSE_WAIT.code() | 1 << TcpState.TIME_WAIT.code();
