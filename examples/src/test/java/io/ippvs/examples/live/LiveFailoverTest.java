@@ -113,7 +113,9 @@ class LiveFailoverTest {
         long bBefore = outBytes(b);
         long killed = System.nanoTime();
         long atKill = size(first);
+        String sockets = LiveTopology.run("ip", "netns", "exec", ns("client"), "ss", "-tnmi", "dst", VIP + ":80");
         a.signal("KILL", CALL);
+        System.out.println("live failover: the client's socket at the kill: " + sockets.replace('\n', ' '));
         children.remove(a);
         await("B master", Duration.ofSeconds(20), () -> state("b").equals("master"));
         System.out.println("live failover: B master " + (System.nanoTime() - killed) / 1_000_000 + " ms after A was killed at "
