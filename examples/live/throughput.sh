@@ -21,7 +21,8 @@
 # For each row: kernel forwarding, the director with 1 thread, the director with 2 threads
 # (--threads 2: two TUN queues), back to back, iperf3 -c (client to server, as an upload), SECONDS
 # each. It prints Mbit/s at the receiver, the ratio to kernel forwarding, 2 threads / 1, and each
-# director run's counters (dropped, refused-by-kernel). iperf3 comes from Debian if missing.
+# director run's counters (dropped, refused-by-kernel) with the CPU its packet threads used and the
+# machine's idle share during the run. iperf3 comes from Debian if missing.
 set -eu
 . "$(dirname "$0")/netns.sh"
 
@@ -144,13 +145,39 @@ director_start() {
     exit 1
 }
 
+# director_iperf THREADS ADDRESS STREAMS: iperf() through the director, with its threads' CPU recorded
+director_iperf() {
+    cpu_snapshot "$director_pid" >"$work/cpu-before"
+    iperf "$prefix-client" "$2" "$3"
+    cpu_snapshot "$director_pid" >"$work/cpu-after"
+    cpu_report "$work/cpu-before" "$work/cpu-after" >"$work/cpu-$1"
+}
+
 # director_stop THREADS WHAT: SIGTERM (it prints its listing and counters); adds its counters line
 # to $counters (not in a command substitution: only this shell can wait for the JVM)
 director_stop() {
     kill -TERM "$director_pid"
     wait "$director_pid" || true
     counters="$counters
-$2: $(grep '^forwarded ' "$work/director-$1.out" | tail -1)"
+$2: $(grep '^forwarded ' "$work/director-$1.out" | tail -1)
+    $(cat "$work/cpu-$1")"
+}
+
+# cpu_snapshot PID: per thread "NAME TICKS" of the director's packet threads, then "idle TICKS" and
+# "total TICKS" of the whole machine (/proc/stat), to say afterwards where the time went
+cpu_snapshot() {
+    for t in /proc/"$1"/task/*; do
+        name=$(cat "$t/comm" 2>/dev/null) || continue
+        case "$name" in tun-*) awk -v n="$name" '{ sub(/^.*\) /, ""); print n, $12 + $13 }' "$t/stat" ;; esac
+    done
+    awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print "idle", $5 + $6; print "total", t }' /proc/stat
+}
+
+# cpu_report BEFORE AFTER: each packet thread's share of one CPU, and the machine's idle share
+cpu_report() {
+    awk 'NR == FNR { a[$1] = $2; next } { d[$1] = $2 - a[$1] }
+        END { hz = d["total"]; for (k in d) if (k != "idle" && k != "total") s = s sprintf(" %s %d%%", k, 100 * d[k] * ncpu / hz);
+              printf "threads (share of one CPU):%s; machine idle %d%%\n", s, 100 * d["idle"] / hz }' ncpu="$(nproc)" "$1" "$2"
 }
 
 ratio() {
@@ -166,10 +193,10 @@ for c in $CASES; do
     if [ "$family" = 6 ]; then vip=$VIP6 rs=fd00:11::2; else vip=$VIP4 rs=10.10.11.2; fi
     kernel=$(iperf "$prefix-kclient" "$rs" "$streams")
     director_start 1
-    one=$(iperf "$prefix-client" "$vip" "$streams")
+    one=$(director_iperf 1 "$vip" "$streams")
     director_stop 1 "IPv$family, $streams stream(s), 1 thread"
     director_start 2
-    two=$(iperf "$prefix-client" "$vip" "$streams")
+    two=$(director_iperf 2 "$vip" "$streams")
     director_stop 2 "IPv$family, $streams stream(s), 2 threads"
     printf '%-18s %9s %11s (%4s) %11s (%4s) %8s\n' "IPv$family, $streams stream(s)" "$kernel" \
         "$one" "$(ratio "$one" "$kernel")" "$two" "$(ratio "$two" "$kernel")" "$(ratio "$two" "$one")"
