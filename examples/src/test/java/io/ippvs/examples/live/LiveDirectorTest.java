@@ -3,6 +3,7 @@ package io.ippvs.examples.live;
 import static io.ippvs.examples.live.LiveTopology.CLIENT_ADDRESS;
 import static io.ippvs.examples.live.LiveTopology.REAL_SERVERS;
 import static io.ippvs.examples.live.LiveTopology.VIP;
+import static io.ippvs.examples.live.LiveTopology.field;
 import static io.ippvs.examples.live.LiveTopology.realServerAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -430,15 +431,8 @@ class LiveDirectorTest {
         return conns;
     }
 
-    /** Conns, InPkts, OutPkts of one service from {@code ipvsadm -L -n --stats --exact}. */
     private static long[] stats(String service) throws Exception {
-        for (String line : director.call("-L -n --stats --exact", CALL)) {
-            String[] w = line.trim().split("\\s+");
-            if (w[0].equals("TCP") && w[1].equals(service)) {
-                return new long[] {Long.parseLong(w[2]), Long.parseLong(w[3]), Long.parseLong(w[4])};
-            }
-        }
-        throw new AssertionError("no " + service + " in the listing");
+        return LiveTopology.stats(director, service);
     }
 
     /** Identity connections each real server accepted so far. */
@@ -459,13 +453,4 @@ class LiveDirectorTest {
                 field(line, "ftp-lines-joined"));
     }
 
-    private static long field(String line, String name) {
-        String[] w = line.split(" ");
-        for (int i = 0; i + 1 < w.length; i++) {
-            if (w[i].equals(name)) {
-                return Long.parseLong(w[i + 1]);
-            }
-        }
-        throw new AssertionError("no " + name + " in '" + line + "'");
-    }
 }

@@ -1,6 +1,7 @@
 package io.ippvs.examples.live;
 
 import static io.ippvs.examples.live.LiveTopology.VIP;
+import static io.ippvs.examples.live.LiveTopology.field;
 import static io.ippvs.examples.live.LiveTopology.realServerAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -186,24 +187,7 @@ class LiveOffloadTest {
         return director.call("counters", CALL).get(0);
     }
 
-    /** Conns, InPkts, OutPkts, InBytes of one service from {@code ipvsadm -L -n --stats --exact}. */
     private static long[] stats(String service) throws Exception {
-        for (String line : director.call("-L -n --stats --exact", CALL)) {
-            String[] w = line.trim().split("\\s+");
-            if (w[0].equals("TCP") && w[1].equals(service)) {
-                return new long[] {Long.parseLong(w[2]), Long.parseLong(w[3]), Long.parseLong(w[4]), Long.parseLong(w[5])};
-            }
-        }
-        throw new AssertionError("no " + service + " in the listing");
-    }
-
-    private static long field(String line, String name) {
-        String[] w = line.split(" ");
-        for (int i = 0; i + 1 < w.length; i++) {
-            if (w[i].equals(name)) {
-                return Long.parseLong(w[i + 1]);
-            }
-        }
-        throw new AssertionError("no " + name + " in '" + line + "'");
+        return LiveTopology.stats(director, service);
     }
 }
