@@ -60,6 +60,11 @@ up() {
     link client eth0 brc c-client
     ip -n "$(ns client)" addr add 10.10.1.100/24 dev eth0
     ip -n "$(ns client)" route add "$VIP" via 10.10.1.1
+    # a receive buffer of at most 1 MB: a rate-limited download then keeps the rest of the file on
+    # the server side, so what is left at a director's death crosses the other director. With this
+    # kernel's default maximum (tcp_rmem[2] 32 MB) the client's buffer had grown to 8 MB by the
+    # kill at 25 MB (ss -tmi), and can grow to the whole rest of the file, all of it through A
+    ip netns exec "$(ns client)" sysctl -qw net.ipv4.tcp_rmem="4096 131072 1048576"
 
     for n in $servers; do
         ip netns add "$(ns rs$n)"

@@ -57,7 +57,7 @@ up() {
     done
 
     # persistent, so routes can point at it before the JVM attaches; it goes with the namespace
-    ip -n "$director" tuntap add dev tun0 mode tun
+    ip -n "$director" tuntap add dev tun0 mode tun multi_queue
     ip -n "$director" link set tun0 up
     ip netns exec "$director" sysctl -qw net.ipv4.conf.tun0.rp_filter=0
     ip -n "$director" route add "$VIP/32" dev tun0

@@ -50,8 +50,19 @@ public final class TunCommand implements Callable<Integer> {
     Path rules;
 
     @Option(names = "--mtu", paramLabel = "BYTES",
-            description = "MTU of the links towards the real servers; bigger DF packets get fragmentation-needed from the VIP. Default: ${DEFAULT-VALUE}.")
-    int mtu = 1500;
+            description = "MTU of the links towards the real servers; bigger DF packets get fragmentation-needed from the VIP. "
+                    + "Default: each real server's route MTU, learnt from the kernel (ip route get) and kept up to date.")
+    Integer mtu;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Packet threads, one TUN queue each (IFF_MULTI_QUEUE; a persistent device must be made with multi_queue). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int threads = 1;
+
+    @Option(names = "--no-offload",
+            description = "Plain TUN packets (one MTU each, complete checksums) instead of IFF_VNET_HDR with checksum "
+                    + "and segmentation offload.")
+    boolean noOffload;
 
     @Option(names = "--tunnel-source", paramLabel = "ADDR",
             description = "Outer source address of tunnelled packets; enables real servers added with -i (VS/TUN).")
@@ -79,6 +90,7 @@ public final class TunCommand implements Callable<Integer> {
     private Director director;
     private HealthConfig checks;
     private HealthMonitor health;
+    private RouteMtus routeMtus;
     private volatile TunDirector tunDirector;
     /** Open once {@link #tunDirector} serves: the control pipe's commands wait for it. */
     private final CountDownLatch started = new CountDownLatch(1);
@@ -88,7 +100,7 @@ public final class TunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NatRewriter nat;
         try {
-            nat = NatRewriter.builder().defaultMtu(mtu).build();
+            nat = NatRewriter.builder().defaultMtu(linkMtu()).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--mtu: " + e.getMessage());
         }
@@ -96,6 +108,9 @@ public final class TunCommand implements Callable<Integer> {
             director = directorBuilder(nat).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (threads < 1 || threads > 64) {
+            throw new ParameterException(spec.commandLine(), "--threads: " + threads + " is outside 1..64");
         }
         PrintStream err = System.err;
         if (rules != null) {
@@ -127,9 +142,9 @@ public final class TunCommand implements Callable<Integer> {
             }
             companion(fifo);
         }
-        TunDevice tun;
+        TunDevice[] queues;
         try {
-            tun = TunDevice.open(dev);
+            queues = TunDevice.open(dev, threads, offloads(err), err);
         } catch (IOException e) {
             err.println("ippvs tun: " + e.getMessage());
             if (fifo != null) {
@@ -137,7 +152,12 @@ public final class TunCommand implements Callable<Integer> {
             }
             return 1;
         }
-        tunDirector = new TunDirector(tun, director, nat, System.out);
+        if (mtu == null) {
+            routeMtus = RouteMtus.forKernel(director, err);
+            routeMtus.start(); // before the first packet: the rules' servers have their MTUs
+            companion(routeMtus);
+        }
+        tunDirector = new TunDirector(queues, director, nat, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "ippvs-tun-stop"));
         tunDirector.start();
         started.countDown();
@@ -148,7 +168,7 @@ public final class TunCommand implements Callable<Integer> {
             stop();
             return 1;
         }
-        CommandLoop.ready(tun.name());
+        CommandLoop.ready(queues[0].name());
         if (noCommands) {
             tunDirector.awaitStopped();
         } else {
@@ -162,9 +182,33 @@ public final class TunCommand implements Callable<Integer> {
     Director.Builder directorBuilder(NatRewriter nat) {
         Director.Builder b = Director.builder().rewriter(nat);
         if (tunnelSource != null) {
-            b.rewriter(TunnelRewriter.builder().sourceAddress(NumericAddress.parse("--tunnel-source", tunnelSource)).linkMtu(mtu).build());
+            b.rewriter(TunnelRewriter.builder().sourceAddress(NumericAddress.parse("--tunnel-source", tunnelSource))
+                    .linkMtu(linkMtu()).build());
         }
         return b;
+    }
+
+    /** The MTU for real servers whose own is unknown: {@code --mtu}, else 1500 until a route says otherwise. */
+    private int linkMtu() {
+        return mtu == null ? 1500 : mtu;
+    }
+
+    /**
+     * The {@code TUN_F_*} offloads to ask for. With {@code --tunnel-source} checksum offload only: a
+     * super-packet a tunnel rewriter encapsulates needs {@code SKB_GSO_IPXIP4/6}, which virtio-net's
+     * {@code gso_type} cannot say (the kernel's {@code ipip_gso_segment} refuses such a packet without
+     * it), so the kernel is not to hand over super-packets at all.
+     */
+    private int offloads(PrintStream err) {
+        if (noOffload) {
+            return 0;
+        }
+        if (tunnelSource != null) {
+            err.println("ippvs tun: --tunnel-source: asking for checksum offload only (virtio-net cannot carry "
+                    + "tunnelled super-packets)");
+            return TunDevice.TUN_F_CSUM;
+        }
+        return TunDevice.ALL_OFFLOADS;
     }
 
     /** Starts what runs beside the packet loop. */
@@ -191,7 +235,11 @@ public final class TunCommand implements Callable<Integer> {
         if (line.equals("health")) {
             return health == null ? "no health checks (--check)\n" : health.prometheusText();
         }
-        return tunDirector.command(line);
+        String answer = tunDirector.command(line);
+        if (routeMtus != null && !line.equals("counters")) {
+            routeMtus.refreshSoon(); // a real server may have been added
+        }
+        return answer;
     }
 
     /** Registers something to close once the director has stopped. */

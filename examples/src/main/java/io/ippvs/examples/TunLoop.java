@@ -1,5 +1,6 @@
 package io.ippvs.examples;
 
+import io.ippvs.api.Offload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -7,47 +8,93 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A thread that reads IP packets from a TUN device, hands each to {@link #packet} and writes back
- * those it is told to, until {@link #stop}; {@code stop} then prints {@link #report} and closes the
- * device, once, whichever way the process ends (the command loop, a signal's shutdown hook).
+ * Threads that read IP packets from the queues of a TUN device, one thread per queue, hand each to
+ * {@link #packet} and write back those they are told to, until {@link #stop}; {@code stop} then
+ * prints {@link #report} and closes the device, once, whichever way the process ends (the command
+ * loop, a signal's shutdown hook). On a device with offloads each packet comes with its
+ * {@link Offload} facts and goes back with them as {@link #packet} left them.
  */
 abstract class TunLoop {
 
-    private final TunDevice tun;
+    private final TunDevice[] queues;
     private final String command;
     private final PrintStream out;
-    private final Thread loop;
-    private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final Thread[] loops;
+    private final CountDownLatch loopsDone;
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+    /** Written by each queue's thread only, read by the command thread. */
+    private final Counter[] refused;
     private volatile boolean running = true;
     private boolean stopped;
-    /** Written by the loop thread only, read by the command thread. */
-    private volatile long refused;
 
-    TunLoop(TunDevice tun, String command, PrintStream out) {
-        this.tun = tun;
-        this.command = command;
-        this.out = out;
-        this.loop = new Thread(this::loop, command + "-" + tun.name());
+    /** A count written by one thread; padded so two queues' counts do not share a cache line. */
+    static final class Counter {
+        @SuppressWarnings("unused")
+        private long p1, p2, p3, p4, p5, p6, p7;
+        private volatile long value;
+        @SuppressWarnings("unused")
+        private long q1, q2, q3, q4, q5, q6, q7;
+
+        void increment() {
+            value = value + 1; // one writer
+        }
+
+        long get() {
+            return value;
+        }
     }
 
-    /** Handles the packet in {@code [position, limit)}; true to write the buffer back into the device. */
-    abstract boolean packet(ByteBuffer buffer);
+    TunLoop(TunDevice tun, String command, PrintStream out) {
+        this(new TunDevice[] {tun}, command, out);
+    }
 
-    /** Runs on the loop thread at least once a second, traffic or not. */
-    void tick() {}
+    TunLoop(TunDevice[] queues, String command, PrintStream out) {
+        this.queues = queues.clone();
+        this.command = command;
+        this.out = out;
+        this.loops = new Thread[queues.length];
+        this.refused = new Counter[queues.length];
+        this.loopsDone = new CountDownLatch(queues.length);
+        for (int q = 0; q < queues.length; q++) {
+            int queue = q;
+            refused[q] = new Counter();
+            loops[q] = new Thread(() -> loop(queue), command + "-" + queues[q].name() + (queues.length > 1 ? "-q" + q : ""));
+        }
+    }
+
+    /**
+     * Handles the packet in {@code [position, limit)} read from queue {@code queue}, on that queue's
+     * thread; true to write the buffer back into the device, with {@code offload} as it is then.
+     *
+     * @param offload the packet's facts on an offloading device (update them as the packet changes), else null
+     */
+    abstract boolean packet(int queue, ByteBuffer buffer, Offload offload);
+
+    /** Runs on each queue's thread at least once a second, traffic or not. */
+    void tick(int queue) {}
 
     /** What {@link #stop} prints. */
     abstract String report();
 
-    /** Packets the kernel refused to take back: malformed output, a defect to report. */
-    final long refused() {
-        return refused;
+    /** The number of queues, and threads. */
+    final int queueCount() {
+        return queues.length;
     }
 
-    /** Starts the packet loop on a thread of its own. */
+    /** Packets the kernel refused to take back: malformed output, a defect to report. */
+    final long refused() {
+        long n = 0;
+        for (Counter c : refused) {
+            n += c.get();
+        }
+        return n;
+    }
+
+    /** Starts the packet loops, a thread each. */
     final void start() {
-        loop.start();
+        for (Thread t : loops) {
+            t.start();
+        }
     }
 
     /** Waits until {@link #stop} has run. */
@@ -55,25 +102,28 @@ abstract class TunLoop {
         stoppedLatch.await();
     }
 
-    private void loop() {
+    private void loop(int queue) {
+        TunDevice tun = queues[queue];
         ByteBuffer buf = TunDevice.newBuffer();
+        Offload offload = tun.offloading() ? new Offload() : null;
+        Counter refusedHere = refused[queue];
         try {
             while (running) {
-                if (tun.read(buf, 1000) && packet(buf) && !tun.write(buf)) {
-                    refused++;
+                if (tun.read(buf, 1000, offload) && packet(queue, buf, offload) && !tun.write(buf, offload)) {
+                    refusedHere.increment();
                 }
-                tick();
+                tick(queue);
             }
         } catch (IOException e) {
             System.err.println("ippvs " + command + ": " + e.getMessage());
-            loopDone.countDown();
+            loopsDone.countDown();
             System.exit(1); // the device is gone: nothing left to serve, even if stdin is still open
         } finally {
-            loopDone.countDown();
+            loopsDone.countDown();
         }
     }
 
-    /** Stops the loop, prints the report and closes the device; once, from whichever path ends first. */
+    /** Stops the loops, prints the report and closes the device; once, from whichever path ends first. */
     final synchronized void stop() {
         if (stopped) {
             return;
@@ -81,13 +131,15 @@ abstract class TunLoop {
         stopped = true;
         running = false;
         try {
-            loopDone.await(2, TimeUnit.SECONDS);
+            loopsDone.await(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         out.print(report());
         out.flush();
-        tun.close();
+        for (TunDevice q : queues) {
+            q.close();
+        }
         stoppedLatch.countDown();
     }
 }

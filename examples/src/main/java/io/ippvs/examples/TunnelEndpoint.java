@@ -1,5 +1,6 @@
 package io.ippvs.examples;
 
+import io.ippvs.api.Offload;
 import io.ippvs.tunnel.DecapStatus;
 import io.ippvs.tunnel.Decapsulator;
 import java.io.PrintStream;
@@ -43,7 +44,7 @@ final class TunnelEndpoint extends TunLoop {
     }
 
     @Override
-    boolean packet(ByteBuffer buf) {
+    boolean packet(int queue, ByteBuffer buf, Offload offload) {
         // OK: the buffer now holds the client's packet, for the kernel to deliver; the rest is counted
         return decapsulator.decapsulate(buf) == DecapStatus.OK;
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  *       {@code data} (the data connection's peer), {@code received LENGTH SHA256}, {@code done}.
  *   <li>{@code hold HOST PORT COUNT}: opens COUNT connections to an {@link EchoServer} and keeps them;
  *       sends a line on each and prints the answer, {@code I SERVER} per connection.
+ *   <li>{@code upload HOST PORT SIZE SECONDS}: sends SIZE pseudo-random bytes to a {@link LiveServer}
+ *       download port and prints {@code PEER SENT_SHA256 RECEIVED_BYTES RECEIVED_SHA256}.
  *   <li>{@code ping}: on every held connection a line and its echo, {@code I SERVER} each; a connection
  *       that does not answer within the timeout fails the command.
  * </ul>
@@ -52,6 +55,8 @@ public final class LiveClient {
                 case "hold" -> hold(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
                 case "ping" -> ping();
                 case "download" -> download(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                case "upload" -> upload(InetAddress.getByName(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]),
+                        Integer.parseInt(w[4]));
                 default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
             };
         });
@@ -139,6 +144,74 @@ public final class LiveClient {
             socket.getOutputStream().flush();
             byte[] received = socket.getInputStream().readAllBytes();
             return socket.getInetAddress().getHostAddress() + " " + received.length + " " + sha256(received) + "\n";
+        }
+    }
+
+    /**
+     * Sends {@code size} pseudo-random bytes ({@code new Random(size)}, see {@link #contentSha256}) after
+     * {@code upload SIZE}, waits for the server's count and sha256: "PEER SENT_SHA256 RECEIVED_BYTES
+     * RECEIVED_SHA256". After
+     * {@code seconds} the socket is closed, so a transfer that stalls fails instead of blocking.
+     */
+    private static String upload(InetAddress host, int port, long size, int seconds) throws IOException {
+        Socket socket = connect(host, port);
+        try {
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(seconds * 1000L);
+                    socket.close();
+                } catch (InterruptedException | IOException e) {
+                    // done in time, or closed already
+                }
+            }, "upload-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(("upload " + size + "\n").getBytes(StandardCharsets.US_ASCII));
+                MessageDigest sha = digest();
+                byte[] chunk = new byte[64 * 1024];
+                Random random = new Random(size);
+                for (long sent = 0; sent < size; ) {
+                    int n = (int) Math.min(chunk.length, size - sent);
+                    random.nextBytes(chunk); // chunks of a multiple of 4 bytes continue one sequence
+                    out.write(chunk, 0, n);
+                    sha.update(chunk, 0, n);
+                    sent += n;
+                }
+                out.flush();
+                socket.setSoTimeout(seconds * 1000);
+                String answer = reader(socket.getInputStream()).readLine();
+                return socket.getInetAddress().getHostAddress() + " " + HexFormat.of().formatHex(sha.digest()) + " "
+                        + answer + "\n";
+            } catch (IOException e) {
+                throw new IOException("upload to " + host.getHostAddress() + ":" + port + " of " + size
+                        + " bytes: " + e.getMessage() + (socket.isClosed() ? " (not done within " + seconds + " s)" : ""), e);
+            } finally {
+                watchdog.interrupt();
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    /** The sha256 of the first {@code size} bytes an upload of {@code size} bytes sends, computed apart from any upload. */
+    static String contentSha256(long size) {
+        MessageDigest sha = digest();
+        Random random = new Random(size);
+        byte[] b = new byte[1 << 20];
+        for (long left = size; left > 0; left -= b.length) {
+            random.nextBytes(b);
+            sha.update(b, 0, (int) Math.min(b.length, left));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.ippvs.examples.live;
 import io.ippvs.examples.CommandLoop;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reached and the test learns what source address the server saw; on the FTP port a small passive-mode
  * FTP server ({@link FtpSession}). Standard input takes {@code connections} (identity connections
  * accepted so far); its end stops the server. On the download ports (optional, comma-separated) a client sends a size
- * in bytes and a newline and gets that many bytes of {@link #content}, then the close.
+ * in bytes and a newline and gets that many bytes of {@link #content}, then the close; or it sends
+ * {@code upload SIZE}, a newline and SIZE bytes, and gets back how many arrived and their sha256.
  *
  * <pre>LiveServer NAME IDENTITY_PORT FTP_PORT [DOWNLOAD_PORT[,DOWNLOAD_PORT...]]</pre>
  */
@@ -65,18 +70,14 @@ public final class LiveServer {
             ServerSocket download = listen(Integer.parseInt(port));
             daemon("download-" + port, () -> {
                 while (true) {
-                    try (Socket s = download.accept()) {
-                        String size = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                                StandardCharsets.US_ASCII)).readLine();
-                        OutputStream out = s.getOutputStream();
-                        out.write(content(Integer.parseInt(size.strip())));
-                        out.flush();
-                        s.shutdownOutput();
-                        s.setSoTimeout(10000);
-                        s.getInputStream().read();
-                    } catch (IOException | RuntimeException e) {
+                    Socket s;
+                    try {
+                        s = download.accept();
+                    } catch (IOException e) {
                         System.err.println(name + " download: " + e);
+                        return;
                     }
+                    daemon("transfer-" + port, () -> transfer(name, s));
                 }
             });
         }
@@ -88,6 +89,47 @@ public final class LiveServer {
             return accepted.get() + "\n";
         });
         System.exit(0);
+    }
+
+    /**
+     * One connection on a download port: {@code SIZE\n} asks for SIZE bytes of {@link #content};
+     * {@code upload SIZE\n} announces SIZE bytes, which are read to the end and answered with
+     * {@code RECEIVED_BYTES SHA256\n}.
+     */
+    private static void transfer(String name, Socket socket) {
+        try (Socket s = socket) {
+            InputStream in = s.getInputStream();
+            String[] request = line(in).strip().split(" ");
+            OutputStream out = s.getOutputStream();
+            if (request[0].equals("upload")) {
+                long size = Long.parseLong(request[1]);
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] chunk = new byte[64 * 1024];
+                long received = 0;
+                for (int n; received < size && (n = in.read(chunk, 0, (int) Math.min(chunk.length, size - received))) > 0; ) {
+                    sha.update(chunk, 0, n);
+                    received += n;
+                }
+                out.write((received + " " + HexFormat.of().formatHex(sha.digest()) + "\n").getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write(content(Integer.parseInt(request[0])));
+            }
+            out.flush();
+            s.shutdownOutput();
+            s.setSoTimeout(10000);
+            in.read();
+        } catch (IOException | RuntimeException | NoSuchAlgorithmException e) {
+            System.err.println(name + " transfer: " + e);
+        }
+    }
+
+    /** One line read byte by byte, so nothing after it is taken from the stream. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+            s.append((char) c);
+        }
+        return s.toString();
     }
 
     /** The bytes a download of {@code size} bytes delivers: a fixed pseudo-random sequence, the same everywhere. */

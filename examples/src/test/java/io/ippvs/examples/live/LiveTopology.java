@@ -150,6 +150,29 @@ final class LiveTopology implements AutoCloseable {
         run("sh", setup.toString(), action, prefix);
     }
 
+    /** The number after {@code name} in a line of words such as a director's {@code counters}. */
+    static long field(String line, String name) {
+        String[] w = line.split(" ");
+        for (int i = 0; i + 1 < w.length; i++) {
+            if (w[i].equals(name)) {
+                return Long.parseLong(w[i + 1]);
+            }
+        }
+        throw new AssertionError("no " + name + " in '" + line + "'");
+    }
+
+    /** Conns, InPkts, OutPkts, InBytes, OutBytes of one TCP service from the director's {@code -L -n --stats --exact}. */
+    static long[] stats(NamespaceProcess director, String service) throws Exception {
+        for (String line : director.call("-L -n --stats --exact", java.time.Duration.ofSeconds(20))) {
+            String[] w = line.trim().split("\\s+");
+            if (w[0].equals("TCP") && w[1].equals(service)) {
+                return new long[] {Long.parseLong(w[2]), Long.parseLong(w[3]), Long.parseLong(w[4]), Long.parseLong(w[5]),
+                        Long.parseLong(w[6])};
+            }
+        }
+        throw new AssertionError("no " + service + " in the listing of " + director);
+    }
+
     /** Runs a command to completion; its output, or an IOException with its error output. */
     static String run(String... command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
