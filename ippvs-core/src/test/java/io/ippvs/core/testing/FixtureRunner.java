@@ -235,12 +235,7 @@ public final class FixtureRunner {
      * leave its bytes alone and leave no connection behind); else the failure report.
      */
     private String open(Fixture f) {
-        Fixture.Flow flow = f.flow();
-        boolean v6 = flow.client().contains(":");
-        PacketBuilder b = v6 ? PacketBuilder.ipv6(flow.client(), flow.virtual()) : PacketBuilder.ipv4(flow.client(), flow.virtual());
-        b = flow.protocol() == Protocol.UDP ? b.udp(flow.clientPort(), flow.virtualPort()).payload("open")
-                : b.tcp(flow.clientPort(), flow.virtualPort()).flags(PacketBuilder.SYN).seq(999);
-        byte[] opening = b.bytes();
+        byte[] opening = opening(f.flow());
         Guarded g = new Guarded(opening, false, 64, 0);
         Verdict first = director.process(g.buffer, 0, hop);
         if (first.isForward()) {
@@ -262,6 +257,18 @@ public final class FixtureRunner {
         }
         String failure = report("director-opening", f, first, g.packet(), problems);
         return failure == null ? "" : failure;
+    }
+
+    /**
+     * The packet that opens {@code flow} on a director for an {@link Order#INDEPENDENT} fixture: a
+     * TCP SYN (sequence 999), or a UDP datagram "open", from the client to the virtual service.
+     */
+    public static byte[] opening(Fixture.Flow flow) {
+        boolean v6 = flow.client().contains(":");
+        PacketBuilder b = v6 ? PacketBuilder.ipv6(flow.client(), flow.virtual()) : PacketBuilder.ipv4(flow.client(), flow.virtual());
+        b = flow.protocol() == Protocol.UDP ? b.udp(flow.clientPort(), flow.virtualPort()).payload("open")
+                : b.tcp(flow.clientPort(), flow.virtualPort()).flags(PacketBuilder.SYN).seq(999);
+        return b.bytes();
     }
 
     private String viaRewriter(Fixture f) {
