@@ -1,6 +1,14 @@
 /**
  * The director and everything on its data path: header flyweights, checksums, the parser, the
  * connection table, protocol state, schedulers, services, statistics and the ipvsadm interpreter.
+ *
+ * <p>Exported to everyone: what an appliance programs against - the director and its worker
+ * ({@code director}), the ipvsadm interpreter and listings ({@code admin}), the scheduler registry
+ * ({@code sched}), the sync daemon and its configuration ({@code sync}); and, because public sync
+ * and table signatures carry their types, the connection table ({@code conn}: a sync master runs
+ * over one) and the parsed-packet description its lookups take ({@code packet}). Only the rewriter
+ * modules see the header flyweights, checksums and ICMP reply building. Protocol state machines,
+ * services, statistics and the fragment cache are the director's own.
  */
 module io.ippvs.core {
     requires transitive io.ippvs.api;
@@ -8,15 +16,13 @@ module io.ippvs.core {
     requires org.slf4j;
 
     exports io.ippvs.core.admin;
-    exports io.ippvs.core.checksum;
     exports io.ippvs.core.conn;
     exports io.ippvs.core.director;
-    exports io.ippvs.core.header;
-    exports io.ippvs.core.icmp;
     exports io.ippvs.core.packet;
-    exports io.ippvs.core.proto;
     exports io.ippvs.core.sched;
-    exports io.ippvs.core.service;
-    exports io.ippvs.core.stats;
     exports io.ippvs.core.sync;
+
+    exports io.ippvs.core.checksum to io.ippvs.nat, io.ippvs.tunnel;
+    exports io.ippvs.core.header to io.ippvs.nat, io.ippvs.tunnel;
+    exports io.ippvs.core.icmp to io.ippvs.nat, io.ippvs.tunnel;
 }
