@@ -1,5 +1,7 @@
 package io.ippvs.examples.live;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,6 +145,19 @@ final class LiveTopology implements AutoCloseable {
     @Override
     public void close() throws IOException {
         script("down", prefix);
+    }
+
+    /**
+     * The teardown every live test ends with: closes the topology and fails the test if any of its
+     * namespaces is left behind.
+     */
+    void closeLeavingNothing() {
+        try {
+            close();
+            assertThat(existing()).as("namespaces left behind").isEmpty();
+        } catch (IOException e) {
+            throw new AssertionError("teardown: " + e.getMessage(), e);
+        }
     }
 
     private static void script(String action, String prefix) throws IOException {
