@@ -22,7 +22,9 @@ import java.security.SecureRandom;
  * the lookups and the insert, the CAS protocol that ties them together. Each connection has two
  * slots: its inbound key (protocol, client address/port, virtual address/port) and its outbound key
  * (protocol, real server address/port, client address/port); a template has only its inbound key
- * (protocol, masked client address, port 0, virtual address, virtual port or 0).
+ * (protocol, masked client address, port 0, virtual address, virtual port or 0). The bucket of a
+ * key is chosen by its client end alone, as the kernel chains a connection by protocol, client
+ * address and port ({@link KeyHash}), so both slots of a connection share one bucket.
  *
  * Lookups take no lock and allocate nothing. Word 2's control half is a per-handle sequence:
  * {@code generation << 2 | BUSY | LIVE}. A reader reads it (acquire), compares the key words, and
@@ -57,8 +59,6 @@ import java.security.SecureRandom;
  * returns {@link #FULL} beyond that and never evicts anything.
  */
 public final class ConnectionTable {
-
-    /** Lookup result: no live entry has the key. Also "no template" in a handle field. */
 
     /** Lookup result: no live entry has the key. Also "no template" in a handle field. */
     public static final int NOT_FOUND = -1;

@@ -381,7 +381,10 @@ final class Entries {
      */
     static long hash(KeyHash keyHash, int dir, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh,
             long bLow, int bPort) {
-        return keyHash.hash(kind & 0x7, kind | dir * OUT_KIND, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort);
+        int kd = kind | dir * OUT_KIND;
+        return dir == IN
+                ? keyHash.hash(kind & 0x7, kd, OUT_KIND, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort)
+                : keyHash.hash(kind & 0x7, kd, OUT_KIND, protocol, bHigh, bLow, bPort, aHigh, aLow, aPort);
     }
 
     /** The hash of live (or claimed) entry h's key of direction dir, its control word being c. */

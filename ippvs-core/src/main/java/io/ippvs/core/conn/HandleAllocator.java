@@ -11,6 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (and the cache lines) it released itself instead of pulling entries from another core; an empty
  * list takes the whole chain of the next non-empty one.
  *
+ * <p>The lists are first in, first out. The sweep frees expired entries in handle order, so a FIFO
+ * hands them out again in handle order: a new connection's entry (and the link word that names the
+ * next free one) lies just after the previous one's, which the hardware prefetcher streams in,
+ * where a LIFO would hand out entries the sweep freed long ago in the reverse order, one cache miss
+ * each on a big table. An entry freed and taken again at once (the list holds only it) is the same
+ * either way.
+ *
  * <p>Thread-safe: each list has its own lock; the high-water mark is a CAS. The count of live
  * handles per list sits beside its head, so {@link #live()} is exact when no allocation or release
  * is in progress.
@@ -32,7 +39,7 @@ final class HandleAllocator {
     private final int shift;
     private final int capacity;
     private final Object[] locks = new Object[LISTS];
-    /** Per list: the head at {@code i * SPACING}, the live count it has handed out at {@code + 1}. */
+    /** Per list: the head at {@code i * SPACING}, the live count it has handed out at {@code + 1}, the tail at {@code + 2}. */
     private final int[] state = new int[LISTS * SPACING];
     private final AtomicInteger highWater = new AtomicInteger();
 
@@ -48,6 +55,7 @@ final class HandleAllocator {
         for (int i = 0; i < LISTS; i++) {
             locks[i] = new long[14]; // 128 bytes each: no two locks share a cache line
             state[i * SPACING] = NONE;
+            state[i * SPACING + 2] = NONE;
         }
     }
 
@@ -89,7 +97,11 @@ final class HandleAllocator {
         synchronized (locks[own]) {
             int head = state[at];
             if (head != NONE) {
-                state[at] = link(head);
+                int next = link(head);
+                state[at] = next;
+                if (next == NONE) {
+                    state[at + 2] = NONE;
+                }
                 state[at + 1]++;
                 return head;
             }
@@ -108,9 +120,12 @@ final class HandleAllocator {
                 continue;
             }
             int chain;
+            int chainTail;
             synchronized (locks[j]) {
                 chain = state[jat];
+                chainTail = state[jat + 2];
                 state[jat] = NONE;
+                state[jat + 2] = NONE;
             }
             if (chain == NONE) {
                 continue;
@@ -120,14 +135,12 @@ final class HandleAllocator {
                 state[at + 1]++;
                 if (rest != NONE) {
                     if (state[at] != NONE) {
-                        // a thread sharing this list refilled it meanwhile (rare): append to it
-                        int tail = rest;
-                        for (int next = link(tail); next != NONE; next = link(tail)) {
-                            tail = next;
-                        }
-                        link(tail, state[at]);
+                        // a thread sharing this list refilled it meanwhile (rare): the chain goes after it
+                        link(state[at + 2], rest);
+                    } else {
+                        state[at] = rest;
                     }
-                    state[at] = rest;
+                    state[at + 2] = chainTail;
                 }
             }
             return chain;
@@ -139,9 +152,15 @@ final class HandleAllocator {
     void free(int h) {
         int i = homeList();
         int at = i * SPACING;
+        link(h, NONE);
         synchronized (locks[i]) {
-            link(h, state[at]);
-            state[at] = h;
+            int tail = state[at + 2];
+            if (tail == NONE) {
+                state[at] = h;
+            } else {
+                link(tail, h);
+            }
+            state[at + 2] = h;
             state[at + 1]--;
         }
     }

@@ -60,6 +60,11 @@ final class KeyIndex {
         return (int) (hash >>> 32) & ~refMask;
     }
 
+    /** The index in {@link #slots} of {@code hash}'s home bucket's first slot. */
+    int firstSlot(long hash) {
+        return ((int) hash & bucketMask) << BUCKET_SHIFT;
+    }
+
     /** Whether keys of bucket {@code b} spilled past it: a probe must go on to the next bucket. */
     boolean overflows(int b) {
         return overflow[b] != 0;
