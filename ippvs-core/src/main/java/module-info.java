@@ -4,11 +4,11 @@
  *
  * <p>Exported to everyone: what an appliance programs against - the director and its worker
  * ({@code director}), the ipvsadm interpreter and listings ({@code admin}), the scheduler registry
- * ({@code sched}), the sync daemon and its configuration ({@code sync}); and, because public sync
- * and table signatures carry their types, the connection table ({@code conn}: a sync master runs
- * over one) and the parsed-packet description its lookups take ({@code packet}). Only the rewriter
- * modules see the header flyweights, checksums and ICMP reply building. Protocol state machines,
- * services, statistics and the fragment cache are the director's own.
+ * ({@code sched}), the sync daemon, its codec and configuration ({@code sync}). Only the rewriter
+ * modules see the connection table ({@code conn}), the parsed-packet description ({@code packet}),
+ * the header flyweights, checksums and ICMP reply building. Protocol state machines, services,
+ * statistics, the fragment cache and the sync master's view of the connection table
+ * ({@code sync.table}) are the director's own.
  */
 module io.ippvs.core {
     requires transitive io.ippvs.api;
@@ -16,12 +16,12 @@ module io.ippvs.core {
     requires org.slf4j;
 
     exports io.ippvs.core.admin;
-    exports io.ippvs.core.conn;
     exports io.ippvs.core.director;
-    exports io.ippvs.core.packet;
     exports io.ippvs.core.sched;
     exports io.ippvs.core.sync;
 
+    exports io.ippvs.core.conn to io.ippvs.nat, io.ippvs.tunnel;
+    exports io.ippvs.core.packet to io.ippvs.nat, io.ippvs.tunnel;
     exports io.ippvs.core.checksum to io.ippvs.nat, io.ippvs.tunnel;
     exports io.ippvs.core.header to io.ippvs.nat, io.ippvs.tunnel;
     exports io.ippvs.core.icmp to io.ippvs.nat, io.ippvs.tunnel;

@@ -7,6 +7,7 @@ import io.ippvs.core.sync.SyncCounters;
 import io.ippvs.core.sync.SyncEntry;
 import io.ippvs.core.sync.SyncMaster;
 import io.ippvs.core.sync.SyncSettings;
+import io.ippvs.core.sync.table.ConnectionFeed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * without a master, on the connection table of 1k (or 1M) established TCP connections, without the
  * rest of the packet path (whose noise on a shared machine is larger than the difference).
  * {@code off}: the director's packet count (read, written only up to 8). {@code master}: the count
- * without a locked add, then {@code SyncMaster.connection} ({@code ip_vs_sync_conn_needed}; every
+ * without a locked add, then {@code ConnectionFeed.connection} ({@code ip_vs_sync_conn_needed}; every
  * 50th packet a ring slot), the queue drained every 20 ms by a thread that sends nowhere.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,7 @@ public class SyncBenchmark {
 
     ConnectionTable table;
     SyncMaster master;
+    ConnectionFeed feed;
     Thread drain;
     final SyncEntry scratch = new SyncEntry();
     int index;
@@ -60,8 +62,8 @@ public class SyncBenchmark {
                 throw new IllegalStateException("insert " + i);
             }
         }
-        master = new SyncMaster(table, SyncSettings.DEFAULT.toBuilder().queueCapacity(1 << 16).build(), null,
-                new SyncCounters());
+        master = new SyncMaster(SyncSettings.DEFAULT.toBuilder().queueCapacity(1 << 16).build(), new SyncCounters());
+        feed = new ConnectionFeed(table, master, null);
         drain = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 master.flush(System.nanoTime(), false, (buf, off, len) -> true);
@@ -102,7 +104,7 @@ public class SyncBenchmark {
     public long master() {
         int h = next();
         long p = table.countPacket(h);
-        master.connection(h, 6, p, now, scratch);
+        feed.connection(h, 6, p, now, scratch);
         return p;
     }
 }

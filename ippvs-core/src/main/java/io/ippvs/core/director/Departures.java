@@ -3,7 +3,7 @@ package io.ippvs.core.director;
 import io.ippvs.core.conn.ConnectionTable;
 import io.ippvs.core.conn.RemovalListener;
 import io.ippvs.core.service.RealServerState;
-import io.ippvs.core.sync.SyncMaster;
+import io.ippvs.core.sync.table.ConnectionFeed;
 
 /**
  * Every entry leaving the table, by expiry or removal: its state is frozen ({@link ProtocolState#GONE}),
@@ -33,9 +33,9 @@ final class Departures implements RemovalListener {
             rs.unbind(template, !template && ProtocolState.active(t.protocol(h), state));
         }
         attachments.clear(h);
-        SyncMaster master = sync.master();
-        if (master != null) {
-            master.forget(h);
+        ConnectionFeed feed = sync.feed();
+        if (feed != null) {
+            feed.forget(h);
         }
     }
 }

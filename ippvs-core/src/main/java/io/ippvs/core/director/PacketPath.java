@@ -19,7 +19,7 @@ import io.ippvs.core.proto.TcpStateMachine;
 import io.ippvs.core.service.RealServerState;
 import io.ippvs.core.service.VirtualServiceState;
 import io.ippvs.core.stats.TrafficStats;
-import io.ippvs.core.sync.SyncMaster;
+import io.ippvs.core.sync.table.ConnectionFeed;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
 
@@ -267,10 +267,10 @@ final class PacketPath {
         int flags = table.flags(h);
         state.advance(h, rs, proto, (flags & ConnectionFlags.NO_OUTPUT) != 0 ? TcpStateMachine.INPUT_ONLY
                 : TcpStateMachine.IN, event, s.now, set.timeouts);
-        SyncMaster master = sync.master();
-        if (master != null) {
+        ConnectionFeed feed = sync.feed();
+        if (feed != null) {
             // ip_vs_in: the master counts every inbound packet and offers the connection to sync
-            master.connection(h, proto, table.countPacket(h), s.now, s.syncEntry);
+            feed.connection(h, proto, table.countPacket(h), s.now, s.syncEntry);
         } else if (table.packets(h) <= Defences.DROP_ENTRY_MAX_PACKETS) {
             // only drop_entry reads the count, and only up to 8: past that an established flow's
             // packets leave the entry unwritten (no locked add, no cache line pulled between cores)

@@ -9,6 +9,7 @@ import io.ippvs.core.sync.SyncDrop;
 import io.ippvs.core.sync.SyncEntry;
 import io.ippvs.core.sync.SyncMaster;
 import io.ippvs.core.sync.SyncSettings;
+import io.ippvs.core.sync.table.ConnectionFeed;
 import java.util.function.Predicate;
 
 /**
@@ -21,7 +22,7 @@ final class SyncHooks {
     private final Forwarding forwarding;
     private final Attachments attachments;
     private final SyncedConnections synced;
-    private volatile SyncMaster master;
+    private volatile ConnectionFeed feed;
 
     SyncHooks(ConnectionTable table, Forwarding forwarding, Attachments attachments, SyncedConnections synced) {
         this.table = table;
@@ -30,23 +31,29 @@ final class SyncHooks {
         this.synced = synced;
     }
 
-    /** The running master, or null: what the packet path reads once per inbound packet. */
+    /** The running master's feed, or null: what the packet path reads once per inbound packet. */
+    ConnectionFeed feed() {
+        return feed;
+    }
+
+    /** The running master, or null. */
     SyncMaster master() {
-        return master;
+        ConnectionFeed f = feed;
+        return f == null ? null : f.master();
     }
 
     synchronized SyncMaster start(SyncSettings settings, SyncCounters counters) {
-        if (master != null) {
-            throw new IllegalStateException("sync master: already running (" + master.settings() + ")");
+        if (feed != null) {
+            throw new IllegalStateException("sync master: already running (" + feed.master().settings() + ")");
         }
-        SyncMaster m = new SyncMaster(table, settings, this::exportSequence, counters);
-        master = m;
+        SyncMaster m = new SyncMaster(settings, counters);
+        feed = new ConnectionFeed(table, m, this::exportSequence);
         return m;
     }
 
     synchronized boolean stop() {
-        boolean was = master != null;
-        master = null;
+        boolean was = feed != null;
+        feed = null;
         return was;
     }
 
@@ -61,7 +68,7 @@ final class SyncHooks {
         int limit = table.handleLimit();
         for (int h = Math.max(0, fromHandle); h < limit; h++) {
             if (table.isLive(h) && table.state(h) != ProtocolState.GONE
-                    && SyncMaster.snapshot(table, h, scratch, this::exportSequence) && !visitor.test(scratch)) {
+                    && ConnectionFeed.snapshot(table, h, scratch, this::exportSequence) && !visitor.test(scratch)) {
                 return h + 1;
             }
         }

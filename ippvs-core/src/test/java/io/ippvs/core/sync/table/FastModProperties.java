@@ -1,4 +1,4 @@
-package io.ippvs.core.sync;
+package io.ippvs.core.sync.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,18 +6,18 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-/** The master's division-free {@code pkts % sync_period} equals the remainder. */
+/** The sync feed's division-free {@code pkts % sync_period} equals the remainder. */
 class FastModProperties {
 
     @Property(tries = 5000)
     void fastModIsTheRemainder(@ForAll long n, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int d) {
         long inverse = Long.divideUnsigned(-1L, d) + 1;
-        assertThat(SyncMaster.fastMod(n, inverse, d)).isEqualTo((int) ((n & 0xFFFFFFFFL) % d));
+        assertThat(ConnectionFeed.fastMod(n, inverse, d)).isEqualTo((int) ((n & 0xFFFFFFFFL) % d));
     }
 
     @Property(tries = 2000)
     void smallPeriods(@ForAll @IntRange(min = 0, max = 100_000) int n, @ForAll @IntRange(min = 1, max = 1000) int d) {
         long inverse = Long.divideUnsigned(-1L, d) + 1;
-        assertThat(SyncMaster.fastMod(n, inverse, d)).isEqualTo(n % d);
+        assertThat(ConnectionFeed.fastMod(n, inverse, d)).isEqualTo(n % d);
     }
 }
